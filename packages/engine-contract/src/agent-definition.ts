@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import { InvalidConfigError } from './errors/invalid-config-error.js';
+import type { UserExecutionContext } from './user-execution-context.js';
+
+/** What an agent's `run` receives besides its input. */
+export interface AgentContext {
+  /** The context of the engine running the agent (whose user the run belongs to). */
+  readonly userContext: UserExecutionContext;
+  /** Fires on the run's timeout, the caller's signal and the engine's disposal. Pass it on to I/O. */
+  readonly signal: AbortSignal;
+  /** The workflow stage this call runs as, when it runs as one. */
+  readonly stage?: string;
+  /** Reports a thought: emits an `agent_thinking` event. */
+  think(thought: string): void;
+  /**
+   * Runs `fn(signal)` as a tool call: emits `tool_executing` before and `tool_completed` after
+   * (inputs and outputs redacted), and returns or rethrows what `fn` did.
+   */
+  tool<T>(name: string, input: unknown, fn: (signal: AbortSignal) => T | Promise<T>): Promise<T>;
+}
+
+/** A named unit of work the engine can run. Made by `defineAgent`; frozen. */
+export interface AgentDefinition<TInput = unknown, TOutput = unknown> {
+  /** Unique within a factory; `[A-Za-z0-9_.:-]`, 1 to 128 characters; `'workflow'` is reserved. */
+  readonly name: string;
+  readonly description?: string;
+  /** Validates the input before `run`; a mismatch is a failed run with `INVALID_AGENT_IO`. */
+  readonly input?: z.ZodType<TInput>;
+  /** Validates what `run` returned; a mismatch is a failed run with `INVALID_AGENT_IO`. */
+  readonly output?: z.ZodType<TOutput>;
+  /** The agent's work. May be sync or async; a throw or a rejection is a failed run, never a crash. */
+  readonly run: (input: TInput, ctx: AgentContext) => TOutput | Promise<TOutput>;
+}
+
+/** Any agent definition, whatever its input and output types. */
+// biome-ignore lint: `any` lets definitions with precise types sit in one list.
+export type AnyAgentDefinition = AgentDefinition<any, any>;
+
+const AGENT_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Reserved for the orchestrator's workflow events. */
+export const WORKFLOW_AGENT_NAME = 'workflow';
+
+function isSchema(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { safeParseAsync?: unknown }).safeParseAsync === 'function';
+}
+
+/**
+ * Declares an agent; validates the definition and returns it frozen.
+ * @throws InvalidConfigError for a bad name, a missing `run` or a schema that is not a zod schema.
+ * @example
+ * const echo = defineAgent({ name: 'echo', input: z.string(), run: async (text, ctx) => { ctx.think('echoing'); return text; } });
+ */
+export function defineAgent<TInput = unknown, TOutput = unknown>(
+  definition: AgentDefinition<TInput, TOutput>,
+): AgentDefinition<TInput, TOutput> {
+  if (typeof definition !== 'object' || definition === null) {
+    throw new InvalidConfigError({ message: 'defineAgent expects an object { name, run, input?, output?, description? }' });
+  }
+  const { name, description, input, output, run } = definition;
+  if (typeof name !== 'string' || !AGENT_NAME.test(name)) {
+    throw new InvalidConfigError({ message: 'Agent name must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-"' });
+  }
+  if (name === WORKFLOW_AGENT_NAME) {
+    throw new InvalidConfigError({ message: `Agent name "${WORKFLOW_AGENT_NAME}" is reserved for workflow events` });
+  }
+  if (typeof run !== 'function') throw new InvalidConfigError({ message: `Agent "${name}" must have a run function` });
+  if (description !== undefined && typeof description !== 'string') {
+    throw new InvalidConfigError({ message: `Agent "${name}": description must be a string` });
+  }
+  if (input !== undefined && !isSchema(input)) throw new InvalidConfigError({ message: `Agent "${name}": input must be a zod schema` });
+  if (output !== undefined && !isSchema(output)) throw new InvalidConfigError({ message: `Agent "${name}": output must be a zod schema` });
+  return Object.freeze({
+    name,
+    run,
+    ...(description === undefined ? {} : { description }),
+    ...(input === undefined ? {} : { input }),
+    ...(output === undefined ? {} : { output }),
+  });
+}

@@ -1,0 +1,43 @@
+import { EngineValidationError } from './errors/engine-validation-error.js';
+import { globalWeakSet } from './global-registry.js';
+import type { UserExecutionEngine } from './user-execution-engine.js';
+
+// Identity-based: a Proxy, a subclass instance or a look-alike is a different object and is not in
+// the set. Shared through globalThis so the ESM and the CJS build of this package agree.
+const genuineEngines = globalWeakSet('baton.engine-contract.genuine-engines.v1');
+
+/**
+ * Marks an engine as genuine. Only `@baton/engine-factory` may call this (the dependency-graph check
+ * enforces it); it is exported from `@baton/engine-contract/internal` and is not public API.
+ * @internal
+ */
+export function registerGenuineEngine(engine: UserExecutionEngine): void {
+  genuineEngines.add(engine);
+}
+
+/** True only for engines made by `@baton/engine-factory`; false for look-alikes, proxies, subclasses and legacy engines. */
+export function isUserExecutionEngine(value: unknown): value is UserExecutionEngine {
+  return typeof value === 'object' && value !== null && genuineEngines.has(value);
+}
+
+/**
+ * Passes only for engines made by `@baton/engine-factory`.
+ * @throws EngineValidationError saying what was received and how to get a genuine engine.
+ */
+export function assertUserExecutionEngine(value: unknown): asserts value is UserExecutionEngine {
+  if (!isUserExecutionEngine(value)) throw new EngineValidationError({ received: describe(value) });
+}
+
+/** A short description of a value for error messages: its type or class, never its contents. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'function') return `a function or class${value.name ? ` named ${value.name}` : ''}`;
+  if (typeof value !== 'object') return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+  try {
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    if (typeof name === 'string' && name !== '' && name !== 'Object') return `an instance of ${name}`;
+    return 'a plain object';
+  } catch {
+    return 'an object that could not be inspected (a revoked Proxy?)';
+  }
+}

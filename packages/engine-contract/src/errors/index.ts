@@ -1,0 +1,13 @@
+export { BatonError, type BatonErrorCode, type BatonErrorOptions } from './baton-error.js';
+export { EngineDisposedError } from './engine-disposed-error.js';
+export { EngineMigrationError, type EngineMigrationErrorOptions } from './engine-migration-error.js';
+export { EngineValidationError, GENUINE_ENGINE_HINT } from './engine-validation-error.js';
+export { FactoryShutdownError } from './factory-shutdown-error.js';
+export { InvalidConfigError } from './invalid-config-error.js';
+export { InvalidEventError } from './invalid-event-error.js';
+export { InvalidUserContextError } from './invalid-user-context-error.js';
+export { ReplayUnavailableError } from './replay-unavailable-error.js';
+export { TransportError } from './transport-error.js';
+export { UnknownAgentError } from './unknown-agent-error.js';
+export { UserIsolationError } from './user-isolation-error.js';
+export { UserLimitExceededError } from './user-limit-exceeded-error.js';

@@ -1,0 +1,62 @@
+export {
+  AGENT_EVENT_TYPES,
+  AgentCompletedEventSchema,
+  AgentEventSchema,
+  AgentStartedEventSchema,
+  AgentThinkingEventSchema,
+  ToolCompletedEventSchema,
+  ToolExecutingEventSchema,
+  WorkflowCompletedEventSchema,
+  WorkflowPlannedEventSchema,
+  WorkflowStartedEventSchema,
+  parseAgentEvent,
+  type AgentCompletedEvent,
+  type AgentEvent,
+  type AgentEventEnvelope,
+  type AgentEventOfType,
+  type AgentEventType,
+  type AgentStartedEvent,
+  type AgentThinkingEvent,
+  type ToolCompletedEvent,
+  type ToolExecutingEvent,
+  type WorkflowCompletedEvent,
+  type WorkflowEvent,
+  type WorkflowEventInput,
+  type WorkflowPlannedEvent,
+  type WorkflowStartedEvent,
+} from './agent-event.js';
+export {
+  AgentRunErrorCodeSchema,
+  AgentRunErrorSchema,
+  AgentRunResultSchema,
+  AgentRunStatusSchema,
+  WorkflowStatusSchema,
+  type AgentRunError,
+  type AgentRunErrorCode,
+  type AgentRunResult,
+  type AgentRunStatus,
+  type WorkflowStatus,
+} from './agent-run-result.js';
+export { WORKFLOW_AGENT_NAME, defineAgent, type AgentContext, type AgentDefinition, type AnyAgentDefinition } from './agent-definition.js';
+export { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand.js';
+export * from './errors/index.js';
+export { REDACTED, isSecretKey, redact } from './redact.js';
+export { InMemoryUserAdmission, type AdmissionLease, type UserAdmission } from './user-admission.js';
+export {
+  MAX_CONTEXT_DEPTH,
+  MAX_ID_LENGTH,
+  PLACEHOLDER_IDS,
+  createUserExecutionContext,
+  isUserExecutionContext,
+  type ContextMetadata,
+  type JsonValue,
+  type UserExecutionContext,
+  type UserExecutionContextInput,
+} from './user-execution-context.js';
+export type {
+  AgentEventListener,
+  EngineStats,
+  ExecuteAgentOptions,
+  ExecuteAgentRequest,
+  UserExecutionEngine,
+} from './user-execution-engine.js';
