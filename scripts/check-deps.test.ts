@@ -1,0 +1,149 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+// @ts-expect-error -- plain .mjs script without type declarations
+import { checkWorkspace, findImports } from './check-deps.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const script = join(here, 'check-deps.mjs');
+const fixtures: string[] = [];
+const demoDependencies = { '@baton/engine-factory': 'workspace:^', '@baton/orchestrator': 'workspace:^' };
+
+type Manifest = { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+
+/** Writes a workspace fixture that follows every rule; `mutate` then breaks one thing. */
+function fixture(mutate: (root: string, write: (path: string, text: string) => void) => void = () => {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'baton-deps-'));
+  fixtures.push(root);
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const pkg = (dir: string, name: string, manifest: Manifest = {}) =>
+    write(`${dir}/package.json`, JSON.stringify({ name, ...manifest }));
+  const contract = { dependencies: { '@baton/engine-contract': 'workspace:^' } };
+  pkg('packages/engine-contract', '@baton/engine-contract', { dependencies: { zod: '^4' } });
+  pkg('packages/engine-factory', '@baton/engine-factory', contract);
+  pkg('packages/orchestrator', '@baton/orchestrator', contract);
+  pkg('packages/legacy-engines', '@baton/legacy-engines', contract);
+  pkg('apps/demo', '@baton/demo', { dependencies: demoDependencies });
+  write('packages/engine-contract/src/index.ts', "import { z } from 'zod';\nexport const x = z;\n");
+  write('packages/engine-factory/src/index.ts', "import { registerGenuineEngine } from '@baton/engine-contract/internal';\nimport { x } from './x.js';\n");
+  write('packages/orchestrator/src/index.ts', "export { assertUserExecutionEngine } from '@baton/engine-contract';\n");
+  write('packages/legacy-engines/src/index.test.ts', "import { ExecutionEngine } from '@baton/legacy-engines';\n");
+  write('apps/demo/src/server.ts', "import { createEngineFactory } from '@baton/engine-factory';\nconst o = await import('@baton/orchestrator');\n");
+  mutate(root, write);
+  return root;
+}
+
+afterEach(() => {
+  for (const root of fixtures.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+describe('checkWorkspace', () => {
+  it('passes the real workspace', () => {
+    expect(checkWorkspace(resolve(here, '..'))).toEqual([]);
+  });
+
+  it('passes a fixture that follows every rule', () => {
+    expect(checkWorkspace(fixture())).toEqual([]);
+  });
+
+  it('fails when the orchestrator depends on the engine factory, even as a devDependency', () => {
+    const root = fixture((_, write) =>
+      write('packages/orchestrator/package.json', JSON.stringify({ name: '@baton/orchestrator', dependencies: { '@baton/engine-contract': '1' }, devDependencies: { '@baton/engine-factory': '1' } })),
+    );
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/orchestrator declares @baton\/engine-factory in devDependencies, but it may depend only on @baton\/engine-contract/)]);
+  });
+
+  it('fails when the engine factory depends on the orchestrator', () => {
+    const root = fixture((_, write) =>
+      write('packages/engine-factory/package.json', JSON.stringify({ name: '@baton/engine-factory', dependencies: { '@baton/engine-contract': '1', '@baton/orchestrator': '1' } })),
+    );
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/engine-factory declares @baton\/orchestrator/)]);
+  });
+
+  it('fails when the shim depends on anything but the contract', () => {
+    const root = fixture((_, write) =>
+      write('packages/legacy-engines/package.json', JSON.stringify({ name: '@baton/legacy-engines', peerDependencies: { '@baton/engine-factory': '1' } })),
+    );
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/legacy-engines declares @baton\/engine-factory in peerDependencies/)]);
+  });
+
+  it('fails when the contract depends on another workspace package', () => {
+    const root = fixture((_, write) =>
+      write('packages/engine-contract/package.json', JSON.stringify({ name: '@baton/engine-contract', dependencies: { '@baton/engine-factory': '1' } })),
+    );
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/may depend only on no workspace package/)]);
+  });
+
+  it('fails when an app depends on the legacy shim', () => {
+    const root = fixture((_, write) =>
+      write('apps/demo/package.json', JSON.stringify({ name: '@baton/demo', dependencies: demoDependencies, devDependencies: { '@baton/legacy-engines': '1' } })),
+    );
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/demo declares @baton\/legacy-engines.*nothing in the workspace may depend on the legacy shim/)]);
+  });
+
+  it("fails when source reaches into another package's src or dist", () => {
+    const root = fixture((_, write) =>
+      write('apps/demo/src/deep.ts', "import '@baton/engine-factory/src/index.js';\nconst d = require('@baton/orchestrator/dist/index.cjs');\n"),
+    );
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(/apps\/demo\/src\/deep\.ts:1 imports "@baton\/engine-factory\/src\/index\.js", reaching into @baton\/engine-factory's src\//),
+      expect.stringMatching(/apps\/demo\/src\/deep\.ts:2 .*reaching into @baton\/orchestrator's dist\//),
+    ]);
+  });
+
+  it('fails when a relative import escapes its package', () => {
+    const root = fixture((_, write) => write('packages/orchestrator/src/escape.ts', "export * from '../../engine-factory/src/index.js';\n"));
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/escape\.ts:1 imports "\.\.\/\.\.\/engine-factory\/src\/index\.js", which leaves packages\/orchestrator/)]);
+  });
+
+  it('fails when anyone but the engine factory imports the internal brand entry', () => {
+    const root = fixture((_, write) => write('packages/orchestrator/src/forge.ts', "import { registerGenuineEngine } from '@baton/engine-contract/internal';\n"));
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/forge\.ts:1 imports "@baton\/engine-contract\/internal", which only @baton\/engine-factory may use/)]);
+  });
+
+  it('fails when source imports a workspace package it does not declare', () => {
+    const root = fixture((_, write) => write('packages/orchestrator/src/sneaky.ts', "import { createEngineFactory } from '@baton/engine-factory';\n"));
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/sneaky\.ts:1 imports "@baton\/engine-factory" but @baton\/orchestrator does not declare @baton\/engine-factory in its package\.json/)]);
+  });
+
+  it('fails when a new library package has no rule', () => {
+    const root = fixture((_, write) => write('packages/extra/package.json', JSON.stringify({ name: '@baton/extra' })));
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/extra .* has no rule/)]);
+  });
+});
+
+describe('findImports', () => {
+  it('finds static, side-effect, re-export, dynamic and require specifiers with their lines', () => {
+    const text = "import a from 'a';\nimport 'b';\nexport * from \"c\";\nawait import('d');\nrequire('e');\n";
+    expect(findImports(text)).toEqual([
+      { specifier: 'a', line: 1 },
+      { specifier: 'b', line: 2 },
+      { specifier: 'c', line: 3 },
+      { specifier: 'd', line: 4 },
+      { specifier: 'e', line: 5 },
+    ]);
+  });
+});
+
+describe('the check-deps command', () => {
+  it('exits 1 with a clear message on a bad graph and 0 on a good one', () => {
+    const bad = fixture((_, write) =>
+      write('apps/demo/package.json', JSON.stringify({ name: '@baton/demo', dependencies: { ...demoDependencies, '@baton/legacy-engines': '1' } })),
+    );
+    let failure: { status: number; stderr: string } | undefined;
+    try {
+      execFileSync(process.execPath, [script, bad], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      failure = error as { status: number; stderr: string };
+    }
+    expect(failure?.status).toBe(1);
+    expect(failure?.stderr).toContain('Dependency-graph check failed (1 violation)');
+    expect(execFileSync(process.execPath, [script, fixture()], { encoding: 'utf8' })).toContain('Dependency-graph check passed');
+  });
+});
