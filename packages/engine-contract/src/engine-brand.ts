@@ -31,13 +31,17 @@ export function assertUserExecutionEngine(value: unknown): asserts value is User
 /** A short description of a value for error messages: its type or class, never its contents. */
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'function') return `a function or class${value.name ? ` named ${value.name}` : ''}`;
-  if (typeof value !== 'object') return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+  if (typeof value !== 'object' && typeof value !== 'function') return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+  // Reading `name` or the prototype can throw (a revoked Proxy, a throwing `static get name`).
   try {
+    if (typeof value === 'function') {
+      const name: unknown = value.name;
+      return `a function or class${typeof name === 'string' && name !== '' ? ` named ${name}` : ''}`;
+    }
     const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
     if (typeof name === 'string' && name !== '' && name !== 'Object') return `an instance of ${name}`;
     return 'a plain object';
   } catch {
-    return 'an object that could not be inspected (a revoked Proxy?)';
+    return `${typeof value === 'function' ? 'a function' : 'an object'} that could not be inspected (a revoked Proxy?)`;
   }
 }

@@ -3,6 +3,7 @@ export const REDACTED = '[REDACTED]';
 
 const SECRET_KEY_PARTS = ['password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'credential'];
 const MAX_DEPTH = 64;
+const UNREADABLE = '[Unreadable]';
 
 /** True when a key names a secret: lower-cased, without `-` and `_`, it contains a secret word. */
 export function isSecretKey(key: string): boolean {
@@ -30,12 +31,24 @@ function redactEntry(key: string, value: unknown, ancestors: Set<object>, depth:
 
 function redactValue(value: unknown, ancestors: Set<object>, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Date) return value;
+  let isDate: boolean;
+  try {
+    isDate = value instanceof Date; // walks the prototype chain: throws on a revoked Proxy
+  } catch {
+    return UNREADABLE;
+  }
+  if (isDate) return value;
   if (ancestors.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[MaxDepth]';
   ancestors.add(value);
   try {
-    if (Array.isArray(value)) return value.map((item) => redactValue(item, ancestors, depth + 1));
+    if (Array.isArray(value)) {
+      // Not `value.map`: an array subclass (or an own `map` property) could return the items unredacted.
+      const copy: unknown[] = [];
+      const length = value.length;
+      for (let index = 0; index < length; index++) copy.push(redactValue(value[index], ancestors, depth + 1));
+      return copy;
+    }
     if (value instanceof Set) return [...value].map((item) => redactValue(item, ancestors, depth + 1));
     if (ArrayBuffer.isView(value)) return value;
     const copy: Record<string, unknown> = {};
@@ -56,7 +69,7 @@ function redactValue(value: unknown, ancestors: Set<object>, depth: number): unk
     }
     return copy;
   } catch {
-    return '[Unreadable]';
+    return UNREADABLE;
   } finally {
     ancestors.delete(value);
   }
@@ -68,7 +81,7 @@ function* readEntries(value: object): Generator<[string, unknown]> {
     try {
       item = (value as Record<string, unknown>)[key];
     } catch {
-      item = '[Unreadable]';
+      item = UNREADABLE;
     }
     yield [key, item];
   }

@@ -20,7 +20,8 @@ export class InMemoryUserAdmission implements UserAdmission {
   /** A lease when `userId` holds fewer than `limit` leases in this process, else `null`. */
   async acquire(userId: string, limit: number): Promise<AdmissionLease | null> {
     const held = this.#counts.get(userId) ?? 0;
-    if (held >= limit) return null;
+    // `!(held < limit)` rather than `held >= limit`: a NaN (or non-number) limit admits no one.
+    if (!(held < limit)) return null;
     this.#counts.set(userId, held + 1);
     let released = false;
     return {

@@ -65,7 +65,8 @@ const MAX_METADATA_DEPTH = 32;
 export const PLACEHOLDER_IDS: readonly string[] = Object.freeze([
   'registry', 'placeholder', 'default', 'temp', 'none', 'null', 'undefined', 'xxx', 'example', 'test', 'demo',
 ]);
-const placeholders = new Set(PLACEHOLDER_IDS);
+// `iu`: case-insensitive with Unicode case folding, so `teſt` (long s) or `TEST` are placeholders too.
+const PLACEHOLDER_PATTERN = new RegExp(`^(?:${PLACEHOLDER_IDS.join('|')})$`, 'iu');
 
 const ID_FIELDS = ['userId', 'threadId', 'runId'] as const;
 const OPTIONAL_ID_FIELDS = ['requestId', 'sessionId', 'connectionId'] as const;
@@ -84,7 +85,7 @@ function validateId(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) fail(field, 'must be a non-empty string');
   if (value.length > MAX_ID_LENGTH) fail(field, `must be at most ${MAX_ID_LENGTH} characters`);
   if (FORBIDDEN_ID_CHARACTERS.test(value)) fail(field, 'must not contain whitespace or control characters');
-  if (placeholders.has(value.toLowerCase())) fail(field, 'must be a real identifier, not a placeholder value');
+  if (PLACEHOLDER_PATTERN.test(value)) fail(field, 'must be a real identifier, not a placeholder value');
   return value;
 }
 
@@ -146,8 +147,10 @@ function copyPlainObject(value: object, path: string, ancestors: Set<object>, de
 
 function copyMetadata(value: unknown, path: string): ContextMetadata {
   if (value === undefined) return EMPTY_METADATA;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a plain object');
+  if (typeof value !== 'object' || value === null) fail(path, 'must be a plain object');
   try {
+    // Inside the try: Array.isArray throws on a revoked Proxy.
+    if (Array.isArray(value)) fail(path, 'must be a plain object');
     return copyJson(value, path, new Set(), 0) as ContextMetadata;
   } catch (error) {
     if (InvalidUserContextError.isInstance(error)) throw error;
@@ -218,11 +221,14 @@ function readField(input: object, key: string): unknown {
  * const ctx = createUserExecutionContext({ userId: 'u_42', threadId: 't_1', runId: 'r_1' });
  */
 export function createUserExecutionContext(input: UserExecutionContextInput): UserExecutionContext {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('context', 'must be an object');
+  if (typeof input !== 'object' || input === null) fail('context', 'must be an object');
   let keys: (string | symbol)[];
   try {
+    // Inside the try: Array.isArray and Reflect.ownKeys throw on a revoked Proxy.
+    if (Array.isArray(input)) fail('context', 'must be an object');
     keys = Reflect.ownKeys(input);
   } catch (error) {
+    if (InvalidUserContextError.isInstance(error)) throw error;
     return fail('context', 'could not be read', error);
   }
   for (const key of keys) {
