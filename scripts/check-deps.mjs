@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 /** Which workspace packages each library may depend on (dependencies of every kind, dev included). */
 export const ALLOWED_WORKSPACE_DEPENDENCIES = {
@@ -22,8 +23,6 @@ export const INTERNAL_ENTRY_USER = '@baton/engine-factory';
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|tsx|jsx)$/;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', '.turbo', 'coverage', 'results', 'test-results', '__fixtures__']);
-// import/export ... from 'x', import 'x', import('x'), require('x')
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"\n]+)\1/gm;
 
 /** Reads the workspace's packages (packages/* and apps/*) under `root`. */
 export function readWorkspace(root) {
@@ -51,14 +50,17 @@ function* sourceFiles(dir) {
   }
 }
 
-/** Every import specifier in a source text, with its 1-based line. */
+/**
+ * Every import specifier in a source text (static, side-effect, re-export, dynamic `import()` and
+ * `require()`), with its 1-based line. TypeScript's scanner skips strings and comments, so code
+ * examples inside strings are not mistaken for imports.
+ */
 export function findImports(text) {
-  const found = [];
-  for (const match of text.matchAll(SPECIFIER)) {
-    const line = text.slice(0, match.index).split('\n').length;
-    found.push({ specifier: match[2], line });
-  }
-  return found;
+  const { importedFiles } = ts.preProcessFile(text, true, true);
+  return importedFiles.map(({ fileName, pos }) => ({
+    specifier: fileName,
+    line: text.slice(0, pos).split('\n').length,
+  }));
 }
 
 function packageOf(specifier) {
