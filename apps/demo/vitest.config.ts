@@ -1,3 +1,13 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { environment: 'node', include: ['src/**/*.test.ts'] } });
+// Server, agent and browser tests all run under Node; the browser test drives a real Chromium itself.
+export default defineProject({
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+    restoreMocks: true,
+    // Tests wait for specific frames (10 s each at most), never for fixed sleeps; this is only the backstop.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -208,7 +208,8 @@ function seal(fields: ContextFields): UserExecutionContext {
 
 function readField(input: object, key: string): unknown {
   try {
-    return (input as Record<string, unknown>)[key];
+    // Own properties only: a polluted Object.prototype must never supply an id.
+    return Object.hasOwn(input, key) ? (input as Record<string, unknown>)[key] : undefined;
   } catch (error) {
     return fail(key, 'could not be read', error);
   }

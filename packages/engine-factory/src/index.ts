@@ -1,1 +1,4 @@
-export {};
+export { createEngineFactory, type EngineFactory, type EngineFactoryOptions } from './engine-factory.js';
+export type { EngineFactoryMetrics } from './engine-factory-metrics.js';
+export { DEFAULT_ENGINE_LIMITS, type EngineLimits } from './engine-limits.js';
+export type { EngineLogMethod, EngineLogger } from './engine-logger.js';

@@ -1,1 +1,17 @@
-export {};
+export { ExecutionEngine } from './execution-engine.js';
+export { ExecutionEngineConsolidated } from './execution-engine-consolidated.js';
+export { ConsolidatedExecutionEngine } from './consolidated-execution-engine.js';
+export { RequestScopedExecutionEngine } from './request-scoped-execution-engine.js';
+export { UnifiedExecutionEngineFactory } from './unified-execution-engine-factory.js';
+export { ExecutionEngineFactory } from './execution-engine-factory.js';
+export { SupervisorAgent } from './supervisor-agent.js';
+export { createExecutionEngine } from './create-execution-engine.js';
+export { getExecutionEngine } from './get-execution-engine.js';
+export { createRequestScopedEngine } from './create-request-scoped-engine.js';
+export { getExecutionEngineFactory } from './get-execution-engine-factory.js';
+export { configureExecutionEngineFactory } from './configure-execution-engine-factory.js';
+export type { LegacyClass, LegacyInstance } from './legacy-class.js';
+export type { LegacyFunction } from './legacy-function.js';
+export { LEGACY_ENGINE_NAMES, isLegacyEngineName, type LegacyEngineName } from './legacy-names.js';
+export { getMigrationGuide, type MigrationGuide } from './migration-guides.js';
+export { EngineMigrationError } from '@baton/engine-contract';

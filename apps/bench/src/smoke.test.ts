@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from './report.js';
+
+const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const trackedResults = ['latest.json', 'latest.md'].map((name) => join(benchRoot, 'results', name));
+
+async function modifiedTimes(): Promise<(number | null)[]> {
+  return Promise.all(trackedResults.map((path) => stat(path).then((stats) => stats.mtimeMs, () => null)));
+}
+
+// A benchmark, not a test of speed: this only keeps the bench code from rotting. It asserts that
+// every case ran and produced finite numbers and that the files were written, never thresholds.
+describe('pnpm bench --smoke', () => {
+  let out = '';
+  afterAll(async () => {
+    if (out !== '') await rm(out, { recursive: true, force: true });
+  });
+
+  it('runs every case once, with finite figures, and writes latest.json and latest.md to --out only', async () => {
+    out = await mkdtemp(join(os.tmpdir(), 'baton-bench-test-'));
+    const before = await modifiedTimes();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/main.ts', '--smoke', '--out', out],
+      { cwd: benchRoot, maxBuffer: 16 * 1024 * 1024, timeout: 90_000 },
+    );
+    expect(stdout).toContain('Standing');
+
+    const report = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as Report;
+    expect(report.mode).toBe('smoke');
+    expect(report.cases.map((result) => result.id)).toEqual(['one-step', 'workflow', 'event-throughput', 'many-users', 'memory']);
+    expect(report.machine.exposeGc).toBe(true);
+    for (const result of report.cases) {
+      expect(result.rows.length, result.id).toBeGreaterThan(0);
+      for (const row of result.rows) {
+        for (const value of [row.figure.median, row.figure.min, row.figure.max, row.figure.mean, row.figure.p99]) {
+          expect(Number.isFinite(value), `${row.key} = ${value}`).toBe(true);
+        }
+      }
+    }
+    expect(report.targets.length).toBe(8); // the eight targets of the issue
+    expect(await readFile(join(out, 'latest.md'), 'utf8')).toContain('| Case | Metric |');
+    expect(await modifiedTimes()).toEqual(before);
+  }, 120_000);
+});

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * `pnpm demo` entry: reads PORT, HOST and BATON_DEMO_USERS, starts the demo server, prints the URL and
+ * the accounts, and shuts down gracefully on SIGINT/SIGTERM (exit code 0).
+ */
+import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers } from './server/demo-users.js';
+import { createDemoServer } from './server/create-demo-server.js';
+
+const customUsers = process.env.BATON_DEMO_USERS;
+const users = parseDemoUsers(customUsers ?? DEFAULT_DEMO_USERS_SPEC);
+const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer between 0 and 65535`);
+
+const server = await createDemoServer({ users, logger: process.env.BATON_DEMO_LOG === '1' });
+const listening = await server.listen({ port, host });
+// A wildcard bind is reachable on loopback; print an address a browser can open.
+const url = host === '0.0.0.0' || host === '::' ? listening.replace(/\/\/[^/]+:/, '//127.0.0.1:') : listening;
+
+console.log(`\n  Baton demo is running at ${url}\n`);
+console.log('  Demo accounts:');
+for (const user of users) {
+  // Custom passwords came from the environment: do not echo them into logs.
+  console.log(`    ${user.username.padEnd(12)} ${customUsers === undefined ? user.password : '(password from BATON_DEMO_USERS)'}`);
+}
+console.log('\n  Press Ctrl+C to stop.\n');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      // A second signal while shutting down: the user wants out now.
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`\n  ${signal}: cancelling runs and closing connections...`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  });
+}

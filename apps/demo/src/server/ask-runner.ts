@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import {
+  FactoryShutdownError,
+  UserLimitExceededError,
+  createUserExecutionContext,
+  type UserExecutionEngine,
+} from '@baton/engine-contract';
+import type { EngineFactory } from '@baton/engine-factory';
+import { WorkflowOrchestrator } from '@baton/orchestrator';
+import type { DemoErrorCode, ServerFrame, WireWorkflowResult } from './protocol.js';
+import type { RunRegistry } from './run-registry.js';
+import type { Session } from './session-store.js';
+import type { UserEventHub } from './user-event-hub.js';
+
+/** What one ask needs from the server. */
+export interface AskRunnerDependencies {
+  factory: EngineFactory;
+  hub: UserEventHub;
+  runs: RunRegistry;
+  /** Threads are per session: one conversation per login. */
+  threadIdOf: (session: Session) => string;
+  log: { error(details: object, message: string): void; warn(details: object, message: string): void };
+}
+
+/** One `ask` frame, already validated. */
+export interface AskRequest {
+  session: Session;
+  /** The asking socket's id (in the execution context, for tracing). */
+  connectionId: string;
+  text: string;
+  clientRequestId?: string;
+  /** Sends a frame to the asking socket only (`accepted`, and errors about this ask). */
+  reply: (frame: ServerFrame) => void;
+}
+
+function errorFrame(code: DemoErrorCode, message: string, clientRequestId: string | undefined): ServerFrame {
+  return { type: 'error', code, message, ...(clientRequestId === undefined ? {} : { clientRequestId }) };
+}
+
+/**
+ * Runs one ask end to end: a fresh user execution context and engine for this run (so every event
+ * carries this run's ids), `accepted` on the asking socket before any event, the user's events to all
+ * of the user's sockets while the orchestrator runs, then the engine is disposed (freeing the user's
+ * slot before the client hears the run is over) and `result` goes out. Resolves when all of that is done.
+ */
+export async function runAsk(dependencies: AskRunnerDependencies, request: AskRequest): Promise<void> {
+  const { factory, hub, runs, log } = dependencies;
+  const { session, clientRequestId, reply } = request;
+  const runId = randomUUID();
+  const userContext = createUserExecutionContext({
+    userId: session.userId,
+    threadId: dependencies.threadIdOf(session),
+    runId,
+    sessionId: session.sessionId,
+    connectionId: request.connectionId,
+  });
+
+  let engine: UserExecutionEngine;
+  try {
+    engine = await factory.createEngine(userContext);
+  } catch (error) {
+    if (UserLimitExceededError.isInstance(error)) {
+      reply(errorFrame('USER_LIMIT_EXCEEDED', `You already have ${error.limit} runs in progress; wait for one to finish or cancel one.`, clientRequestId));
+    } else if (FactoryShutdownError.isInstance(error)) {
+      reply(errorFrame('SHUTTING_DOWN', 'The server is shutting down.', clientRequestId));
+    } else {
+      log.error({ err: error, userId: session.userId }, 'could not create an engine');
+      reply(errorFrame('INTERNAL_ERROR', 'The run could not be started.', clientRequestId));
+    }
+    return;
+  }
+
+  const controller = new AbortController();
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  runs.add({ runId, userId: session.userId, sessionToken: session.token, controller, done });
+  // `accepted` goes out before the engine has emitted anything: nothing is subscribed or running yet.
+  reply({ type: 'accepted', runId, ...(clientRequestId === undefined ? {} : { clientRequestId }) });
+  const unsubscribe = engine.subscribe((event) => {
+    if (!hub.publish(session.userId, event)) {
+      log.error({ runId, engineId: engine.engineId }, 'dropped an event whose userId differs from its engine user');
+    }
+  });
+
+  let result: WireWorkflowResult | undefined;
+  try {
+    const orchestrator = new WorkflowOrchestrator({ engine });
+    const outcome = await orchestrator.run({ input: request.text }, { signal: controller.signal });
+    result = { ...outcome, stages: [...outcome.stages] };
+  } catch (error) {
+    log.error({ err: error, runId }, 'workflow run threw');
+    reply(errorFrame('INTERNAL_ERROR', 'The run failed unexpectedly.', clientRequestId));
+  } finally {
+    try {
+      await engine.dispose();
+    } catch (error) {
+      log.warn({ err: error, runId }, 'engine dispose failed');
+    }
+    unsubscribe();
+    if (result) hub.broadcast(session.userId, { type: 'result', runId, result });
+    finish();
+  }
+}

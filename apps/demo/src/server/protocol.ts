@@ -1,0 +1,89 @@
+import type { AgentEvent, WorkflowStatus } from '@baton/engine-contract';
+import { z } from 'zod';
+
+/** Largest client frame accepted (bytes); a bigger one closes the socket with 1009. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+/** Longest question (characters). */
+export const MAX_ASK_TEXT_LENGTH = 4000;
+
+const clientRequestId = z.string().min(1).max(128);
+
+/** `{ type: 'ask', text, clientRequestId? }`: start one workflow run for the session's user. */
+export const AskFrameSchema = z.strictObject({
+  type: z.literal('ask'),
+  text: z
+    .string()
+    .min(1)
+    .max(MAX_ASK_TEXT_LENGTH)
+    .refine((text) => text.trim().length > 0, 'text must not be blank'),
+  clientRequestId: clientRequestId.optional(),
+});
+/** `{ type: 'cancel', runId }`: cancel one of the user's own runs. */
+export const CancelFrameSchema = z.strictObject({
+  type: z.literal('cancel'),
+  runId: z.string().min(1).max(256),
+});
+/**
+ * Every frame a client may send. Strict objects: an unknown field is more likely a typo than a
+ * feature, and the client hears about it instead of being silently ignored.
+ */
+export const ClientFrameSchema = z.discriminatedUnion('type', [AskFrameSchema, CancelFrameSchema]);
+/** A validated client frame. */
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+/** `POST /api/login` body. Lengths are capped so a huge password cannot buy a long scrypt. */
+export const LoginBodySchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+/** `POST /api/login` body. */
+export type LoginBody = z.infer<typeof LoginBodySchema>;
+
+/** Codes of `error` frames and of HTTP error bodies. */
+export type DemoErrorCode =
+  | 'INVALID_REQUEST'
+  | 'INVALID_CREDENTIALS'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN_ORIGIN'
+  | 'TOO_MANY_REQUESTS'
+  | 'USER_LIMIT_EXCEEDED'
+  | 'UNKNOWN_RUN'
+  | 'NOT_FOUND'
+  | 'REPLAY_UNAVAILABLE'
+  | 'SHUTTING_DOWN'
+  | 'INTERNAL_ERROR';
+
+/** The result of a workflow run as sent to clients (the orchestrator's `WorkflowResult`). */
+export interface WireWorkflowResult {
+  workflowId: string;
+  workflowName: string;
+  status: WorkflowStatus;
+  path: string;
+  stages: unknown[];
+  durationMs: number;
+}
+
+/** Frames the server sends. */
+export type ServerFrame =
+  | { type: 'accepted'; runId: string; clientRequestId?: string }
+  | { type: 'event'; id: string; event: AgentEvent }
+  | { type: 'result'; runId: string; result: WireWorkflowResult }
+  | { type: 'error'; code: DemoErrorCode; message: string; clientRequestId?: string };
+
+/** The body of every HTTP error answer. */
+export interface HttpErrorBody {
+  error: { code: DemoErrorCode; message: string };
+}
+
+/** Builds an HTTP error body. */
+export function httpError(code: DemoErrorCode, message: string): HttpErrorBody {
+  return { error: { code, message } };
+}
+
+/** A short, value-free description of the first validation problem (never echoes what was sent). */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'frame';
+  return `${where}: ${issue.message}`;
+}

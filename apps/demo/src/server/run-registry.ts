@@ -1,0 +1,56 @@
+/** A workflow run in progress. */
+export interface ActiveRun {
+  readonly runId: string;
+  readonly userId: string;
+  /** The session that asked; logout cancels its runs. */
+  readonly sessionToken: string;
+  readonly controller: AbortController;
+  /** Settles when the run has finished, its engine is disposed and its result was sent. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * The runs in progress, by runId. Cancellation checks ownership here: a runId that is unknown and a
+ * runId of another user get the same answer, so a client learns nothing about other users' runs.
+ */
+export class RunRegistry {
+  readonly #runs = new Map<string, ActiveRun>();
+
+  add(run: ActiveRun): void {
+    this.#runs.set(run.runId, run);
+    void run.done.finally(() => {
+      if (this.#runs.get(run.runId) === run) this.#runs.delete(run.runId);
+    });
+  }
+
+  /** Cancels the run if it exists and belongs to `userId`; false otherwise. */
+  cancel(runId: string, userId: string, reason = 'Cancelled by the user'): boolean {
+    const run = this.#runs.get(runId);
+    if (!run || run.userId !== userId) return false;
+    run.controller.abort(new Error(reason));
+    return true;
+  }
+
+  /** Cancels every run a session started (on logout). */
+  cancelSession(sessionToken: string, reason = 'The session ended'): void {
+    for (const run of this.#runs.values()) if (run.sessionToken === sessionToken) run.controller.abort(new Error(reason));
+  }
+
+  /** Cancels every run and resolves when all of them have finished (graceful shutdown). */
+  async cancelAll(reason = 'The server is shutting down'): Promise<void> {
+    const runs = [...this.#runs.values()];
+    for (const run of runs) run.controller.abort(new Error(reason));
+    await Promise.allSettled(runs.map((run) => run.done));
+  }
+
+  /** Runs in progress for a user. */
+  countForUser(userId: string): number {
+    let count = 0;
+    for (const run of this.#runs.values()) if (run.userId === userId) count++;
+    return count;
+  }
+
+  get size(): number {
+    return this.#runs.size;
+  }
+}

@@ -1,0 +1,50 @@
+import { useLayoutEffect, useRef } from 'react';
+import { stageLabel } from '../format.js';
+import type { ActivityLine } from '../runs-state.js';
+
+const GLYPH: Record<ActivityLine['kind'], string> = {
+  thinking: '›',
+  'tool-start': '⚙',
+  'tool-ok': '✓',
+  'tool-failed': '✕',
+  'stage-end': '•',
+};
+
+/**
+ * The agents' thoughts and tool calls as they happen, in a fixed-height box that scrolls, so a long
+ * run never pushes the page around. Follows the newest line unless the reader scrolled up.
+ */
+export function ActivityLog({ lines }: { lines: readonly ActivityLine[] }) {
+  const box = useRef<HTMLOListElement>(null);
+  const pinned = useRef(true);
+  // Before paint, so the newest line never flashes below the fold.
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (element && pinned.current) element.scrollTop = element.scrollHeight;
+  }, [lines]);
+  return (
+    <section className="activity" aria-label="Agent activity">
+      <h3>Activity</h3>
+      <ol
+        ref={box}
+        className="activity-lines"
+        data-testid="activity-log"
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
+        }}
+      >
+        {lines.length === 0 && <li className="activity-empty">Waiting for the first step…</li>}
+        {lines.map((line) => (
+          <li key={line.id} className={`activity-line kind-${line.kind}`}>
+            <span className="activity-glyph" aria-hidden="true">
+              {GLYPH[line.kind]}
+            </span>
+            <span className="activity-stage">{stageLabel(line.stage)}</span>
+            <span className="activity-text">{line.text}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,131 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { ServerFrame } from '../../server/protocol.js';
+import { fetchMe } from '../api-client.js';
+import { LiveConnection, type ConnectionStatus } from '../live-connection.js';
+import { newRequestId } from '../request-id.js';
+import { INITIAL_RUNS_STATE, runsReducer } from '../runs-state.js';
+import { Composer } from './composer.js';
+import { ConnectionPill, ReconnectToast } from './connection-status.js';
+import { RunCard } from './run-card.js';
+
+/** Props of the chat view. */
+export interface ChatViewProps {
+  userId: string;
+  onLogout(): void;
+  onSessionEnded(): void;
+}
+
+/** Messages for error frames that are not about one ask (those show on their card). */
+function noticeFor(frame: Extract<ServerFrame, { type: 'error' }>): string {
+  switch (frame.code) {
+    case 'REPLAY_UNAVAILABLE':
+      return 'Some updates from while you were away are no longer available; live updates continue.';
+    case 'UNKNOWN_RUN':
+      return 'That run has already finished.';
+    case 'SHUTTING_DOWN':
+      return 'The server is shutting down.';
+    default:
+      return frame.message;
+  }
+}
+
+/** The logged-in screen: header, composer with example chips, and one live card per question. */
+export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
+  const [state, dispatch] = useReducer(runsReducer, INITIAL_RUNS_STATE);
+  const [status, setStatus] = useState<ConnectionStatus>({ state: 'connecting' });
+  const [notice, setNotice] = useState<string | undefined>();
+  const connection = useRef<LiveConnection | null>(null);
+  const runsRef = useRef(state);
+  runsRef.current = state;
+
+  useEffect(() => {
+    const live = new LiveConnection({
+      onFrame(frame) {
+        if (frame.type === 'error') {
+          const handledByCard = frame.clientRequestId !== undefined && runsRef.current.runs[frame.clientRequestId]?.status === 'sending';
+          if (!handledByCard) setNotice(noticeFor(frame));
+        }
+        dispatch({ type: 'frame', frame, now: Date.now() });
+      },
+      onStatus: setStatus,
+      onDisconnect: () => dispatch({ type: 'connection-lost' }),
+      onSessionEnded,
+      checkSession: async () => (await fetchMe()) !== null,
+    });
+    connection.current = live;
+    live.start();
+    return () => live.stop();
+  }, [onSessionEnded]);
+
+  useEffect(() => {
+    if (notice === undefined) return undefined;
+    const timer = setTimeout(() => setNotice(undefined), 6000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const ask = useCallback((text: string) => {
+    const clientRequestId = newRequestId();
+    if (!connection.current?.send({ type: 'ask', text, clientRequestId })) {
+      setNotice('Not connected right now; your question was not sent. It will work again once reconnected.');
+      return false;
+    }
+    dispatch({ type: 'ask', clientRequestId, question: text, now: Date.now() });
+    return true;
+  }, []);
+
+  const cancel = useCallback((runId: string) => {
+    if (connection.current?.send({ type: 'cancel', runId })) dispatch({ type: 'cancel-requested', runId });
+    else setNotice('Not connected right now; the run was not cancelled.');
+  }, []);
+
+  const runs = state.order.map((key) => state.runs[key]).filter((run) => run !== undefined);
+  return (
+    <div className="app-shell">
+      <header className="top-bar">
+        <p className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Baton <span className="brand-sub">live agents</span>
+        </p>
+        <div className="top-bar-right">
+          <ConnectionPill status={status} />
+          <span className="user" data-testid="current-user">
+            {userId}
+          </span>
+          <button type="button" className="button small ghost" onClick={onLogout} data-testid="logout">
+            Log out
+          </button>
+        </div>
+      </header>
+      <main className="chat">
+        <Composer connected={status.state === 'open'} onAsk={ask} />
+        {runs.length === 0 ? (
+          <section className="empty-state">
+            <h2>Ask a question about your cloud bill</h2>
+            <p>
+              Each question becomes a card. A triage agent reads it and picks a path: a full analysis when you give a provider
+              and figures, a fill-the-gaps path when something is missing, general guidance otherwise. Try the examples above;
+              you can run up to three at once.
+            </p>
+          </section>
+        ) : (
+          <div className="runs" data-testid="runs">
+            {runs.map((run) => (
+              <RunCard key={run.key} run={run} onCancel={cancel} />
+            ))}
+          </div>
+        )}
+      </main>
+      <div className="toasts">
+        <ReconnectToast status={status} onRetry={() => connection.current?.retryNow()} />
+        {notice && (
+          <div className="toast" role="status" data-testid="notice">
+            {notice}
+            <button type="button" className="button small ghost" onClick={() => setNotice(undefined)} aria-label="Dismiss">
+              ✕
+            </button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

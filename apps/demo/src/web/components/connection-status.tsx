@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react';
+import type { ConnectionStatus } from '../live-connection.js';
+
+/** The small pill in the header: Live, Connecting, Reconnecting. */
+export function ConnectionPill({ status }: { status: ConnectionStatus }) {
+  const label = status.state === 'open' ? 'Live' : status.state === 'connecting' ? 'Connecting…' : status.state === 'reconnecting' ? 'Reconnecting…' : 'Offline';
+  return (
+    <span className={`pill connection-${status.state}`} data-testid="connection-status" role="status">
+      <span className="dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}
+
+/**
+ * A toast (fixed position, so it never pushes content) while the socket is down: the runs keep going
+ * on the server, and the missed events are replayed on reconnect.
+ */
+export function ReconnectToast({ status, onRetry }: { status: ConnectionStatus; onRetry(): void }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (status.state !== 'reconnecting') return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [status.state]);
+  if (status.state !== 'reconnecting') return null;
+  const seconds = Math.max(0, Math.ceil((status.retryAt - now) / 1000));
+  return (
+    <div className="toast warning" role="alert" data-testid="reconnect-toast">
+      <strong>Disconnected.</strong> Reconnecting in {seconds} s; your runs keep going on the server and missed updates will be replayed.
+      <button type="button" className="button small" onClick={onRetry}>
+        Retry now
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { formatDuration, pathLabel } from '../format.js';
+import type { RunStatus, RunView } from '../runs-state.js';
+import { useNow } from '../use-now.js';
+import { ActivityLog } from './activity-log.js';
+import { AnswerText } from './answer-text.js';
+import { StageRow } from './stage-row.js';
+
+const STATUS_TEXT: Record<RunStatus, string> = {
+  sending: 'Sending',
+  running: 'Running',
+  succeeded: 'Done',
+  failed: 'Finished with errors',
+  cancelled: 'Cancelled',
+  rejected: 'Not started',
+};
+
+function placeholder(run: RunView): string {
+  switch (run.status) {
+    case 'cancelled':
+      return 'Cancelled before an answer was written.';
+    case 'failed':
+      return 'No answer could be written for this run.';
+    default:
+      return 'The answer appears here when the report is written.';
+  }
+}
+
+/** Props of a run card. */
+export interface RunCardProps {
+  run: RunView;
+  onCancel(runId: string): void;
+}
+
+/**
+ * One question and its run: path, fixed-height stage rows, the live activity log and the answer.
+ * Space for every part is reserved from the start, so streaming events never make the page jump.
+ */
+export function RunCard({ run, onCancel }: RunCardProps) {
+  const active = run.status === 'running' || run.status === 'sending';
+  const now = useNow(active);
+  const elapsed = run.durationMs ?? (active ? now - run.startedAtLocal : undefined);
+  const canCancel = run.status === 'running' && run.runId !== undefined && !run.cancelRequested;
+  return (
+    <article className={`run-card run-${run.status}`} data-testid="run-card" data-status={run.status} data-run-id={run.runId ?? ''}>
+      <header className="run-header">
+        <p className="run-question" data-testid="run-question" title={run.question}>
+          {run.question || 'A question asked in another tab'}
+        </p>
+        <div className="run-meta">
+          <span className={`badge badge-${run.status}`} data-testid="run-status">
+            {active && <span className="spinner small" aria-hidden="true" />}
+            {run.cancelRequested && run.status === 'running' ? 'Cancelling…' : STATUS_TEXT[run.status]}
+          </span>
+          <span className="chip path-chip" data-testid="run-path">
+            {run.path ? pathLabel(run.path) : active ? 'Choosing a path…' : '—'}
+          </span>
+          <span className="run-time">{elapsed === undefined ? '' : formatDuration(elapsed)}</span>
+          <button
+            type="button"
+            className="button small ghost cancel-button"
+            data-testid="cancel-run"
+            onClick={() => run.runId && onCancel(run.runId)}
+            disabled={!canCancel}
+            // Hidden, not removed, when the run is over: the header keeps its size.
+            aria-hidden={run.status !== 'running'}
+            tabIndex={run.status === 'running' ? 0 : -1}
+            data-visible={run.status === 'running'}
+          >
+            Cancel
+          </button>
+        </div>
+      </header>
+      {run.status === 'rejected' ? (
+        <p className="run-error" role="alert" data-testid="run-error">
+          {run.error}
+        </p>
+      ) : (
+        <>
+          <div className="run-body">
+            <section className="stages" aria-label="Workflow stages">
+              <h3>Path</h3>
+              <ol className="stage-list">
+                {run.stages.map((stage) => (
+                  <StageRow key={stage.name} stage={stage} now={now} />
+                ))}
+              </ol>
+            </section>
+            <ActivityLog lines={run.activity} />
+          </div>
+          <section className={`answer${run.answer ? '' : ' answer-empty'}`} data-testid="answer" aria-live="polite">
+            {run.answer ? (
+              <>
+                <p className="answer-headline">{run.answer.headline}</p>
+                <div className="answer-body">
+                  <AnswerText text={run.answer.answer} />
+                </div>
+              </>
+            ) : (
+              <p className="answer-placeholder">{placeholder(run)}</p>
+            )}
+          </section>
+        </>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,184 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
+import type { ServerFrame } from '../server/protocol.js';
+import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const RESULTS_DIR = join(APP_DIR, 'test-results');
+const WAIT = { timeout: 30_000 };
+
+const ALICE_QUESTION = EXAMPLE_QUESTIONS.find((example) => example.path === 'sufficient')!.text;
+const BOB_QUESTION = EXAMPLE_QUESTIONS.find((example) => example.path === 'partial')!.text;
+const ALICE_CANCELLED_QUESTION = 'Our GCP bill is $80,000 a month. Can we cut it by 25%?';
+
+let staticDir: string;
+let server: DemoServer;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    // Fail, never skip: CI installs Chromium, and a silently skipped browser test proves nothing.
+    throw new Error(`Chromium not found at ${CHROMIUM}. Install it (Debian/Ubuntu: apt-get install -y chromium) to run the browser test.`);
+  }
+  // The root test command builds only packages/*, so the page is built here, into a temp folder.
+  staticDir = await mkdtemp(join(tmpdir(), 'baton-demo-page-'));
+  await build({ configFile: join(APP_DIR, 'vite.config.ts'), logLevel: 'warn', build: { outDir: staticDir, emptyOutDir: true, sourcemap: false } });
+  // Slower than realistic (scale 3: a run lasts 5-10 s) so that runs are surely in flight while the
+  // test drops the sockets and cancels; liveness itself is recorded in the page, race-free.
+  server = await createDemoServer({ staticDir, scryptCost: 2 ** 10, delayScale: 3 });
+  url = await server.listen({ port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  await mkdir(RESULTS_DIR, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (staticDir) await rm(staticDir, { recursive: true, force: true });
+});
+
+/** A logged-in page that records every frame its WebSockets receive and every page error. */
+async function openAs(username: string, password: string, viewport: { width: number; height: number }) {
+  const context: BrowserContext = await browser.newContext({ viewport });
+  const page: Page = await context.newPage();
+  const frames: ServerFrame[] = [];
+  const socketUrls: string[] = [];
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    // Expected noise: GET /api/me is 401 before login, and a dropped socket is reported by Chromium.
+    const expected = /WebSocket connection/.test(message.text()) || message.location().url.endsWith('/api/me');
+    if (message.type() === 'error' && !expected) errors.push(`${message.text()} (${message.location().url})`);
+  });
+  await page.addInitScript(recordLiveness);
+  page.on('websocket', (socket) => {
+    socketUrls.push(socket.url());
+    socket.on('framereceived', (frame) => frames.push(JSON.parse(String(frame.payload)) as ServerFrame));
+  });
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('connection-status').filter({ hasText: 'Live' }).waitFor(WAIT);
+  return { context, page, frames, socketUrls, errors };
+}
+
+/**
+ * Runs in the page (before the app): watches the DOM and remembers what was ever shown, so the test
+ * can check that cards filled live without racing against the runs.
+ */
+function recordLiveness() {
+  const seen = { spinnerOnRunningStage: false, activityWhileRunning: false, queuedStage: false, maxStagesSucceededWhileRunning: 0 };
+  (window as unknown as { __liveness: typeof seen }).__liveness = seen;
+  const check = () => {
+    for (const card of document.querySelectorAll('[data-testid="run-card"][data-status="running"]')) {
+      if (card.querySelector('[data-testid="stage-row"][data-status="running"] .spinner')) seen.spinnerOnRunningStage = true;
+      if (card.querySelector('.activity-line')) seen.activityWhileRunning = true;
+      if (card.querySelector('[data-testid="stage-row"][data-status="queued"]')) seen.queuedStage = true;
+      const succeeded = card.querySelectorAll('[data-testid="stage-row"][data-status="succeeded"]').length;
+      seen.maxStagesSucceededWhileRunning = Math.max(seen.maxStagesSucceededWhileRunning, succeeded);
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
+}
+
+it('two users in two browsers: live cards, reconnect with ?since, cancel, and no cross-user leak', async () => {
+  const alice = await openAs('alice', 'alice-demo-pw', { width: 1280, height: 900 });
+  const bob = await openAs('bob', 'bob-demo-pw', { width: 375, height: 812 });
+
+  // Alice uses an example chip, Bob types his question and presses Enter.
+  await alice.page.getByTestId('example-chip').and(alice.page.locator('[data-path="sufficient"]')).click();
+  await bob.page.getByTestId('ask-input').fill(BOB_QUESTION);
+  await bob.page.getByTestId('ask-input').press('Enter');
+
+  const aliceCard = alice.page.getByTestId('run-card').first();
+  const bobCard = bob.page.getByTestId('run-card').first();
+  await expect.poll(() => aliceCard.getByTestId('run-question').textContent()).toBe(ALICE_QUESTION);
+  await expect.poll(() => bobCard.getByTestId('run-question').textContent()).toBe(BOB_QUESTION);
+
+  // In flight: a stage is running.
+  for (const card of [aliceCard, bobCard]) await card.locator('[data-testid="stage-row"][data-status="running"]').first().waitFor(WAIT);
+
+  // Drop every socket server-side mid-run (a network blip): the pages reconnect with ?since=<last id>.
+  const reconnectToasts = [alice, bob].map(({ page }) => page.getByTestId('reconnect-toast').waitFor(WAIT));
+  for (const client of server.app.websocketServer.clients) client.terminate();
+  await Promise.all(reconnectToasts);
+  for (const user of [alice, bob]) {
+    await user.page.getByTestId('connection-status').filter({ hasText: 'Live' }).waitFor(WAIT);
+    expect(user.socketUrls.at(-1)).toMatch(/\/ws\?since=/);
+  }
+
+  // Both runs finish, with the path and every stage shown, and an answer worth reading.
+  await aliceCard.and(alice.page.locator('[data-status="succeeded"]')).waitFor(WAIT);
+  await bobCard.and(bob.page.locator('[data-status="succeeded"]')).waitFor(WAIT);
+  expect(await aliceCard.getByTestId('run-path').textContent()).toBe('Full analysis');
+  expect(await aliceCard.locator('[data-testid="stage-row"][data-status="succeeded"]').count()).toBe(5);
+  expect(await aliceCard.getByTestId('answer').textContent()).toContain('$11,600');
+  expect(await bobCard.getByTestId('run-path').textContent()).toBe('Fill gaps, then analyse');
+  expect(await bobCard.locator('[data-testid="stage-row"][data-status="succeeded"]').count()).toBe(4);
+  expect(await bobCard.getByTestId('answer').textContent()).toContain('Azure');
+
+  // Live, not all at the end: the page itself saw spinners on running stages, activity lines while
+  // the card was running, and stage rows moving through queued → running → succeeded.
+  for (const { page } of [alice, bob]) {
+    const seen = await page.evaluate(() => (window as unknown as { __liveness: Record<string, unknown> }).__liveness);
+    expect(seen).toMatchObject({ spinnerOnRunningStage: true, activityWhileRunning: true, queuedStage: true });
+    expect(seen.maxStagesSucceededWhileRunning).toBeGreaterThanOrEqual(2);
+  }
+
+  // From the top of the page, so the sticky header does not sit over the card.
+  for (const { page } of [alice, bob]) await page.evaluate(() => window.scrollTo(0, 0));
+  const cardBox = await aliceCard.boundingBox();
+  if (!cardBox) throw new Error('the finished card is not on screen');
+  await alice.page.screenshot({ path: join(RESULTS_DIR, 'finished-run.png'), fullPage: true, clip: cardBox });
+  await alice.page.screenshot({ path: join(RESULTS_DIR, 'alice-1280.png'), fullPage: true });
+  await bob.page.screenshot({ path: join(RESULTS_DIR, 'bob-375.png'), fullPage: true });
+
+  // The phone layout has no horizontal scrolling.
+  expect(await bob.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+  // Cancel: Alice asks again and cancels while it runs.
+  await alice.page.getByTestId('ask-input').fill(ALICE_CANCELLED_QUESTION);
+  await alice.page.getByTestId('ask-submit').click();
+  const cancelCard = alice.page.getByTestId('run-card').filter({ hasText: ALICE_CANCELLED_QUESTION });
+  await cancelCard.locator('[data-testid="stage-row"][data-status="running"]').first().waitFor(WAIT);
+  await cancelCard.getByTestId('cancel-run').click();
+  await cancelCard.and(alice.page.locator('[data-status="cancelled"]')).waitFor(WAIT);
+  expect(await cancelCard.getByTestId('run-status').textContent()).toBe('Cancelled');
+  expect(await cancelCard.locator('[data-testid="stage-row"][data-status="succeeded"]').count()).toBeLessThan(5);
+
+  // Isolation: nothing of the other user ever reached a page, over the wire or in its cards.
+  for (const [user, own, others] of [
+    [alice, 'alice', [BOB_QUESTION]],
+    [bob, 'bob', [ALICE_QUESTION, ALICE_CANCELLED_QUESTION]],
+  ] as const) {
+    const events = user.frames.filter((frame) => frame.type === 'event');
+    expect(events.length).toBeGreaterThan(20);
+    expect(events.every((frame) => frame.event.userId === own)).toBe(true);
+    const ids = events.map((frame) => frame.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const wire = JSON.stringify(user.frames);
+    // The runs area (the example chips carry the example texts for everyone, as tooltips).
+    const html = await user.page.getByTestId('runs').innerHTML();
+    for (const text of others) {
+      expect(wire).not.toContain(text);
+      expect(html).not.toContain(text);
+    }
+    expect(user.errors).toEqual([]);
+  }
+
+  await alice.context.close();
+  await bob.context.close();
+}, 120_000);

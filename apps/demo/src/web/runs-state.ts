@@ -1,0 +1,237 @@
+import type { AgentEvent } from '@baton/engine-contract';
+import type { ServerFrame } from '../server/protocol.js';
+
+/** What a stage row shows. `skipped`: planned but never run (an earlier stage failed or the run was cancelled). */
+export type StageStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped';
+
+/** One stage of a run as the card shows it. */
+export interface StageView {
+  readonly name: string;
+  readonly status: StageStatus;
+  /** Local time the stage started (for a live timer; server timestamps come from another clock). */
+  readonly startedAtLocal?: number;
+  readonly durationMs?: number;
+  /** The latest thought or tool call, shown under the stage name. */
+  readonly lastActivity?: string;
+}
+
+/** One line of a run's live activity log. */
+export interface ActivityLine {
+  readonly id: string;
+  readonly stage: string;
+  readonly kind: 'thinking' | 'tool-start' | 'tool-ok' | 'tool-failed' | 'stage-end';
+  readonly text: string;
+}
+
+/** How a run card looks right now. */
+export type RunStatus = 'sending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rejected';
+
+/** A question and everything the card shows about its run. */
+export interface RunView {
+  /** Stable React key: the clientRequestId of a local ask, else the runId. */
+  readonly key: string;
+  readonly runId?: string;
+  readonly clientRequestId?: string;
+  readonly question: string;
+  readonly status: RunStatus;
+  readonly cancelRequested: boolean;
+  readonly path?: string;
+  readonly stages: readonly StageView[];
+  readonly activity: readonly ActivityLine[];
+  readonly answer?: { readonly headline: string; readonly answer: string };
+  /** Why the ask was refused (limit reached, connection lost, ...). */
+  readonly error?: string;
+  readonly startedAtLocal: number;
+  readonly durationMs?: number;
+}
+
+/** Every run the page knows about, newest first. */
+export interface RunsState {
+  readonly order: readonly string[];
+  readonly runs: Readonly<Record<string, RunView>>;
+  /** runId → key. */
+  readonly keyByRunId: Readonly<Record<string, string>>;
+}
+
+/** What changes the runs. */
+export type RunsAction =
+  | { type: 'ask'; clientRequestId: string; question: string; now: number }
+  | { type: 'frame'; frame: ServerFrame; now: number }
+  | { type: 'cancel-requested'; runId: string }
+  | { type: 'connection-lost' }
+  | { type: 'reset' };
+
+/** The empty state. */
+export const INITIAL_RUNS_STATE: RunsState = { order: [], runs: {}, keyByRunId: {} };
+
+/** Activity lines kept per card; older ones scroll out of memory too. */
+const MAX_ACTIVITY = 200;
+
+const LIMIT_MESSAGE = 'Limit reached: you can have 3 questions running at once. Wait for one to finish, or cancel one.';
+
+function update(state: RunsState, key: string, change: (run: RunView) => RunView): RunsState {
+  const run = state.runs[key];
+  if (!run) return state;
+  return { ...state, runs: { ...state.runs, [key]: change(run) } };
+}
+
+function updateStage(run: RunView, name: string, change: (stage: StageView) => StageView): RunView {
+  const index = run.stages.findIndex((stage) => stage.name === name);
+  if (index === -1) return { ...run, stages: [...run.stages, change({ name, status: 'queued' })] };
+  return { ...run, stages: run.stages.map((stage, position) => (position === index ? change(stage) : stage)) };
+}
+
+function addActivity(run: RunView, line: ActivityLine): RunView {
+  const activity = [...run.activity, line];
+  return { ...run, activity: activity.length > MAX_ACTIVITY ? activity.slice(-MAX_ACTIVITY) : activity };
+}
+
+function answerOf(output: unknown): RunView['answer'] {
+  if (typeof output !== 'object' || output === null) return undefined;
+  const { headline, answer } = output as { headline?: unknown; answer?: unknown };
+  return typeof headline === 'string' && typeof answer === 'string' ? { headline, answer } : undefined;
+}
+
+function questionFromInput(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const request = (input as { request?: unknown }).request;
+  return typeof request === 'string' ? request : undefined;
+}
+
+function isFinished(status: RunStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled' || status === 'rejected';
+}
+
+/** Ensures a card exists for a run seen first through its events (another tab, or a replay). */
+function ensureRun(state: RunsState, runId: string, now: number): [RunsState, string] {
+  const existing = state.keyByRunId[runId];
+  if (existing) return [state, existing];
+  const run: RunView = { key: runId, runId, question: '', status: 'running', cancelRequested: false, stages: [], activity: [], startedAtLocal: now };
+  return [{ order: [runId, ...state.order], runs: { ...state.runs, [runId]: run }, keyByRunId: { ...state.keyByRunId, [runId]: runId } }, runId];
+}
+
+function applyEvent(state: RunsState, event: AgentEvent, eventId: string, now: number): RunsState {
+  const [withRun, key] = ensureRun(state, event.runId, now);
+  const stageName = event.stage ?? event.agentName;
+  return update(withRun, key, (run) => {
+    switch (event.type) {
+      case 'workflow_started':
+        return isFinished(run.status) ? run : { ...run, status: 'running' };
+      case 'workflow_planned': {
+        const known = new Map(run.stages.map((stage) => [stage.name, stage]));
+        return { ...run, path: event.path, stages: event.stages.map((name) => known.get(name) ?? { name, status: 'queued' }) };
+      }
+      case 'agent_started': {
+        const question = run.question || (stageName === 'triage' ? (questionFromInput(event.input) ?? '') : '');
+        return updateStage({ ...run, question }, stageName, (stage) => ({ ...stage, status: 'running', startedAtLocal: now }));
+      }
+      case 'agent_thinking':
+        return addActivity(
+          updateStage(run, stageName, (stage) => ({ ...stage, lastActivity: event.thought })),
+          { id: eventId, stage: stageName, kind: 'thinking', text: event.thought },
+        );
+      case 'tool_executing':
+        return addActivity(
+          updateStage(run, stageName, (stage) => ({ ...stage, lastActivity: `Calling ${event.toolName}…` })),
+          { id: eventId, stage: stageName, kind: 'tool-start', text: `${event.toolName}` },
+        );
+      case 'tool_completed':
+        return addActivity(run, {
+          id: eventId,
+          stage: stageName,
+          kind: event.status === 'succeeded' ? 'tool-ok' : 'tool-failed',
+          text: `${event.toolName} ${event.status === 'succeeded' ? 'done' : `failed: ${event.error?.message ?? 'error'}`} (${Math.round(event.durationMs)} ms)`,
+        });
+      case 'agent_completed': {
+        const answer = event.agentName === 'reporting' && event.status === 'succeeded' ? answerOf(event.output) : undefined;
+        const withStage = updateStage(run, stageName, (stage) => ({ ...stage, status: event.status, durationMs: event.durationMs }));
+        return {
+          ...(event.status === 'succeeded' ? withStage : addActivity(withStage, { id: eventId, stage: stageName, kind: 'stage-end', text: `${event.status.replace('_', ' ')}${event.error ? `: ${event.error.message}` : ''}` })),
+          ...(answer ? { answer } : {}),
+        };
+      }
+      case 'workflow_completed':
+        return finish(run, event.status, event.durationMs, event.path);
+    }
+  });
+}
+
+function finish(run: RunView, status: 'succeeded' | 'failed' | 'cancelled', durationMs: number, path: string): RunView {
+  return {
+    ...run,
+    status,
+    durationMs,
+    path: path || run.path,
+    stages: run.stages.map((stage) =>
+      stage.status === 'queued' ? { ...stage, status: 'skipped' } : stage.status === 'running' ? { ...stage, status: 'cancelled' } : stage,
+    ),
+  };
+}
+
+/** The page's single source of truth about runs: a pure reducer over the server's frames. */
+export function runsReducer(state: RunsState, action: RunsAction): RunsState {
+  switch (action.type) {
+    case 'reset':
+      return INITIAL_RUNS_STATE;
+    case 'ask': {
+      const run: RunView = {
+        key: action.clientRequestId,
+        clientRequestId: action.clientRequestId,
+        question: action.question,
+        status: 'sending',
+        cancelRequested: false,
+        stages: [{ name: 'triage', status: 'queued' }],
+        activity: [],
+        startedAtLocal: action.now,
+      };
+      return { ...state, order: [run.key, ...state.order], runs: { ...state.runs, [run.key]: run } };
+    }
+    case 'cancel-requested': {
+      const key = state.keyByRunId[action.runId];
+      return key ? update(state, key, (run) => ({ ...run, cancelRequested: true })) : state;
+    }
+    case 'connection-lost': {
+      // An ask that was never accepted is lost with the socket; say so instead of spinning forever.
+      let next = state;
+      for (const key of state.order) {
+        next = update(next, key, (run) =>
+          run.status === 'sending' ? { ...run, status: 'rejected', error: 'The connection dropped before the question was accepted. Please ask again.' } : run,
+        );
+      }
+      return next;
+    }
+    case 'frame':
+      return applyFrame(state, action.frame, action.now);
+  }
+}
+
+function applyFrame(state: RunsState, frame: ServerFrame, now: number): RunsState {
+  switch (frame.type) {
+    case 'accepted': {
+      const key = frame.clientRequestId;
+      if (!key || !state.runs[key]) return state;
+      const next = update(state, key, (run) => ({ ...run, runId: frame.runId, status: run.status === 'sending' ? 'running' : run.status }));
+      return { ...next, keyByRunId: { ...next.keyByRunId, [frame.runId]: key } };
+    }
+    case 'event':
+      return applyEvent(state, frame.event, frame.id, now);
+    case 'result': {
+      const key = state.keyByRunId[frame.runId];
+      if (!key) return state;
+      return update(state, key, (run) => {
+        const reporting = frame.result.stages.find(
+          (stage) => typeof stage === 'object' && stage !== null && (stage as { agentName?: unknown }).agentName === 'reporting',
+        ) as { output?: unknown } | undefined;
+        const answer = run.answer ?? answerOf(reporting?.output);
+        const finished = finish(run, frame.result.status, frame.result.durationMs, frame.result.path);
+        return answer ? { ...finished, answer } : finished;
+      });
+    }
+    case 'error': {
+      const key = frame.clientRequestId;
+      if (!key || state.runs[key]?.status !== 'sending') return state;
+      const message = frame.code === 'USER_LIMIT_EXCEEDED' ? LIMIT_MESSAGE : frame.message;
+      return update(state, key, (run) => ({ ...run, status: 'rejected', error: message }));
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { defineAgent, type AgentContext, type AgentDefinition, type AnyAgentDefinition } from './agent-definition.js';
+import type { UserExecutionContext } from './user-execution-context.js';
+
+describe('defineAgent types', () => {
+  it('infers the run input from the input schema', () => {
+    const agent = defineAgent({
+      name: 'research',
+      input: z.object({ question: z.string(), limit: z.number().optional() }),
+      run: (input, ctx) => {
+        expectTypeOf(input).toEqualTypeOf<{ question: string; limit?: number | undefined }>();
+        expectTypeOf(ctx).toEqualTypeOf<AgentContext>();
+        return input.question.length;
+      },
+    });
+    expectTypeOf(agent).toEqualTypeOf<AgentDefinition<{ question: string; limit?: number | undefined }, number>>();
+  });
+
+  it("uses the schema's output type (after defaults and transforms)", () => {
+    defineAgent({
+      name: 'defaults',
+      input: z.string().default('x').transform((text) => text.length),
+      run: (input) => {
+        expectTypeOf(input).toEqualTypeOf<number>();
+      },
+    });
+  });
+
+  it('infers the output from run and checks it against the output schema', () => {
+    const agent = defineAgent({ name: 'count', output: z.number(), run: async () => 3 });
+    expectTypeOf(agent.run).returns.toEqualTypeOf<number | Promise<number>>();
+    defineAgent({
+      name: 'mismatch',
+      output: z.number(),
+      // @ts-expect-error run returns a string where the output schema says number
+      run: async () => 'three',
+    });
+  });
+
+  it('types the input as unknown without an input schema', () => {
+    defineAgent({
+      name: 'untyped',
+      run: (input) => {
+        expectTypeOf(input).toEqualTypeOf<unknown>();
+      },
+    });
+  });
+
+  it('requires name and run', () => {
+    // @ts-expect-error run is required
+    defineAgent({ name: 'no-run' });
+    // @ts-expect-error name is required
+    defineAgent({ run: () => 1 });
+  });
+
+  it('gives run an AgentContext with userContext, signal, think and tool', () => {
+    expectTypeOf<AgentContext['userContext']>().toEqualTypeOf<UserExecutionContext>();
+    expectTypeOf<AgentContext['signal']>().toEqualTypeOf<AbortSignal>();
+    expectTypeOf<AgentContext['stage']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<AgentContext['think']>().toEqualTypeOf<(thought: string) => void>();
+    const ctx = {} as AgentContext;
+    expectTypeOf(ctx.tool('search', { q: 1 }, async (signal) => {
+      expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+      return ['hit'];
+    })).toEqualTypeOf<Promise<string[]>>();
+  });
+
+  it('lets definitions of different types share an AnyAgentDefinition list', () => {
+    const list: AnyAgentDefinition[] = [
+      defineAgent({ name: 'a', input: z.string(), run: (text) => text }),
+      defineAgent({ name: 'b', input: z.number(), run: (n) => n * 2 }),
+    ];
+    expectTypeOf(list).toEqualTypeOf<AnyAgentDefinition[]>();
+  });
+
+  it('returns a readonly definition', () => {
+    const agent = defineAgent({ name: 'frozen', run: () => 1 });
+    // @ts-expect-error readonly
+    agent.name = 'other';
+  });
+});

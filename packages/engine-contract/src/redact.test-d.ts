@@ -1,0 +1,10 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { REDACTED, isSecretKey, redact } from './redact.js';
+
+describe('redact types', () => {
+  it('returns the type it was given', () => {
+    expectTypeOf(redact({ apiKey: 'k', n: 1 })).toEqualTypeOf<{ apiKey: string; n: number }>();
+    expectTypeOf(isSecretKey).toEqualTypeOf<(key: string) => boolean>();
+    expectTypeOf<typeof REDACTED>().toEqualTypeOf<'[REDACTED]'>();
+  });
+});

@@ -1,0 +1,308 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { REDACTED, isSecretKey, redact } from './redact.js';
+
+const SECRET_WORDS = ['password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'credential'];
+
+/** Walks every plain object / array in `value` and calls `visit(key, item)` for each object entry. */
+function walk(value: unknown, visit: (key: string, item: unknown) => void, seen = new Set<object>()): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, visit, seen);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    visit(key, item);
+    walk(item, visit, seen);
+  }
+}
+
+describe('isSecretKey', () => {
+  it.each(SECRET_WORDS)('is true for "%s" in any case and with "-" or "_" anywhere', (word) => {
+    expect(isSecretKey(word)).toBe(true);
+    expect(isSecretKey(word.toUpperCase())).toBe(true);
+    expect(isSecretKey(`my_${word}_value`)).toBe(true);
+    const middle = Math.floor(word.length / 2);
+    expect(isSecretKey(`${word.slice(0, middle)}-${word.slice(middle)}`)).toBe(true);
+    expect(isSecretKey(`${word.slice(0, middle)}_${word.slice(middle).toUpperCase()}`)).toBe(true);
+  });
+
+  it.each([
+    'x-api-key',
+    'X-API-KEY',
+    'Auth_Token',
+    'db_password_hash',
+    'apiKey',
+    'api_key',
+    'accessToken',
+    'refresh-token',
+    'clientSecret',
+    'Set-Cookie',
+    'PRIVATE_KEY',
+    'private-key',
+    'awsCredentials',
+    'Authorization',
+    'proxy-authorization',
+    'PASSWD',
+    'maxTokens',
+  ])('is true for "%s"', (key) => {
+    expect(isSecretKey(key)).toBe(true);
+  });
+
+  it.each(['user', 'name', 'api', 'key', 'pass', 'auth', 'author', 'priv', 'cook', 'tok', 'public_key', 'keyId', '', 'pass word'])(
+    'is false for "%s"',
+    (key) => {
+      expect(isSecretKey(key)).toBe(false);
+    },
+  );
+});
+
+describe('redact', () => {
+  it('replaces a secret-keyed value with "[REDACTED]" and keeps other keys', () => {
+    expect(REDACTED).toBe('[REDACTED]');
+    expect(redact({ user: 'ann', apiKey: 'sk-1' })).toEqual({ user: 'ann', apiKey: '[REDACTED]' });
+  });
+
+  it('redacts header-style and compound keys', () => {
+    expect(redact({ 'x-api-key': 'k', Auth_Token: 't', db_password_hash: 'h', Cookie: 'c', host: 'example.org' })).toEqual({
+      'x-api-key': REDACTED,
+      Auth_Token: REDACTED,
+      db_password_hash: REDACTED,
+      Cookie: REDACTED,
+      host: 'example.org',
+    });
+  });
+
+  it('keeps numbers and booleans under secret keys', () => {
+    expect(redact({ maxTokens: 512, token: 0, hasPassword: false, secret: true, tokenLimit: Number.NaN })).toEqual({
+      maxTokens: 512,
+      token: 0,
+      hasPassword: false,
+      secret: true,
+      tokenLimit: Number.NaN,
+    });
+  });
+
+  it('redacts every other kind of value under a secret key, including objects, arrays, null and undefined', () => {
+    const output = redact({
+      password: 'p',
+      token: { nested: 'x' },
+      secret: ['a', 1],
+      credential: null,
+      cookie: undefined,
+      apikey: 10n,
+      authorization: () => 'x',
+      privateKey: new Date(0),
+    });
+    for (const value of Object.values(output)) expect(value).toBe(REDACTED);
+  });
+
+  it('redacts at any depth inside nested objects and arrays', () => {
+    const input = {
+      level1: [{ level2: { items: [[{ password: 'p', keep: 'k' }]], headers: { authorization: 'Bearer x' } } }],
+    };
+    expect(redact(input)).toEqual({
+      level1: [{ level2: { items: [[{ password: REDACTED, keep: 'k' }]], headers: { authorization: REDACTED } } }],
+    });
+  });
+
+  it('returns primitives, null and undefined unchanged', () => {
+    for (const value of ['secret', 42, true, null, undefined, 1n]) expect(redact(value)).toBe(value);
+    const symbol = Symbol('s');
+    expect(redact(symbol)).toBe(symbol);
+  });
+
+  it('does not mutate its input and returns a copy', () => {
+    const input = { user: 'ann', password: 'p', nested: { token: 't', list: [{ secret: 's' }] } };
+    const snapshot = structuredClone(input);
+    const output = redact(input);
+    expect(input).toEqual(snapshot);
+    expect(output).not.toBe(input);
+    expect(output.nested).not.toBe(input.nested);
+    expect(output.nested.list).not.toBe(input.nested.list);
+  });
+
+  it('works on a frozen input', () => {
+    const input = Object.freeze({ token: 't', inner: Object.freeze({ secret: 's' }) });
+    expect(redact(input)).toEqual({ token: REDACTED, inner: { secret: REDACTED } });
+  });
+
+  it('replaces a cycle with "[Circular]" instead of recursing forever', () => {
+    const input: Record<string, unknown> = { name: 'loop', password: 'p' };
+    input.self = input;
+    input.list = [input];
+    expect(redact(input)).toEqual({ name: 'loop', password: REDACTED, self: '[Circular]', list: ['[Circular]'] });
+  });
+
+  it('copies shared non-cyclic references at each occurrence', () => {
+    const shared = { token: 't', id: 1 };
+    expect(redact({ a: shared, b: shared })).toEqual({ a: { token: REDACTED, id: 1 }, b: { token: REDACTED, id: 1 } });
+  });
+
+  it('turns a Map into a plain object with redacted entries and a Set into an array', () => {
+    const map = new Map<unknown, unknown>([
+      ['password', 'p'],
+      ['user', 'ann'],
+      ['nested', { apiKey: 'k' }],
+    ]);
+    expect(redact({ map })).toEqual({ map: { password: REDACTED, user: 'ann', nested: { apiKey: REDACTED } } });
+    expect(redact(new Set([{ secret: 's' }, 'plain']))).toEqual([{ secret: REDACTED }, 'plain']);
+    expect(map.get('password')).toBe('p');
+  });
+
+  it('copies the own fields of class instances and redacts them', () => {
+    class Credentials {
+      user = 'ann';
+      password = 'p';
+    }
+    expect(redact({ login: new Credentials() })).toEqual({ login: { user: 'ann', password: REDACTED } });
+  });
+
+  it("keeps an Error's name and message and redacts its own secret fields", () => {
+    const error = Object.assign(new Error('boom'), { token: 't' });
+    expect(redact(error)).toEqual({ name: 'Error', message: 'boom', token: REDACTED });
+  });
+
+  it('keeps dates', () => {
+    const date = new Date(0);
+    expect(redact({ when: date })).toEqual({ when: date });
+  });
+
+  it('replaces a throwing getter with "[Unreadable]" (or "[REDACTED]" under a secret key) without throwing', () => {
+    const input = {
+      get boom(): string {
+        throw new Error('getter');
+      },
+      get token(): string {
+        throw new Error('getter');
+      },
+      fine: 1,
+    };
+    expect(redact(input)).toEqual({ boom: '[Unreadable]', token: REDACTED, fine: 1 });
+  });
+
+  it('never throws on a revoked Proxy or a Proxy with throwing traps', () => {
+    const { proxy, revoke } = Proxy.revocable({ password: 'p' }, {});
+    revoke();
+    expect(redact(proxy)).toBe('[Unreadable]');
+    expect(redact({ inner: proxy })).toEqual({ inner: '[Unreadable]' });
+    const hostile = new Proxy({ a: 1 }, { ownKeys: () => { throw new Error('trap'); } });
+    expect(redact({ hostile })).toEqual({ hostile: '[Unreadable]' });
+  });
+
+  it('redacts array items even when the array overrides map', () => {
+    class SneakyArray<T> extends Array<T> {
+      override map<U>(): U[] {
+        return this as unknown as U[];
+      }
+    }
+    const input = SneakyArray.from([{ password: 'p' }]);
+    expect(redact({ list: input })).toEqual({ list: [{ password: REDACTED }] });
+  });
+
+  it('keeps a "__proto__" key as data and never pollutes a prototype', () => {
+    const input = JSON.parse('{"__proto__": {"password": "p", "polluted": "yes"}, "a": 1}') as Record<string, unknown>;
+    const output = redact(input);
+    expect(Object.getPrototypeOf(output)).toBe(Object.prototype);
+    expect(Object.hasOwn(output, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(output, '__proto__')?.value).toEqual({ password: REDACTED, polluted: 'yes' });
+    expect(output.polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('stops at a very deep nesting without overflowing the stack', () => {
+    let deep: Record<string, unknown> = { password: 'p' };
+    for (let index = 0; index < 10_000; index++) deep = { d: deep };
+    expect(() => redact(deep)).not.toThrow();
+    expect(JSON.stringify(redact(deep))).toContain('[MaxDepth]');
+  });
+});
+
+describe('redact: properties', () => {
+  const secretKey = fc.oneof(
+    fc.constantFrom('password', 'x-api-key', 'Auth_Token', 'db_password_hash', 'COOKIE', 'private_key', 'clientSecret', 'credentials'),
+    fc
+      .tuple(fc.string({ maxLength: 4 }), fc.mixedCase(fc.constantFrom(...SECRET_WORDS)), fc.string({ maxLength: 4 }))
+      .map(([before, word, after]) => `${before}${word}${after}`),
+  );
+  const anyKey = fc.oneof(secretKey, fc.string({ maxLength: 10 }));
+  // Every string value carries a unique marker, so leaks can be found in the output's JSON.
+  const leaf = fc.oneof(
+    fc.string().map((text) => `S3CR3T:${text}`),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+  );
+  const { tree } = fc.letrec<{ tree: unknown; node: unknown }>((tie) => ({
+    tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('node')),
+    node: fc.oneof(
+      fc.array(fc.tuple(anyKey, tie('tree')), { maxLength: 5 }).map((entries) => {
+        const object: Record<string, unknown> = {};
+        for (const [key, value] of entries) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+        return object;
+      }),
+      fc.array(tie('tree'), { maxLength: 4 }),
+      fc.array(fc.tuple(anyKey, tie('tree')), { maxLength: 3 }).map((entries) => new Map(entries)),
+    ),
+  }));
+
+  it('lets no non-number, non-boolean value under a secret key survive, at any depth', () => {
+    fc.assert(
+      fc.property(tree, (input) => {
+        const output = redact(input);
+        walk(output, (key, item) => {
+          if (isSecretKey(key)) expect(typeof item === 'number' || typeof item === 'boolean' || item === REDACTED).toBe(true);
+        });
+      }),
+      { numRuns: 500 },
+    );
+  }, 30_000);
+
+  it('leaks no string that sat under a secret key, in objects, arrays and maps', () => {
+    fc.assert(
+      fc.property(fc.dictionary(secretKey, tree, { maxKeys: 4 }), (secrets) => {
+        const input = { visible: 'ok', wrapper: [secrets], map: new Map(Object.entries(secrets)) };
+        const json = JSON.stringify(redact(input));
+        expect(json).toContain('"visible":"ok"');
+        expect(json).not.toContain('S3CR3T');
+      }),
+      { numRuns: 300 },
+    );
+  }, 30_000);
+
+  const noSecretKeys = (value: unknown): boolean => {
+    let clean = true;
+    walk(value, (key) => {
+      if (isSecretKey(key)) clean = false;
+    });
+    return clean;
+  };
+
+  it('returns a deep-equal copy of any JSON value without secret keys, leaving the input untouched', () => {
+    fc.assert(
+      fc.property(fc.jsonValue().filter(noSecretKeys), (input) => {
+        const snapshot = structuredClone(input);
+        const output = redact(input);
+        expect(output).toEqual(input);
+        expect(input).toEqual(snapshot);
+        if (typeof input === 'object' && input !== null) expect(output).not.toBe(input);
+      }),
+      { numRuns: 500 },
+    );
+  }, 30_000);
+
+  it('never throws, whatever the input', () => {
+    fc.assert(
+      fc.property(
+        fc.anything({ withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withNullPrototype: true, withSet: true, withSparseArray: true, withTypedArray: true }),
+        (input) => {
+          redact(input);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  }, 30_000);
+});

@@ -1,0 +1,69 @@
+import { InvalidConfigError, type AgentContext, type UserExecutionContext } from '@baton/engine-contract';
+import type { AgentRun } from './agent-run.js';
+
+/**
+ * The `ctx` an agent's `run` receives. `think`, `tool` and `signal` are getters so that they also
+ * work when destructured (`run: (input, { think, signal }) => ...`) while a run that never touches
+ * them allocates neither the bound functions nor the AbortSignal.
+ * The run is held in a private field: an agent cannot reach the engine's internals through `ctx`.
+ * @internal
+ */
+export class RunContext implements AgentContext {
+  readonly userContext: UserExecutionContext;
+  readonly stage?: string;
+  readonly #run: AgentRun;
+  #think: ((thought: string) => void) | undefined = undefined;
+  #tool: AgentContext['tool'] | undefined = undefined;
+
+  constructor(run: AgentRun, userContext: UserExecutionContext) {
+    this.#run = run;
+    this.userContext = userContext;
+    if (run.stage !== undefined) this.stage = run.stage;
+  }
+
+  get signal(): AbortSignal {
+    return this.#run.owner.signalOf(this.#run);
+  }
+
+  get think(): (thought: string) => void {
+    if (this.#think === undefined) {
+      const run = this.#run;
+      this.#think = (thought: string) => run.owner.think(run, thought);
+    }
+    return this.#think;
+  }
+
+  get tool(): AgentContext['tool'] {
+    if (this.#tool === undefined) {
+      const run = this.#run;
+      this.#tool = <T>(name: string, input: unknown, fn: (signal: AbortSignal) => T | Promise<T>) => runTool(run, name, input, fn);
+    }
+    return this.#tool;
+  }
+}
+
+/**
+ * `ctx.tool`: emits `tool_executing`, runs `fn(signal)`, emits `tool_completed`, and returns or
+ * rethrows what `fn` did. After the run has ended (an agent that ignored its timeout) the tool still
+ * runs, with the already aborted signal, but emits nothing.
+ */
+async function runTool<T>(run: AgentRun, name: string, input: unknown, fn: (signal: AbortSignal) => T | Promise<T>): Promise<T> {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new InvalidConfigError({ message: 'ctx.tool(name, input, fn): name must be a non-empty string' });
+  }
+  if (typeof fn !== 'function') throw new InvalidConfigError({ message: `ctx.tool("${name}", input, fn): fn must be a function` });
+  const owner = run.owner;
+  const signal = owner.signalOf(run);
+  const toolCallId = owner.toolStarted(run, name, input);
+  if (toolCallId === undefined) return await fn(signal);
+  const startedAt = owner.now();
+  let output: T;
+  try {
+    output = await fn(signal);
+  } catch (error) {
+    owner.toolEnded(run, toolCallId, name, startedAt, false, error);
+    throw error;
+  }
+  owner.toolEnded(run, toolCallId, name, startedAt, true, output);
+  return output;
+}

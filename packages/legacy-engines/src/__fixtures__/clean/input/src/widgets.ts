@@ -1,0 +1,3 @@
+export function createWidget(): string {
+  return 'widget';
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import { afterEach, inject } from 'vitest';
+
+/** The Redis URL provided by the global setup. */
+export function redisUrl(): string {
+  return inject('redisUrl');
+}
+
+/** A key prefix no other test uses. */
+export function uniquePrefix(): string {
+  return `test:${randomUUID()}:`;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  const pending = cleanups.splice(0).reverse();
+  for (const cleanup of pending) await cleanup();
+});
+
+/** Runs `cleanup` after the current test (last registered first). */
+export function onCleanup(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
+/** A connected client, disconnected after the test. */
+export function newClient(options: RedisOptions = {}, url = redisUrl()): Redis {
+  const client = new Redis(url, options);
+  client.on('error', () => {});
+  onCleanup(() => client.disconnect());
+  return client;
+}
+
+/** Deletes every key under `prefix` after the test (politeness towards a shared REDIS_URL server). */
+export function deleteKeysAfter(prefix: string): void {
+  onCleanup(async () => {
+    const client = new Redis(redisUrl());
+    try {
+      const keys = await client.keys(`${prefix}*`);
+      if (keys.length > 0) await client.del(...keys);
+    } finally {
+      client.disconnect();
+    }
+  });
+}
+
+/** Polls `check` every `intervalMs` until it returns true or `timeoutMs` passes. */
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 5000, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Number of connections named `name` in CLIENT LIST. */
+export async function countConnections(client: Redis, name: string): Promise<number> {
+  const list = (await client.client('LIST')) as string;
+  return list.split('\n').filter((line) => line.split(' ').includes(`name=${name}`)).length;
+}
+
+/** The next `count` values of `iterator`, failing after `timeoutMs`. */
+export async function take<T>(iterator: AsyncIterator<T>, count: number, timeoutMs = 10_000): Promise<T[]> {
+  const values: T[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`take: got ${values.length} of ${count} within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    while (values.length < count) {
+      const next = await Promise.race([iterator.next(), timeout]);
+      if (next.done) break;
+      values.push(next.value);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return values;
+}

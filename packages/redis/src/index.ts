@@ -1,0 +1,13 @@
+export { createRedisAdmission, DEFAULT_LEASE_TTL_MS, type RedisAdmission, type RedisAdmissionOptions } from './redis-admission.js';
+export {
+  createRedisEventBus,
+  DEFAULT_MAX_LEN_PER_USER,
+  DEFAULT_STREAM_TTL_MS,
+  type RedisEventBus,
+  type RedisEventBusOptions,
+  type RedisEventBusSubscribeOptions,
+} from './redis-event-bus.js';
+export type { AgentEventEntry } from './agent-event-entry.js';
+export type { RedisErrorHandler } from './error-handler.js';
+export type { RedisClientOrUrl } from './redis-connection.js';
+export { DEFAULT_KEY_PREFIX } from './redis-keys.js';

@@ -1,0 +1,15 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+    restoreMocks: true,
+    // Real Redis round trips on a possibly busy machine: more headroom than the 5 s default.
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // A real Redis for every test: REDIS_URL, else a private redis-server (fails clearly without either).
+    globalSetup: ['./src/__fixtures__/global-setup.ts'],
+  },
+});
