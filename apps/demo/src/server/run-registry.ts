@@ -16,6 +16,7 @@ export interface ActiveRun {
 export class RunRegistry {
   readonly #runs = new Map<string, ActiveRun>();
 
+  /** Tracks a run until its `done` settles. */
   add(run: ActiveRun): void {
     this.#runs.set(run.runId, run);
     void run.done.finally(() => {
@@ -43,13 +44,7 @@ export class RunRegistry {
     await Promise.allSettled(runs.map((run) => run.done));
   }
 
-  /** Runs in progress for a user. */
-  countForUser(userId: string): number {
-    let count = 0;
-    for (const run of this.#runs.values()) if (run.userId === userId) count++;
-    return count;
-  }
-
+  /** Runs in progress. */
   get size(): number {
     return this.#runs.size;
   }
