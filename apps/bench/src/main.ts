@@ -111,10 +111,7 @@ async function main(): Promise<void> {
   if (smoke && out === RESULTS_DIRECTORY) throw new Error('A smoke run must not overwrite results/latest.*; pass another --out');
 
   const nodeCommand = ['node --import tsx src/main.ts', ...args].join(' ');
-  const command =
-    process.env.npm_lifecycle_event === 'bench'
-      ? `pnpm bench${args.length > 0 ? ` ${args.join(' ')}` : ''}` + ` (runs \`${nodeCommand}\` in apps/bench)`
-      : `${nodeCommand} (in apps/bench)`;
+  const command = process.env.npm_lifecycle_event === 'bench' ? ['pnpm bench', ...args].join(' ') : nodeCommand;
   const machine = machineInfo();
   const startedAt = new Date();
   const started = performance.now();
@@ -137,6 +134,7 @@ async function main(): Promise<void> {
     schemaVersion: 1,
     mode: smoke ? 'smoke' : 'full',
     command,
+    nodeCommand,
     startedAt: startedAt.toISOString(),
     durationSeconds: (performance.now() - started) / 1000,
     machine: { ...machine, exposeGc: gcExposed },

@@ -22,8 +22,10 @@ export interface TargetStanding {
 export interface Report {
   schemaVersion: 1;
   mode: 'full' | 'smoke';
-  /** The command that produced the report. */
+  /** The command that produced the report (`pnpm bench` when run through the script). */
   command: string;
+  /** What actually ran, in apps/bench. */
+  nodeCommand: string;
   startedAt: string;
   durationSeconds: number;
   machine: MachineInfo;
@@ -129,7 +131,7 @@ export function renderMarkdown(report: Report): string {
   const lines = [
     `# Baton bench results${report.mode === 'smoke' ? ' (smoke run: one iteration per case, figures are not meaningful)' : ''}`,
     '',
-    `Made with \`${report.command}\` on ${report.startedAt} (${formatNumber(report.durationSeconds)} s).`,
+    `Made with \`${report.command}\`${report.command === report.nodeCommand ? '' : ` (which runs \`${report.nodeCommand}\` in apps/bench)`} on ${report.startedAt} (${formatNumber(report.durationSeconds)} s).`,
     '',
     `- Machine: ${machine.cpus.count} × ${machine.cpus.model}, ${formatNumber(machine.totalMemoryBytes / 1024 ** 3)} GiB RAM, ${machine.os.type} ${machine.os.release} (${machine.os.platform}/${machine.os.arch}); load average at start ${machine.loadAverageAtStart.join(' / ')}, at end ${report.loadAverageAtEnd.join(' / ')} (shared machine: read the ratios, not the absolute times)`,
     `- Node ${machine.node} (V8 ${machine.v8}), gc exposed: ${machine.exposeGc}${machine.commit === undefined ? '' : `, commit ${machine.commit}`}`,
@@ -145,7 +147,7 @@ export function renderMarkdown(report: Report): string {
     '',
     ...report.targets.map(
       (target) =>
-        `- ${target.met ? 'Met' : '**Not met**'}: ${target.metric}: ${formatNumber(target.median)} ${target.unit} (min ${formatNumber(target.min)}, max ${formatNumber(target.max)}), target ${target.target}${target.spreadCrossesTarget ? ' (spread straddles the target)' : ''}`,
+        `- ${target.met ? 'Met' : '**Not met**'}: ${target.metric} — ${formatNumber(target.median)} ${target.unit} (min ${formatNumber(target.min)}, max ${formatNumber(target.max)}); target ${target.target}${target.spreadCrossesTarget ? ' (the spread straddles it)' : ''}`,
     ),
     '',
     '## Cases',

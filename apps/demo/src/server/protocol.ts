@@ -51,6 +51,7 @@ export type DemoErrorCode =
   | 'NOT_FOUND'
   | 'REPLAY_UNAVAILABLE'
   | 'SHUTTING_DOWN'
+  | 'TRANSPORT_ERROR'
   | 'INTERNAL_ERROR';
 
 /** The result of a workflow run as sent to clients (the orchestrator's `WorkflowResult`). */

@@ -2,8 +2,8 @@
 export interface ActiveRun {
   readonly runId: string;
   readonly userId: string;
-  /** The session that asked; logout cancels its runs. */
-  readonly sessionToken: string;
+  /** The public id of the session that asked; logout (on any instance) cancels its runs. */
+  readonly sessionId: string;
   readonly controller: AbortController;
   /** Settles when the run has finished, its engine is disposed and its result was sent. */
   readonly done: Promise<void>;
@@ -33,8 +33,8 @@ export class RunRegistry {
   }
 
   /** Cancels every run a session started (on logout). */
-  cancelSession(sessionToken: string, reason = 'The session ended'): void {
-    for (const run of this.#runs.values()) if (run.sessionToken === sessionToken) run.controller.abort(new Error(reason));
+  cancelSession(sessionId: string, reason = 'The session ended'): void {
+    for (const run of this.#runs.values()) if (run.sessionId === sessionId) run.controller.abort(new Error(reason));
   }
 
   /** Cancels every run and resolves when all of them have finished (graceful shutdown). */

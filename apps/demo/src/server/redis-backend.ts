@@ -1,0 +1,210 @@
+import { createRedisAdmission, createRedisEventBus, DEFAULT_KEY_PREFIX, type RedisAdmission, type RedisEventBus } from '@baton/redis';
+import type { BatonError } from '@baton/engine-contract';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { RedisEventDelivery } from './redis-event-delivery.js';
+import { RedisSessionStore } from './redis-session-store.js';
+
+/** Where a `cancel` for a run that is not on this instance ended up. */
+export type RemoteCancelOutcome = 'requested' | 'unknown' | 'unavailable';
+
+/** What the instances of a Redis-mode deployment tell each other about runs. */
+export interface ClusterLink {
+  /** Records that this instance runs `runId` for `userId`, so that a cancel sent to any instance finds it. Never rejects. */
+  runStarted(runId: string, userId: string): Promise<void>;
+  /** The run is over. */
+  runEnded(runId: string): void;
+  /**
+   * Cancels a run of `userId` that runs on another instance: `requested` when such a run is
+   * registered (its instance cancels it; the user sees `workflow_completed` with `cancelled`),
+   * `unknown` when no run of this user has that id, `unavailable` when Redis cannot be reached.
+   */
+  cancelRemote(runId: string, userId: string): Promise<RemoteCancelOutcome>;
+  /** Tells every instance that a session was logged out (they close its sockets, cancel its runs). Never rejects. */
+  sessionEnded(sessionId: string): Promise<void>;
+}
+
+/** What an instance does when another one asks (through Redis pub/sub). */
+export interface ControlHandlers {
+  cancel(runId: string, userId: string): void;
+  logout(sessionId: string): void;
+}
+
+/** Options of `openRedisBackend`. */
+export interface RedisBackendOptions {
+  /** `redis://` or `rediss://` URL. */
+  url: string;
+  /** Prefix of every key and channel (default `'baton:'`); tests use one per test. */
+  keyPrefix?: string;
+  sessionTtlMs: number;
+  now: () => number;
+  log: { info(details: object, message: string): void; warn(details: object, message: string): void };
+  /** See `RedisEventDeliveryOptions`. */
+  retryDelayMs?: { min: number; max: number };
+  /** See `RedisEventDeliveryOptions`. */
+  resultWaitMs?: number;
+}
+
+/** Everything the demo keeps in Redis, made from one URL. */
+export interface RedisBackend extends ClusterLink {
+  readonly client: Redis;
+  /** The factory's `admission`: the per-user limit holds across instances. */
+  readonly admission: RedisAdmission;
+  readonly bus: RedisEventBus;
+  /** Fan-out of the users' streams to this instance's sockets; `delivery.publish` is the factory's `onEvent`. */
+  readonly delivery: RedisEventDelivery;
+  readonly sessions: RedisSessionStore;
+  setControlHandlers(handlers: ControlHandlers): void;
+  /** Stops following, closes the bus and the admission, and the connections. Call after the factory shut down. */
+  close(): Promise<void>;
+}
+
+// A bounded run: 6 stages of at most runTimeoutMs each, plus queueing. The key is deleted when the run ends.
+const RUN_KEY_TTL_MS = 10 * 60 * 1000;
+// Commands fail after this many reconnect attempts (a few hundred ms) instead of ioredis' 20 (~10 s):
+// an ask, a login or a publish during an outage is answered promptly with a clear error.
+const MAX_RETRIES_PER_REQUEST = 2;
+
+const ControlMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('cancel'), runId: z.string().min(1).max(256), userId: z.string().min(1).max(256) }),
+  z.strictObject({ type: z.literal('logout'), sessionId: z.string().min(1).max(256) }),
+]);
+
+/** The URL without its password, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/**
+ * Connects to Redis (failing with a clear error when it cannot be reached at start-up) and builds the
+ * Redis-mode pieces on one client: `createRedisAdmission` and `createRedisEventBus` from @baton/redis,
+ * sessions shared by every instance, and a control channel (`${keyPrefix}demo:control`) for cancels
+ * and logouts that concern another instance. Later outages never throw: ioredis reconnects, and each
+ * piece reports and recovers on its own.
+ */
+export async function openRedisBackend(options: RedisBackendOptions): Promise<RedisBackend> {
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  const { log } = options;
+  const where = redactRedisUrl(options.url);
+  const client = new Redis(options.url, { connectionName: `${keyPrefix}demo`, maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, lazyConnect: true });
+  let down = false;
+  client.on('error', (error: Error) => {
+    // Logged once per outage; ioredis keeps reconnecting (its default back-off, up to 2 s).
+    if (down) return;
+    down = true;
+    log.warn({ err: error, redis: where }, 'Redis is unreachable; live updates across instances are paused');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info({ redis: where }, 'Redis is reachable again');
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    throw new Error(`Cannot reach Redis at ${where} (REDIS_URL): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
+  const onError = (error: BatonError) => {
+    // Publishes during an outage fail one by one; the 'error' listener above already said Redis is away.
+    if (!down) log.warn({ err: error }, 'Redis transport error');
+  };
+  const admission = createRedisAdmission({ redis: client, keyPrefix, onError });
+  const bus = createRedisEventBus({ redis: client, keyPrefix, onError });
+  const delivery = new RedisEventDelivery({
+    bus,
+    client,
+    keyPrefix,
+    log,
+    ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+    ...(options.resultWaitMs === undefined ? {} : { resultWaitMs: options.resultWaitMs }),
+  });
+  const sessions = new RedisSessionStore({ client, keyPrefix, ttlMs: options.sessionTtlMs, now: options.now });
+
+  const controlChannel = `${keyPrefix}demo:control`;
+  const runKey = (runId: string) => `${keyPrefix}demo:run:${runId}`;
+  let handlers: ControlHandlers | undefined;
+  // A subscribed connection can do nothing else; ioredis re-subscribes after a reconnect by itself.
+  const subscriber = client.duplicate({ connectionName: `${keyPrefix}demo-control` });
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', (_channel: string, message: string) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(message);
+    } catch {
+      return;
+    }
+    const parsed = ControlMessageSchema.safeParse(value);
+    if (!parsed.success || !handlers) return;
+    if (parsed.data.type === 'cancel') handlers.cancel(parsed.data.runId, parsed.data.userId);
+    else {
+      sessions.forget(parsed.data.sessionId);
+      handlers.logout(parsed.data.sessionId);
+    }
+  });
+  try {
+    await subscriber.subscribe(controlChannel);
+  } catch (error) {
+    subscriber.disconnect();
+    client.disconnect();
+    throw new Error(`Cannot subscribe to ${controlChannel} on Redis at ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    client,
+    admission,
+    bus,
+    delivery,
+    sessions,
+    setControlHandlers(next) {
+      handlers = next;
+    },
+    async runStarted(runId, userId) {
+      try {
+        await client.set(runKey(runId), userId, 'PX', RUN_KEY_TTL_MS);
+      } catch (error) {
+        log.warn({ err: error, runId }, 'could not register the run in Redis; a cancel from another instance will not find it');
+      }
+    },
+    runEnded(runId) {
+      client.del(runKey(runId)).catch(() => undefined);
+    },
+    async cancelRemote(runId, userId) {
+      try {
+        // Unknown and foreign runIds get the same answer, as in memory mode.
+        if ((await client.get(runKey(runId))) !== userId) return 'unknown';
+        await client.publish(controlChannel, JSON.stringify({ type: 'cancel', runId, userId }));
+        return 'requested';
+      } catch {
+        return 'unavailable';
+      }
+    },
+    async sessionEnded(sessionId) {
+      try {
+        await client.publish(controlChannel, JSON.stringify({ type: 'logout', sessionId }));
+      } catch (error) {
+        log.warn({ err: error }, "could not tell the other instances about a logout; that session's sockets there stay open until they send a frame");
+      }
+    },
+    close() {
+      closing ??= (async () => {
+        await delivery.close();
+        await bus.close();
+        await admission.close();
+        subscriber.disconnect();
+        if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+        else client.disconnect();
+      })();
+      return closing;
+    },
+  };
+}

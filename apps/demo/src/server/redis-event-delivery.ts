@@ -1,0 +1,399 @@
+import { ReplayUnavailableError, type AgentEvent, type UserExecutionEngine } from '@baton/engine-contract';
+import type { AgentEventEntry, RedisEventBus } from '@baton/redis';
+import type { Redis } from 'ioredis';
+import type { EventAttachment, EventDelivery } from './event-delivery.js';
+import type { ServerFrame } from './protocol.js';
+import { canonicalStreamId, compareStreamIds } from './stream-id.js';
+import type { HubSubscriber } from './user-event-hub.js';
+
+/** Options of `RedisEventDelivery`. */
+export interface RedisEventDeliveryOptions {
+  /** The bus every instance publishes to (`publish` of this class wraps `bus.publish`). */
+  bus: RedisEventBus;
+  /** The client the bus was made with; the demo reads a stream's last id through it. */
+  client: Redis;
+  /** The bus's key prefix: a user's stream is `${keyPrefix}events:${userId}` (documented by @baton/redis). */
+  keyPrefix: string;
+  log: { warn(details: object, message: string): void };
+  /** Back-off between attempts while Redis is unreachable (ms). Default 100 → 2000. */
+  retryDelayMs?: { min: number; max: number };
+  /** Longest wait for a run's last event to come back from Redis before its `result` is sent anyway. Default 5000. */
+  resultWaitMs?: number;
+  /** Live frames held for a socket while its `?since=` replay runs; beyond this the oldest are dropped (and the socket told). Default 10000. */
+  maxPendingPerSocket?: number;
+}
+
+type EventFrameJson = { readonly id?: string; readonly json: string };
+
+/** One socket of a user on this instance. */
+interface Member {
+  readonly subscriber: HubSubscriber;
+  /** `replaying`: its `?since=` replay is running and live frames wait in `pending`. */
+  state: 'replaying' | 'live';
+  /** The id of the last event frame sent to this socket; later frames must be newer. */
+  lastId: string | undefined;
+  pending: EventFrameJson[];
+  pendingOverflow: boolean;
+  /** Told about the current outage already (one notice per outage and socket). */
+  outageReported: boolean;
+  /** Ends this socket's replay. */
+  readonly controller: AbortController;
+}
+
+/** One user's subscription on this instance, shared by all of that user's sockets here. */
+interface UserChannel {
+  readonly userId: string;
+  readonly members: Set<Member>;
+  /** Stops the follower (last socket gone, or shutdown). */
+  readonly controller: AbortController;
+  /** The id the follower is past: the stream's end when it started, then the last entry it delivered. */
+  position: string | undefined;
+  /** Resolves once `position` is known (the follower's start). */
+  readonly ready: Promise<void>;
+  markReady(): void;
+  readonly deliveredWaiters: Set<{ readonly id: string; readonly resolve: () => void }>;
+}
+
+const OUTAGE_MESSAGE = 'Live updates are temporarily unavailable (the event store cannot be reached); runs continue, and updates resume when it is back.';
+const REPLAY_UNAVAILABLE_MESSAGE = 'The requested event id is unknown or no longer held; continuing with live events.';
+const FELL_BEHIND_MESSAGE = 'Some events could not be delivered (the event stream was trimmed past them); continuing with live events.';
+
+function eventFrameJson(entry: AgentEventEntry): string {
+  const frame: ServerFrame = { type: 'event', id: entry.id, event: entry.event };
+  return JSON.stringify(frame);
+}
+
+function errorJson(code: 'TRANSPORT_ERROR' | 'REPLAY_UNAVAILABLE', message: string): string {
+  const frame: ServerFrame = { type: 'error', code, message };
+  return JSON.stringify(frame);
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** `promise`, or nothing once `signal` aborts (the promise's outcome is then ignored). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<{ value: T } | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve({ value });
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Redis-mode delivery. Every engine event is published to its user's Redis Stream (pass `publish`
+ * as the factory's `onEvent`); each instance follows the stream of each user who has a socket on it
+ * with ONE `bus.subscribe` (started with the first socket, stopped with the last) and fans the entries
+ * out to that user's sockets here, so a socket on instance B sees the runs instance A executes. The
+ * frame `id` is the stream entry id.
+ *
+ * `?since=<id>`: the socket joins the fan-out at once, but its live frames are held back while a
+ * short-lived `bus.subscribe(userId, { fromId: since })` replays the events up to the stream's end as
+ * it was when the follower was running (the follower delivers everything after that point); then the
+ * held frames newer than the last replayed id are flushed. Nothing is skipped or sent twice.
+ *
+ * Redis failures never reject: the user's sockets get one `TRANSPORT_ERROR` frame per outage, the
+ * follower retries with back-off and resumes from the last id it delivered, so events still retained
+ * are delivered late rather than lost, and nothing is duplicated.
+ */
+export class RedisEventDelivery implements EventDelivery {
+  readonly #bus: RedisEventBus;
+  readonly #client: Redis;
+  readonly #keyPrefix: string;
+  readonly #log: RedisEventDeliveryOptions['log'];
+  readonly #retryDelayMs: { min: number; max: number };
+  readonly #resultWaitMs: number;
+  readonly #maxPending: number;
+  readonly #channels = new Map<string, UserChannel>();
+  /** runId → the publish of that run's latest event (resolves to its stream id, or null when it failed). */
+  readonly #lastPublish = new Map<string, Promise<string | null>>();
+  #closed = false;
+
+  constructor(options: RedisEventDeliveryOptions) {
+    this.#bus = options.bus;
+    this.#client = options.client;
+    this.#keyPrefix = options.keyPrefix;
+    this.#log = options.log;
+    this.#retryDelayMs = options.retryDelayMs ?? { min: 100, max: 2000 };
+    this.#resultWaitMs = options.resultWaitMs ?? 5000;
+    this.#maxPending = options.maxPendingPerSocket ?? 10_000;
+  }
+
+  /** The factory's `onEvent`: writes the event to its user's stream. Never throws. */
+  readonly publish = (event: AgentEvent): void => {
+    const written = this.#bus.publish(event);
+    this.#lastPublish.set(event.runId, written);
+    void written.then((id) => {
+      // The bus already reported why (onError); the user's sockets here hear that updates stopped.
+      if (id === null) this.#reportOutage(this.#channels.get(event.userId));
+    });
+  };
+
+  attach(userId: string, subscriber: HubSubscriber, since: string | undefined): EventAttachment {
+    const channel = this.#channelOf(userId);
+    const member: Member = {
+      subscriber,
+      state: since === undefined ? 'live' : 'replaying',
+      lastId: undefined,
+      pending: [],
+      pendingOverflow: false,
+      outageReported: false,
+      controller: new AbortController(),
+    };
+    channel.members.add(member);
+    if (since !== undefined) void this.#replay(channel, member, since);
+    return {
+      unsubscribe: () => {
+        member.controller.abort();
+        if (!channel.members.delete(member) || channel.members.size > 0) return;
+        this.#stopChannel(channel);
+      },
+    };
+  }
+
+  followRun(): () => void {
+    // The factory's onEvent (`publish`) routes every event through Redis; nothing to do per run.
+    return () => undefined;
+  }
+
+  async finishRun(userId: string, runId: string, result: Extract<ServerFrame, { type: 'result' }> | undefined): Promise<void> {
+    const written = this.#lastPublish.get(runId);
+    this.#lastPublish.delete(runId);
+    if (!result) return;
+    const lastId = written ? await written : null;
+    // Keep the order a client expects (events, then result): wait until this instance's follower has
+    // delivered the run's last event, unless that event never reached Redis.
+    const channel = this.#channels.get(userId);
+    if (channel && lastId !== null) await this.#delivered(channel, lastId);
+    const current = this.#channels.get(userId);
+    if (!current) return;
+    const json = JSON.stringify(result);
+    for (const member of current.members) this.#sendOrHold(member, { json });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const channel of [...this.#channels.values()]) {
+      for (const member of channel.members) member.controller.abort();
+      this.#stopChannel(channel);
+    }
+  }
+
+  /** Users followed on this instance (diagnostics and tests). */
+  get followedUsers(): number {
+    return this.#channels.size;
+  }
+
+  #channelOf(userId: string): UserChannel {
+    const existing = this.#channels.get(userId);
+    if (existing) return existing;
+    let markReady!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    const channel: UserChannel = {
+      userId,
+      members: new Set(),
+      controller: new AbortController(),
+      position: undefined,
+      ready,
+      markReady,
+      deliveredWaiters: new Set(),
+    };
+    this.#channels.set(userId, channel);
+    if (this.#closed) channel.controller.abort();
+    else void this.#follow(channel);
+    return channel;
+  }
+
+  #stopChannel(channel: UserChannel): void {
+    channel.controller.abort();
+    if (this.#channels.get(channel.userId) === channel) this.#channels.delete(channel.userId);
+    for (const waiter of channel.deliveredWaiters) waiter.resolve();
+    channel.deliveredWaiters.clear();
+  }
+
+  /** The last entry id of the user's stream, or undefined when it has none. Rejects when Redis fails. */
+  async #streamEnd(userId: string): Promise<string | undefined> {
+    const entries = await this.#client.xrevrange(`${this.#keyPrefix}events:${userId}`, '+', '-', 'COUNT', 1);
+    return entries[0]?.[0];
+  }
+
+  #retryDelay(attempt: number): number {
+    return Math.min(this.#retryDelayMs.max, this.#retryDelayMs.min * 2 ** attempt);
+  }
+
+  /** The one subscription of this user on this instance; runs until the channel stops. */
+  async #follow(channel: UserChannel): Promise<void> {
+    const { signal } = channel.controller;
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        if (channel.position === undefined) {
+          // An explicit start (instead of the bus's "only new events") lets a retry resume exactly,
+          // and gives `?since=` replays a point after which this follower delivers everything.
+          channel.position = (await this.#streamEnd(channel.userId)) ?? '0';
+          channel.markReady();
+        }
+        for await (const entry of this.#bus.subscribe(channel.userId, { fromId: channel.position, signal })) {
+          attempt = 0;
+          this.#deliver(channel, entry);
+        }
+        // Ended without an error: the channel stopped or the bus closed.
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (ReplayUnavailableError.isInstance(error)) {
+          // The stream was trimmed past our position (a very long outage): restart from its end.
+          this.#log.warn({ err: error, userId: channel.userId }, 'event follower fell behind the trimmed stream');
+          channel.position = undefined;
+          for (const member of channel.members) member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', FELL_BEHIND_MESSAGE));
+          continue;
+        }
+        this.#log.warn({ err: error, userId: channel.userId }, 'event follower failed; retrying');
+        this.#reportOutage(channel);
+        await pause(this.#retryDelay(attempt++), signal);
+      }
+    }
+  }
+
+  #deliver(channel: UserChannel, entry: AgentEventEntry): void {
+    channel.position = entry.id;
+    const frame: EventFrameJson = { id: entry.id, json: eventFrameJson(entry) };
+    for (const member of channel.members) {
+      member.outageReported = false;
+      this.#sendOrHold(member, frame);
+    }
+    for (const waiter of channel.deliveredWaiters) {
+      if (compareStreamIds(entry.id, waiter.id) >= 0) {
+        waiter.resolve();
+        channel.deliveredWaiters.delete(waiter);
+      }
+    }
+  }
+
+  /** Sends a frame to a live socket (events only when newer than its last), or holds it during a replay. */
+  #sendOrHold(member: Member, frame: EventFrameJson): void {
+    if (member.state === 'replaying') {
+      member.pending.push(frame);
+      if (member.pending.length > this.#maxPending) {
+        member.pending.shift();
+        member.pendingOverflow = true;
+      }
+      return;
+    }
+    if (frame.id !== undefined) {
+      if (member.lastId !== undefined && compareStreamIds(frame.id, member.lastId) <= 0) return;
+      member.lastId = frame.id;
+    }
+    member.subscriber.send(frame.json);
+  }
+
+  /** Resolves once the follower has delivered `id` (or after `resultWaitMs`, or when the channel stops). */
+  #delivered(channel: UserChannel, id: string): Promise<void> {
+    if (channel.controller.signal.aborted) return Promise.resolve();
+    if (channel.position !== undefined && compareStreamIds(channel.position, id) >= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        id,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        channel.deliveredWaiters.delete(waiter);
+        resolve();
+      }, this.#resultWaitMs);
+      channel.deliveredWaiters.add(waiter);
+    });
+  }
+
+  /** Tells each socket of the user here, once per outage, that live updates stopped. */
+  #reportOutage(channel: UserChannel | undefined): void {
+    if (!channel) return;
+    const json = errorJson('TRANSPORT_ERROR', OUTAGE_MESSAGE);
+    for (const member of channel.members) {
+      if (member.outageReported) continue;
+      member.outageReported = true;
+      member.subscriber.send(json);
+    }
+  }
+
+  /**
+   * A `?since=` reconnect: replays the events after `since` up to the stream's end, read once the
+   * follower has started (so the follower delivers everything after it), then flushes the held frames.
+   */
+  async #replay(channel: UserChannel, member: Member, since: string): Promise<void> {
+    const { signal } = member.controller;
+    const fromId = canonicalStreamId(since);
+    let target: string | undefined;
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        if (!(await untilAborted(channel.ready, signal))) return;
+        target ??= (await this.#streamEnd(channel.userId)) ?? '';
+        if (signal.aborted) return;
+        // No stream (never written, or expired) or not an id: there is nothing this id can refer to.
+        if (fromId === undefined || target === '' || compareStreamIds(fromId, target) > 0) {
+          member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', REPLAY_UNAVAILABLE_MESSAGE));
+          break;
+        }
+        // The client has seen everything up to `since`: held frames at or before it are not resent.
+        member.lastId ??= fromId;
+        const position = member.lastId;
+        if (compareStreamIds(position, target) >= 0) break;
+        // The bus checks that nothing after `position` was trimmed (else ReplayUnavailableError).
+        for await (const entry of this.#bus.subscribe(channel.userId, { fromId: position, signal })) {
+          member.lastId = entry.id;
+          member.subscriber.send(eventFrameJson(entry));
+          if (compareStreamIds(entry.id, target) >= 0) break;
+        }
+        break;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (ReplayUnavailableError.isInstance(error)) {
+          member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', REPLAY_UNAVAILABLE_MESSAGE));
+          break;
+        }
+        this.#log.warn({ err: error, userId: channel.userId }, 'replay failed; retrying');
+        if (!member.outageReported) {
+          member.outageReported = true;
+          member.subscriber.send(errorJson('TRANSPORT_ERROR', OUTAGE_MESSAGE));
+        }
+        await pause(this.#retryDelay(attempt++), signal);
+      }
+    }
+    if (signal.aborted) return;
+    this.#goLive(member);
+  }
+
+  #goLive(member: Member): void {
+    const held = member.pending;
+    member.pending = [];
+    member.state = 'live';
+    if (member.pendingOverflow) member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', FELL_BEHIND_MESSAGE));
+    for (const frame of held) this.#sendOrHold(member, frame);
+  }
+}

@@ -1,0 +1,19 @@
+// Mutation testing for @baton/engine-factory (run: `pnpm mutation` at the root, or `stryker run` here).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'pnpm',
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.config.ts' },
+  mutate: ['src/**/*.ts', '!src/**/*.test.ts', '!src/**/*.test-d.ts', '!src/**/__fixtures__/**', '!src/**/index.ts'],
+  coverageAnalysis: 'perTest',
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: '../../reports/mutation/engine-factory/mutation.json' },
+  htmlReporter: { fileName: '../../reports/mutation/engine-factory/index.html' },
+  concurrency: 2,
+  timeoutMS: 10000,
+  // Iterate with `stryker run --incremental`; a plain run is a full run.
+  incrementalFile: '../../reports/mutation/engine-factory/stryker-incremental.json',
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
