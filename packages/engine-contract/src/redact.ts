@@ -1,15 +1,22 @@
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_KEY_PARTS = ['password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'credential'];
+const SECRET_KEY = /password|passwd|secret|token|apikey|authorization|cookie|privatekey|credential/;
+const SEPARATORS = /[-_]/g;
 const MAX_DEPTH = 64;
 const UNREADABLE = '[Unreadable]';
+// Events repeat the same few keys, so the verdict per key is cached (bounded: cleared when full).
+const MAX_CACHED_KEYS = 2048;
+const secretKeyCache = new Map<string, boolean>();
 
 /** True when a key names a secret: lower-cased, without `-` and `_`, it contains a secret word. */
 export function isSecretKey(key: string): boolean {
-  const normalised = key.toLowerCase().replace(/[-_]/g, '');
-  for (const part of SECRET_KEY_PARTS) if (normalised.includes(part)) return true;
-  return false;
+  const cached = secretKeyCache.get(key);
+  if (cached !== undefined) return cached;
+  const secret = SECRET_KEY.test(key.toLowerCase().replace(SEPARATORS, ''));
+  if (secretKeyCache.size >= MAX_CACHED_KEYS) secretKeyCache.clear();
+  secretKeyCache.set(key, secret);
+  return secret;
 }
 
 /**
@@ -21,48 +28,61 @@ export function isSecretKey(key: string): boolean {
  * @example redact({ user: 'ann', apiKey: 'sk-1' }) // → { user: 'ann', apiKey: '[REDACTED]' }
  */
 export function redact<T>(value: T): T {
-  return redactValue(value, new Set(), 0) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  return redactValue(value, [], 0) as T;
 }
 
-function redactEntry(key: string, value: unknown, ancestors: Set<object>, depth: number): unknown {
-  if (isSecretKey(key) && typeof value !== 'number' && typeof value !== 'boolean') return REDACTED;
+function redactEntry(key: string, value: unknown, ancestors: object[], depth: number): unknown {
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (isSecretKey(key)) return REDACTED;
   return redactValue(value, ancestors, depth);
 }
 
-function redactValue(value: unknown, ancestors: Set<object>, depth: number): unknown {
+/** Sets a copied property; `defineProperty` only for "__proto__", which must stay data on the copy. */
+function setEntry(copy: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    copy[key] = value;
+  }
+}
+
+function redactValue(value: unknown, ancestors: object[], depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  let isDate: boolean;
+  let prototype: object | null;
   try {
-    isDate = value instanceof Date; // walks the prototype chain: throws on a revoked Proxy
+    prototype = Object.getPrototypeOf(value) as object | null; // throws on a revoked Proxy
   } catch {
     return UNREADABLE;
   }
-  if (isDate) return value;
-  if (ancestors.has(value)) return '[Circular]';
+  // Ancestors, not "seen": a value shared by two branches is copied twice; only a cycle is cut.
+  if (ancestors.includes(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[MaxDepth]';
-  ancestors.add(value);
+  ancestors.push(value);
   try {
+    if (prototype === Object.prototype || prototype === null) return redactFields(value, ancestors, depth);
     if (Array.isArray(value)) {
       // Not `value.map`: an array subclass (or an own `map` property) could return the items unredacted.
-      const copy: unknown[] = [];
       const length = value.length;
-      for (let index = 0; index < length; index++) copy.push(redactValue(value[index], ancestors, depth + 1));
+      const copy: unknown[] = new Array(length);
+      for (let index = 0; index < length; index++) copy[index] = redactValue(value[index], ancestors, depth + 1);
       return copy;
     }
-    if (value instanceof Set) return [...value].map((item) => redactValue(item, ancestors, depth + 1));
-    if (ArrayBuffer.isView(value)) return value;
-    const copy: Record<string, unknown> = {};
-    const entries: Iterable<[unknown, unknown]> = value instanceof Map ? value.entries() : readEntries(value);
-    for (const [key, item] of entries) {
-      const name = String(key);
-      // defineProperty keeps a "__proto__" key as data instead of changing the copy's prototype.
-      Object.defineProperty(copy, name, {
-        value: redactEntry(name, item, ancestors, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    if (value instanceof Date || ArrayBuffer.isView(value)) return value;
+    if (value instanceof Set) {
+      const copy: unknown[] = [];
+      for (const item of value) copy.push(redactValue(item, ancestors, depth + 1));
+      return copy;
     }
+    if (value instanceof Map) {
+      const copy: Record<string, unknown> = {};
+      for (const [key, item] of value) {
+        const name = String(key);
+        setEntry(copy, name, redactEntry(name, item, ancestors, depth + 1));
+      }
+      return copy;
+    }
+    const copy = redactFields(value, ancestors, depth);
     if (value instanceof Error) {
       copy.name ??= value.name;
       copy.message ??= value.message;
@@ -71,18 +91,23 @@ function redactValue(value: unknown, ancestors: Set<object>, depth: number): unk
   } catch {
     return UNREADABLE;
   } finally {
-    ancestors.delete(value);
+    ancestors.pop();
   }
 }
 
-function* readEntries(value: object): Generator<[string, unknown]> {
-  for (const key of Object.keys(value)) {
+/** Copies own enumerable string-keyed fields (JSON's view of an object), redacting on the way. */
+function redactFields(value: object, ancestors: object[], depth: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  const keys = Object.keys(value);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     let item: unknown;
     try {
       item = (value as Record<string, unknown>)[key];
     } catch {
       item = UNREADABLE;
     }
-    yield [key, item];
+    setEntry(copy, key, redactEntry(key, item, ancestors, depth + 1));
   }
+  return copy;
 }
