@@ -9,7 +9,7 @@ export default defineProject({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
-    exclude: underStryker ? ['src/**/*.memory.test.ts', '**/node_modules/**'] : ['**/node_modules/**'],
+    exclude: underStryker ? ['src/memory.test.ts', '**/node_modules/**'] : ['**/node_modules/**'],
     // The memory tests call global.gc(); forks (the default pool) pass this flag to the child process.
     execArgv: ['--expose-gc'],
     typecheck: { enabled: !underStryker, include: ['src/**/*.test-d.ts'] },

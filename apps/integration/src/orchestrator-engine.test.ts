@@ -58,7 +58,10 @@ describe('orchestrator on a genuine engine', () => {
     }).toThrow(TypeError);
     expect(() => Object.defineProperty(orchestrator, 'engine', { value: other })).toThrow(TypeError);
     expect(() => Object.setPrototypeOf(orchestrator, { engine: other })).toThrow(TypeError);
-    expect(Reflect.set(orchestrator, 'engine', other)).toBe(false);
+    expect(() => Reflect.set(orchestrator, 'engine', other)).toThrow(TypeError);
+    // Code compiled by new Function is sloppy mode, where a getter-only property would fail silently.
+    const assignSloppily = new Function('target', 'value', 'target.engine = value;') as (target: unknown, value: unknown) => void;
+    expect(() => assignSloppily(orchestrator, other)).toThrow(/read-only/);
     expect(Object.isFrozen(orchestrator)).toBe(true);
     expect(orchestrator.engine).toBe(engine);
 

@@ -39,6 +39,7 @@ export {
 } from './agent-run-result.js';
 export { WORKFLOW_AGENT_NAME, defineAgent, type AgentContext, type AgentDefinition, type AnyAgentDefinition } from './agent-definition.js';
 export { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand.js';
+export { DEFAULT_ENGINE_LIMITS, EngineLimitsSchema, type EngineLimits, type EngineLimitsInput } from './engine-limits.js';
 export * from './errors/index.js';
 export { REDACTED, isSecretKey, redact } from './redact.js';
 export { InMemoryUserAdmission, type AdmissionLease, type UserAdmission } from './user-admission.js';

@@ -294,6 +294,29 @@ describe('redact: properties', () => {
     );
   }, 30_000);
 
+  /** An independent model of the rule: lower-cased, without "-" and "_", the key contains a secret word. */
+  const modelSecret = (key: string): boolean => SECRET_WORDS.some((word) => key.toLowerCase().replaceAll('-', '').replaceAll('_', '').includes(word));
+  const model = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(model);
+    const entries = value instanceof Map ? [...value].map(([key, item]) => [String(key), item] as const) : typeof value === 'object' && value !== null ? Object.entries(value) : undefined;
+    if (entries === undefined) return value;
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of entries) {
+      const kept = typeof item === 'number' || typeof item === 'boolean' || !modelSecret(key) ? model(item) : REDACTED;
+      Object.defineProperty(copy, key, { value: kept, enumerable: true, writable: true, configurable: true });
+    }
+    return copy;
+  };
+
+  it('changes exactly the secret-keyed values of a random tree, and nothing else, at any depth', () => {
+    fc.assert(
+      fc.property(tree, (input) => {
+        expect(redact(input)).toStrictEqual(model(input));
+      }),
+      { numRuns: 500 },
+    );
+  }, 30_000);
+
   it('never throws, whatever the input', () => {
     fc.assert(
       fc.property(

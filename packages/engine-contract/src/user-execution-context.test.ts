@@ -692,3 +692,35 @@ describe('createUserExecutionContext: properties', () => {
     );
   });
 });
+
+describe('ctx.child: properties', () => {
+  const anything = fc.anything({ withBigInt: true, withDate: true, withMap: true, withNullPrototype: true, withSet: true, withSparseArray: true });
+  const parentMetadata = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
+
+  it('never throws anything but InvalidUserContextError for any operation name and metadata, and a child always extends its parent', () => {
+    fc.assert(
+      fc.property(parentMetadata, fc.oneof(fc.string({ maxLength: 8 }), anything), fc.oneof(parentMetadata, anything), (metadata, operationName, extra) => {
+        const parent = createUserExecutionContext({ ...VALID, sessionId: 's_1', metadata });
+        let child: UserExecutionContext;
+        try {
+          child = parent.child(operationName as string, extra as Record<string, unknown>);
+        } catch (error) {
+          expect(InvalidUserContextError.isInstance(error), String(error)).toBe(true);
+          expect(['operationName', 'metadata'].some((field) => (error as InvalidUserContextError).field.startsWith(field))).toBe(true);
+          return;
+        }
+        expect(typeof operationName === 'string' && operationName.trim().length > 0).toBe(true);
+        expect(isUserExecutionContext(child)).toBe(true);
+        expect(Object.isFrozen(child) && Object.isFrozen(child.metadata)).toBe(true);
+        expect([child.userId, child.threadId, child.runId, child.sessionId]).toEqual([parent.userId, parent.threadId, parent.runId, parent.sessionId]);
+        expect(child).toMatchObject({ depth: parent.depth + 1, parentRequestId: parent.requestId, operationName });
+        expect(child.requestId).not.toBe(parent.requestId);
+        // Shallow merge, the given keys winning; the parent is untouched.
+        const given = extra === undefined ? {} : (extra as Record<string, unknown>);
+        expect(child.metadata).toEqual({ ...parent.metadata, ...given });
+        expect(parent.metadata).toEqual(metadata);
+      }),
+      { numRuns: 500 },
+    );
+  }, 30_000);
+});

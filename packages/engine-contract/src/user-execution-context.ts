@@ -31,12 +31,19 @@ export interface UserExecutionContextInput {
  * Engines are bound to one context and stamp its ids on every event they emit.
  */
 export interface UserExecutionContext {
+  /** The user every run of this context belongs to. */
   readonly userId: string;
+  /** The conversation (thread). */
   readonly threadId: string;
+  /** The run; shared by a context and its children. */
   readonly runId: string;
+  /** Unique per context (a child gets a new one). */
   readonly requestId: string;
+  /** The user's session, when given. */
   readonly sessionId?: string;
+  /** The connection (socket) the request came from, when given. */
   readonly connectionId?: string;
+  /** Deep-frozen JSON-like data. */
   readonly metadata: ContextMetadata;
   /** 0 for a root context, parent's depth + 1 for a child. */
   readonly depth: number;

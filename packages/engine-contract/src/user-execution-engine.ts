@@ -26,8 +26,11 @@ export type AgentEventListener = (event: AgentEvent) => void;
 /** Per-engine counters and gauges. `runs*` count calls admitted to the engine (running or queued). */
 export interface EngineStats {
   engineId: string;
+  /** The user the engine is bound to. */
   userId: string;
+  /** Calls admitted (running, queued, or answered `cancelled` at once for an already aborted signal). */
   runsStarted: number;
+  /** Finished calls, by status; with the in-flight ones they add up to `runsStarted`. */
   runsSucceeded: number;
   runsFailed: number;
   runsTimedOut: number;
@@ -36,8 +39,9 @@ export interface EngineStats {
   activeRuns: number;
   /** Gauge: calls waiting for a slot now. */
   queuedRuns: number;
+  /** The peak number of calls that ran at once on this engine (the configured limit is the factory's `limits`). */
   maxConcurrentRuns: number;
-  /** Over finished calls (ms). */
+  /** Over finished calls, queue wait included (ms). */
   avgRunMs: number;
   maxRunMs: number;
   avgQueueMs: number;
@@ -71,6 +75,7 @@ export interface UserExecutionEngine {
    * engine's stream; the engine adds the envelope (its own ids, `seq`, `timestamp`). Used by the orchestrator.
    */
   emitWorkflowEvent(event: WorkflowEventInput): void;
+  /** A snapshot of this engine's counters and gauges. */
   getStats(): EngineStats;
   /** False once `dispose()` has been called. */
   isActive(): boolean;

@@ -20,9 +20,9 @@ export interface RunOwner {
   /** `ctx.think`. */
   think(run: AgentRun, thought: unknown): void;
   /** Emits `tool_executing`; returns the tool call id, or `undefined` when the run has ended (emit nothing). */
-  toolStarted(run: AgentRun, toolName: string, input: unknown): string | undefined;
-  /** Emits `tool_completed` unless the run has ended. */
-  toolEnded(run: AgentRun, toolCallId: string, toolName: string, startedAt: number, succeeded: boolean, value: unknown): void;
+  toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number): string | undefined;
+  /** Emits `tool_completed` unless the run has ended (then the engine has closed the call already). */
+  toolEnded(run: AgentRun, toolCallId: string, succeeded: boolean, value: unknown): void;
   /** The injected clock. */
   readonly now: () => number;
 }
@@ -48,6 +48,11 @@ export class AgentRun implements RunListNode<AgentRun> {
   /** The agent's promise settled (guards against thenables that call back twice). */
   agentSettled = false;
   toolCalls = 0;
+  /**
+   * Tool calls that emitted tool_executing but not yet tool_completed (id → name and start), so a run
+   * that ends mid-tool can still close each one before its agent_completed. Created on first tool call.
+   */
+  openTools: Map<string, { readonly toolName: string; readonly startedAt: number }> | undefined = undefined;
   /** Resolves `promise`; set by the constructor. */
   resolve!: (result: AgentRunResult) => void;
   readonly promise: Promise<AgentRunResult>;

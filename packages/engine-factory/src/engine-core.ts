@@ -26,16 +26,15 @@ import {
   type UserExecutionContext,
   type WorkflowEventInput,
 } from '@baton/engine-contract';
-import type { z } from 'zod';
 import { AgentRun, EndCause, RunState, type RunOwner } from './agent-run.js';
-import type { EngineLimits } from './engine-limits.js';
+import type { EngineLimits } from '@baton/engine-contract';
 import type { SafeLogger } from './engine-logger.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { EventIterator } from './event-iterator.js';
 import { RunContext } from './run-context.js';
 import { describeThrown, renderThrownValue, toRunError } from './run-error.js';
 import { RunList } from './run-list.js';
-import { checkAgainstSchema } from './schema-check.js';
+import { checkAgainstSchema, type AgentSchema } from './schema-check.js';
 
 /** setTimeout's largest delay; a longer one fires at once (with a warning), so timers are clamped to it. @internal */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -278,7 +277,7 @@ export class EngineCore implements RunOwner {
 
   // ---------------------------------------------------------------- running
 
-  private async runChecked(run: AgentRun, schema: z.ZodType | undefined): Promise<void> {
+  private async runChecked(run: AgentRun, schema: AgentSchema | undefined): Promise<void> {
     let input = run.input;
     if (schema !== undefined) {
       const checked = await checkAgainstSchema(schema, input, 'input', run.agent.name);
@@ -351,7 +350,7 @@ export class EngineCore implements RunOwner {
     this.checkOutput(run, schema, output).then(undefined, this.onInternalError);
   }
 
-  private async checkOutput(run: AgentRun, schema: z.ZodType, output: unknown): Promise<void> {
+  private async checkOutput(run: AgentRun, schema: AgentSchema, output: unknown): Promise<void> {
     const checked = await checkAgainstSchema(schema, output, 'output', run.agent.name);
     if (run.state !== RunState.RUNNING) return;
     if (checked.success) this.end(run, 'succeeded', EndCause.NONE, checked.data, undefined);
@@ -404,6 +403,7 @@ export class EngineCore implements RunOwner {
     if (output !== undefined) result.output = output;
     if (error !== undefined) result.error = error;
 
+    if (run.openTools !== undefined && run.openTools.size > 0) this.closeOpenTools(run, cause, endedAt);
     this.emitCompleted(run, endedAt, result);
     run.resolve(result);
     if (run.controller !== undefined && cause !== EndCause.NONE) run.controller.abort(this.abortReason(run));
@@ -587,12 +587,13 @@ export class EngineCore implements RunOwner {
     this.dispatcher.dispatch(event as AgentThinkingEvent);
   }
 
-  toolStarted(run: AgentRun, toolName: string, input: unknown): string | undefined {
+  toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number): string | undefined {
     if (run.state !== RunState.RUNNING) return undefined;
     const toolCallId = `${run.executionId}:tool:${++run.toolCalls}`;
+    (run.openTools ??= new Map()).set(toolCallId, { toolName, startedAt });
     const seq = this.seq++;
     if (!this.dispatcher.observed) return toolCallId;
-    const event = this.envelope('tool_executing', run.executionId, run.agent.name, run.stage, seq, this.now());
+    const event = this.envelope('tool_executing', run.executionId, run.agent.name, run.stage, seq, startedAt);
     event.toolCallId = toolCallId;
     event.toolName = toolName;
     if (input !== undefined) event.input = redactPayload(input);
@@ -600,20 +601,39 @@ export class EngineCore implements RunOwner {
     return toolCallId;
   }
 
-  toolEnded(run: AgentRun, toolCallId: string, toolName: string, startedAt: number, succeeded: boolean, value: unknown): void {
-    if (run.state !== RunState.RUNNING) return;
+  toolEnded(run: AgentRun, toolCallId: string, succeeded: boolean, value: unknown): void {
+    // Closed already: the run ended mid-tool and closeOpenTools emitted its tool_completed.
+    const open = run.openTools?.get(toolCallId);
+    if (open === undefined || run.state !== RunState.RUNNING) return;
+    run.openTools!.delete(toolCallId);
+    this.emitToolCompleted(run, toolCallId, open.toolName, open.startedAt, this.now(), succeeded ? 'succeeded' : 'failed', succeeded ? value : describeThrown(value));
+  }
+
+  /**
+   * The run ended (timeout, cancellation, dispose, or the agent returned without awaiting a tool)
+   * while tool calls were open: each gets its failed tool_completed before the run's agent_completed,
+   * so every tool_executing is followed by its tool_completed.
+   */
+  private closeOpenTools(run: AgentRun, cause: EndCause, endedAt: number): void {
+    const error =
+      cause === EndCause.TIMEOUT
+        ? { name: 'TimeoutError', message: 'The run timed out before the tool call finished' }
+        : cause === EndCause.NONE
+          ? { name: 'AbortError', message: 'The agent finished before the tool call did' }
+          : { name: 'AbortError', message: 'The run was cancelled before the tool call finished' };
+    for (const [toolCallId, open] of run.openTools!) this.emitToolCompleted(run, toolCallId, open.toolName, open.startedAt, endedAt, 'failed', error);
+    run.openTools!.clear();
+  }
+
+  private emitToolCompleted(run: AgentRun, toolCallId: string, toolName: string, startedAt: number, endedAt: number, status: 'succeeded' | 'failed', payload: unknown): void {
     const seq = this.seq++;
     if (!this.dispatcher.observed) return;
-    const endedAt = this.now();
     const event = this.envelope('tool_completed', run.executionId, run.agent.name, run.stage, seq, endedAt);
     event.toolCallId = toolCallId;
     event.toolName = toolName;
-    event.status = succeeded ? 'succeeded' : 'failed';
-    if (succeeded) {
-      if (value !== undefined) event.output = redactPayload(value);
-    } else {
-      event.error = describeThrown(value);
-    }
+    event.status = status;
+    if (status === 'failed') event.error = payload;
+    else if (payload !== undefined) event.output = redactPayload(payload);
     event.durationMs = endedAt > startedAt ? endedAt - startedAt : 0;
     this.dispatcher.dispatch(event as ToolCompletedEvent);
   }

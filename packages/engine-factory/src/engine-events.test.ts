@@ -137,7 +137,7 @@ describe('events of a run', () => {
     expect(events.length).toBe(count);
   });
 
-  it('does not emit a tool_completed after agent_completed when the run ended during the tool call', async () => {
+  it('closes a tool call open when the run times out with a failed tool_completed before agent_completed, and emits nothing when the tool settles later', async () => {
     vi.useFakeTimers();
     const { engine, calls } = await setup();
     const events = record(engine);
@@ -148,7 +148,36 @@ describe('events of a run', () => {
     await run;
     finishTool('late');
     await toolDone;
-    expect(events.map((event) => event.type)).toEqual(['agent_started', 'tool_executing', 'agent_completed']);
+    expect(events.map((event) => event.type)).toEqual(['agent_started', 'tool_executing', 'tool_completed', 'agent_completed']);
+    const [, executing, completed] = events;
+    expect(completed).toMatchObject({
+      type: 'tool_completed',
+      toolCallId: executing!.type === 'tool_executing' ? executing!.toolCallId : 'missing',
+      toolName: 'slow',
+      status: 'failed',
+      error: { name: 'TimeoutError' },
+      durationMs: 50,
+    });
+    expect(events.map((event) => event.seq)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('closes every open tool call with an AbortError when the caller cancels the run mid-tool', async () => {
+    const { engine, calls } = await setup();
+    const events = record(engine);
+    const controller = new AbortController();
+    const run = engine.executeAgent({ agentName: 'controlled' }, { signal: controller.signal });
+    void calls[0]!.ctx.tool('first', {}, () => new Promise(() => {}));
+    void calls[0]!.ctx.tool('second', {}, () => new Promise(() => {}));
+    controller.abort();
+    await expect(run).resolves.toMatchObject({ status: 'cancelled' });
+    expect(events.map((event) => (event.type === 'tool_completed' ? `${event.type}:${event.toolName}:${event.error?.name}` : event.type))).toEqual([
+      'agent_started',
+      'tool_executing',
+      'tool_executing',
+      'tool_completed:first:AbortError',
+      'tool_completed:second:AbortError',
+      'agent_completed',
+    ]);
   });
 
   it('lets agents destructure think and tool from ctx', async () => {

@@ -17,7 +17,8 @@ import {
 import { registerGenuineEngine } from '@baton/engine-contract/internal';
 import { EngineCore, MAX_TIMER_DELAY_MS, type EngineHost } from './engine-core.js';
 import type { EngineFactoryMetrics } from './engine-factory-metrics.js';
-import { resolveEngineLimits, type EngineLimits } from './engine-limits.js';
+import type { EngineLimits, EngineLimitsInput } from '@baton/engine-contract';
+import { resolveEngineLimits } from './engine-limits.js';
 import { toSafeLogger, type EngineLogger, type SafeLogger } from './engine-logger.js';
 import { UserExecutionEngineImpl } from './user-execution-engine-impl.js';
 
@@ -26,7 +27,7 @@ export interface EngineFactoryOptions {
   /** The agents every engine of this factory can run (made with `defineAgent`); names must be unique. */
   agents: readonly AnyAgentDefinition[];
   /** Overrides of `DEFAULT_ENGINE_LIMITS`; every value an integer ≥ 1. */
-  limits?: Partial<EngineLimits>;
+  limits?: EngineLimitsInput;
   /** The clock for timestamps, durations, deadlines and idleness (epoch ms). Default `Date.now`. */
   now?: () => number;
   /** Receives what the library cannot throw (listener errors, reaped engines, slow disposals). Default: silent. */

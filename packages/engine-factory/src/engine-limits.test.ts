@@ -1,6 +1,6 @@
-import { InvalidConfigError } from '@baton/engine-contract';
+import { DEFAULT_ENGINE_LIMITS, InvalidConfigError } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENGINE_LIMITS, resolveEngineLimits } from './engine-limits.js';
+import { resolveEngineLimits } from './engine-limits.js';
 
 describe('resolveEngineLimits', () => {
   it('uses the documented defaults when no limits are given', () => {

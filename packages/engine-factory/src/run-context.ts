@@ -54,16 +54,15 @@ async function runTool<T>(run: AgentRun, name: string, input: unknown, fn: (sign
   if (typeof fn !== 'function') throw new InvalidConfigError({ message: `ctx.tool("${name}", input, fn): fn must be a function` });
   const owner = run.owner;
   const signal = owner.signalOf(run);
-  const toolCallId = owner.toolStarted(run, name, input);
+  const toolCallId = owner.toolStarted(run, name, input, owner.now());
   if (toolCallId === undefined) return await fn(signal);
-  const startedAt = owner.now();
   let output: T;
   try {
     output = await fn(signal);
   } catch (error) {
-    owner.toolEnded(run, toolCallId, name, startedAt, false, error);
+    owner.toolEnded(run, toolCallId, false, error);
     throw error;
   }
-  owner.toolEnded(run, toolCallId, name, startedAt, true, output);
+  owner.toolEnded(run, toolCallId, true, output);
   return output;
 }

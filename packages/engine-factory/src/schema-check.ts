@@ -1,6 +1,8 @@
-import type { AgentRunError } from '@baton/engine-contract';
-import type { z } from 'zod';
+import type { AgentRunError, AnyAgentDefinition } from '@baton/engine-contract';
 import { describeThrown } from './run-error.js';
+
+/** An agent's `input` or `output` schema. @internal */
+export type AgentSchema = NonNullable<AnyAgentDefinition['input']>;
 
 /** The outcome of checking an agent's input or output against its schema. @internal */
 export type SchemaCheck = { success: true; data: unknown } | { success: false; error: AgentRunError };
@@ -8,12 +10,19 @@ export type SchemaCheck = { success: true; data: unknown } | { success: false; e
 /**
  * Validates `value` with an agent's `input` or `output` schema. Never throws: a mismatch (or a
  * refinement that threw) is an `INVALID_AGENT_IO` error naming the agent, the side and the first
- * issue's path; it never echoes the value. Async so that schemas with async refinements work.
+ * issue's path; it never echoes the value. Parses synchronously and falls back to zod's async parse
+ * only for schemas that need it (async refinements), which spares the async machinery otherwise.
  * @internal
  */
-export async function checkAgainstSchema(schema: z.ZodType, value: unknown, side: 'input' | 'output', agentName: string): Promise<SchemaCheck> {
+export async function checkAgainstSchema(schema: AgentSchema, value: unknown, side: 'input' | 'output', agentName: string): Promise<SchemaCheck> {
   try {
-    const parsed = await schema.safeParseAsync(value);
+    let parsed: ReturnType<AgentSchema['safeParse']>;
+    try {
+      parsed = schema.safeParse(value);
+    } catch {
+      // zod throws on an async refinement in a sync parse; a refinement that really throws throws again below.
+      parsed = await schema.safeParseAsync(value);
+    }
     if (parsed.success) return { success: true, data: parsed.data };
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';

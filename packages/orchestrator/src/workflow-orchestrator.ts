@@ -73,6 +73,11 @@ export class WorkflowOrchestrator {
     return this.#engine;
   }
 
+  // A getter alone makes assignment throw only in strict-mode code; sloppy scripts would fail silently.
+  set engine(_engine: unknown) {
+    throw new TypeError('WorkflowOrchestrator.engine is read-only: create a new orchestrator for another engine');
+  }
+
   /** The workflow this orchestrator runs. */
   get workflow(): WorkflowDefinition {
     return this.#workflow;
