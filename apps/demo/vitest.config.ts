@@ -9,5 +9,8 @@ export default defineProject({
     // Tests wait for specific frames (10 s each at most), never for fixed sleeps; this is only the backstop.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Provides a Redis to the Redis-mode tests (REDIS_URL, else a private redis-server); never
+    // required by the in-memory tests.
+    globalSetup: ['./src/test-support/redis-global-setup.ts'],
   },
 });

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * `pnpm demo` entry: reads PORT, HOST and BATON_DEMO_USERS, starts the demo server, prints the URL and
- * the accounts, and shuts down gracefully on SIGINT/SIGTERM (exit code 0).
+ * `pnpm demo` entry: reads PORT, HOST, BATON_DEMO_USERS and REDIS_URL, starts the demo server (in
+ * memory, or in Redis mode when REDIS_URL is set), prints the mode, the URL and the accounts, and
+ * shuts down gracefully on SIGINT/SIGTERM (exit code 0).
  */
 import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers } from './server/demo-users.js';
 import { createDemoServer } from './server/create-demo-server.js';
+import { redactRedisUrl } from './server/redis-backend.js';
 
 const customUsers = process.env.BATON_DEMO_USERS;
 const users = parseDemoUsers(customUsers ?? DEFAULT_DEMO_USERS_SPEC);
@@ -12,12 +14,30 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer between 0 and 65535`);
 
-const server = await createDemoServer({ users, logger: process.env.BATON_DEMO_LOG === '1' });
+// Empty counts as unset, so `REDIS_URL= pnpm demo` is the memory mode too.
+const redisUrl = process.env.REDIS_URL || undefined;
+let server: Awaited<ReturnType<typeof createDemoServer>>;
+try {
+  server = await createDemoServer({
+    users,
+    // In Redis mode, warnings (Redis unreachable, then back) are worth seeing even without the request log.
+    logger: process.env.BATON_DEMO_LOG === '1' ? true : redisUrl ? { level: 'warn' } : false,
+    ...(redisUrl ? { redis: { url: redisUrl } } : {}),
+  });
+} catch (error) {
+  console.error(`\n  Baton demo could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 const listening = await server.listen({ port, host });
 // A wildcard bind is reachable on loopback; print an address a browser can open.
 const url = host === '0.0.0.0' || host === '::' ? listening.replace(/\/\/[^/]+:/, '//127.0.0.1:') : listening;
 
 console.log(`\n  Baton demo is running at ${url}\n`);
+console.log(
+  redisUrl
+    ? `  Mode: Redis (${redactRedisUrl(redisUrl)}): limits, events and sessions are shared with every instance on it.\n`
+    : '  Mode: in memory (one process). Set REDIS_URL to run several instances on one Redis.\n',
+);
 console.log('  Demo accounts:');
 for (const user of users) {
   // Custom passwords came from the environment: do not echo them into logs.

@@ -89,6 +89,12 @@ export interface PlannedRun {
   kind: 'workflow' | 'direct' | 'mixed';
   /** Wait before creating the engine (ms), so that runs interleave instead of starting in lock-step. */
   startDelayMs: number;
+  /**
+   * Before its work, the run feeds its engine bad input (unknown agent, bad timeout, another user's
+   * context for the orchestrator, a raw object for createEngine): each must be refused with its typed
+   * error and emit nothing.
+   */
+  probeBadInput: boolean;
   workflow?: PlannedWorkflow;
   /** Issued synchronously one after the other (so that calls beyond the engine's concurrency queue). */
   calls: PlannedCall[];
@@ -228,6 +234,7 @@ function planRun(prng: Prng, limits: WorkloadLimits, userIndex: number, runIndex
     runId: `run-${userIndex}-${runIndex}`,
     kind,
     startDelayMs: prng.int(0, 20),
+    probeBadInput: prng.chance(0.05),
     calls: [],
   };
   if (kind !== 'direct') run.workflow = planWorkflow(prng, limits);

@@ -107,3 +107,16 @@ describe('defineAgent', () => {
     configError(definition);
   });
 });
+
+describe('defineAgent: refusals', () => {
+  it('refuses a non-object definition, saying what it expects', () => {
+    expect(configError('echo').message).toBe('defineAgent expects an object { name, run, input?, output?, description? }');
+    expect(configError(null).message).toBe('defineAgent expects an object { name, run, input?, output?, description? }');
+  });
+
+  it('refuses a function that merely carries a safeParseAsync method as a schema', () => {
+    const fake = Object.assign(() => undefined, { safeParseAsync: async () => ({ success: true, data: 1 }) });
+    configError({ name: 'a', run, input: fake });
+    configError({ name: 'a', run, output: fake });
+  });
+});

@@ -371,3 +371,15 @@ describe('parseAgentEvent', () => {
     );
   });
 });
+
+describe('parseAgentEvent: messages', () => {
+  it("names the path and zod's own message of the first problem", () => {
+    const broken = { type: 'agent_thinking', userId: 'u', threadId: 't', runId: 'r', requestId: 'q', engineId: 'e', executionId: 'x', agentName: 'a', seq: -1, timestamp: 1, thought: 'hm' };
+    const parsed = AgentEventSchema.safeParse(broken);
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error?.issues[0];
+    expect(issue?.path).toEqual(['seq']);
+    expect(parseError(broken).message).toBe(`Invalid agent event: seq: ${issue?.message ?? ''}`);
+    expect(issue?.message).not.toBe('invalid');
+  });
+});

@@ -5,7 +5,6 @@ import { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand
 import { BatonError } from './errors/baton-error.js';
 import { EngineValidationError } from './errors/engine-validation-error.js';
 import { registerGenuineEngine } from './internal.js';
-import { createUserExecutionContext } from './user-execution-context.js';
 import type { UserExecutionEngine } from './user-execution-engine.js';
 
 const require = createRequire(import.meta.url);
@@ -13,7 +12,8 @@ const require = createRequire(import.meta.url);
 const cjs: typeof import('./index.js') = require('../dist/index.cjs');
 const cjsInternal: typeof import('./internal.js') = require('../dist/internal.cjs');
 
-const userContext = createUserExecutionContext({ userId: 'u_42', threadId: 't_1', runId: 'r_1' });
+// From the built copy: this file tests the brand, and must load even when a mutant breaks context creation.
+const userContext = cjs.createUserExecutionContext({ userId: 'u_42', threadId: 't_1', runId: 'r_1' });
 
 /** An object with every method of the interface: structurally an engine, but not a genuine one. */
 function lookAlike(): UserExecutionEngine {
@@ -178,5 +178,20 @@ describe('isUserExecutionEngine / assertUserExecutionEngine: registered engines'
     }
     expect(caught instanceof EngineValidationError).toBe(false);
     expect(EngineValidationError.isInstance(caught)).toBe(true);
+  });
+});
+
+describe('EngineValidationError: describing what was received', () => {
+  it('describes a function whose name is not a string, and an instance of an anonymous class, without a name', () => {
+    const oddlyNamed = Object.defineProperty(function () {}, 'name', { value: 42 });
+    expect(validationError(oddlyNamed).received).toBe('a function or class');
+    const Anonymous = [class {}][0] as new () => object;
+    expect(Anonymous.name).toBe('');
+    expect(validationError(new Anonymous()).received).toBe('a plain object');
+  });
+
+  it('says whether an uninspectable value was a function or an object', () => {
+    expect(validationError(revokedProxy(() => {})).received).toBe('a function that could not be inspected (a revoked Proxy?)');
+    expect(validationError(revokedProxy({})).received).toBe('an object that could not be inspected (a revoked Proxy?)');
   });
 });

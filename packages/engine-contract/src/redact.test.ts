@@ -212,6 +212,43 @@ describe('redact', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('keeps the "__proto__" key of the copy an ordinary enumerable, writable, configurable data property', () => {
+    const output = redact(JSON.parse('{"__proto__": "x"}') as Record<string, unknown>);
+    expect(Object.getOwnPropertyDescriptor(output, '__proto__')).toEqual({ value: 'x', enumerable: true, writable: true, configurable: true });
+  });
+
+  it('copies only own fields of a class instance, never its prototype getters (not even name or message)', () => {
+    class Named {
+      field = 1;
+      get name(): string {
+        return 'from-prototype';
+      }
+      get message(): string {
+        return 'from-prototype';
+      }
+    }
+    expect(Object.keys(redact({ value: new Named() }).value)).toEqual(['field']);
+  });
+
+  it.each([
+    ['objects', (inner: unknown) => ({ d: inner })],
+    ['arrays', (inner: unknown) => [inner]],
+    ['sets', (inner: unknown) => new Set([inner])],
+    ['maps', (inner: unknown) => new Map([['d', inner]])],
+  ])('cuts nested %s at exactly 64 levels with "[MaxDepth]"', (_kind, wrap) => {
+    const nested = (levels: number): unknown => {
+      let value: unknown = 'leaf';
+      for (let index = 0; index < levels; index++) value = wrap(value);
+      return value;
+    };
+    // 64 containers: the deepest one sits at depth 63 and is still copied; a 65th is cut at depth 64.
+    expect(JSON.stringify(redact(nested(64)))).not.toContain('[MaxDepth]');
+    expect(JSON.stringify(redact(nested(64)))).toContain('leaf');
+    const cut = JSON.stringify(redact(nested(65)));
+    expect(cut).toContain('[MaxDepth]');
+    expect(cut).not.toContain('leaf');
+  });
+
   it('stops at a very deep nesting without overflowing the stack', () => {
     let deep: Record<string, unknown> = { password: 'p' };
     for (let index = 0; index < 10_000; index++) deep = { d: deep };

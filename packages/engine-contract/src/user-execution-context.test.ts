@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BatonError } from './errors/baton-error.js';
 import { InvalidUserContextError } from './errors/invalid-user-context-error.js';
 import {
@@ -426,12 +426,16 @@ describe('createUserExecutionContext: metadata', () => {
 });
 
 describe('ctx.child', () => {
-  const parent = createUserExecutionContext({
-    ...VALID,
-    requestId: 'req_parent',
-    sessionId: 's_1',
-    connectionId: 'c_1',
-    metadata: { plan: 'pro', region: 'eu' },
+  // Made per test, not at collection: a broken createUserExecutionContext must fail tests, not the file's loading.
+  let parent: UserExecutionContext;
+  beforeEach(() => {
+    parent = createUserExecutionContext({
+      ...VALID,
+      requestId: 'req_parent',
+      sessionId: 's_1',
+      connectionId: 'c_1',
+      metadata: { plan: 'pro', region: 'eu' },
+    });
   });
 
   it('keeps user, thread, run, session and connection, with a new requestId, depth + 1 and parentRequestId', () => {
@@ -519,7 +523,10 @@ describe('ctx.child', () => {
 });
 
 describe('isUserExecutionContext', () => {
-  const ctx = createUserExecutionContext(withMetadata({ a: 1 }));
+  let ctx: UserExecutionContext;
+  beforeEach(() => {
+    ctx = createUserExecutionContext(withMetadata({ a: 1 }));
+  });
 
   it('is true for made contexts and their children', () => {
     expect(isUserExecutionContext(ctx)).toBe(true);

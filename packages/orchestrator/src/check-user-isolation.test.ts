@@ -22,6 +22,11 @@ describe('checkUserIsolation', () => {
     expect(error.code).toBe('USER_ISOLATION_VIOLATION');
     expect(error.field).toBe(field);
     expect(error.message).toContain(field);
+    expect(error.message).toBe(
+      `userContext.${field} does not match the ${field} of the orchestrator's engine: an orchestrator runs requests only for ` +
+        'the user, thread and run its engine is bound to. Create an engine for this context with ' +
+        'createEngineFactory(...).createEngine(userContext) and an orchestrator on it.',
+    );
     expect(error.message).not.toContain('intruder-id');
     expect(error.message).not.toContain(engineContext[field]);
   });
@@ -41,5 +46,6 @@ describe('checkUserIsolation', () => {
     }
     expect(InvalidUserContextError.isInstance(caught)).toBe(true);
     expect((caught as InvalidUserContextError).field).toBe('userContext');
+    expect((caught as InvalidUserContextError).message).toBe('userContext must be a user execution context (createUserExecutionContext)');
   });
 });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { InvalidConfigError } from '@baton/engine-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,13 @@ describe('defineWorkflow', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['not an object', 'review', /defineWorkflow expects an object/],
     ['null', null, /defineWorkflow expects an object/],
+    ['undefined', undefined, /defineWorkflow expects an object/],
+    ['a class instance', Object.assign(new (class Options {})(), valid()), /defineWorkflow expects an object/],
+    ['an object with an inherited prototype', Object.assign(Object.create({ inherited: true }) as object, valid()), /defineWorkflow expects an object/],
+    ['paths as a Map', { ...valid(), paths: new Map([['main', [{ agent: 'a' }]]]) }, /paths must be an object with at least one path/],
+    ['a stage that is a class instance', { ...valid(), paths: { other: [Object.assign(new (class Stage {})(), { agent: 'a' })] } }, /Path "other", stage 0 must be an object/],
+    ['a non-string dependency', { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'b', dependsOn: ['a', 1] }] } }, /Path "other", stage 1 \("b"\): dependsOn must be an array of stage names/],
+    ['a non-string fallback that converts to a path name', { ...valid(), paths: { '0': [{ agent: 'a' }] }, fallback: 0 }, /fallback must be the name of one of its paths \(0\)/],
     ['an unknown key', { ...valid(), finaly: 'reporting' }, /unknown option "finaly"/],
     ['a missing id', { ...valid(), id: undefined }, /Workflow id must be/],
     ['an id with spaces', { ...valid(), id: 'my workflow' }, /Workflow id must be/],
@@ -90,6 +98,26 @@ describe('defineWorkflow', () => {
     ['a fallback that is not a path', { ...valid(), fallback: 'missing' }, /fallback must be the name of one of its paths \(main, other\)/],
     ['a missing fallback', { ...valid(), fallback: undefined }, /fallback must be the name of one of its paths/],
   ];
+
+  it('names the workflow, the allowed options and the name rule in its messages', () => {
+    expect(refusal({ ...valid(), finaly: 'x' }).message).toBe('Workflow definition has an unknown option "finaly" (allowed: id, triage, classify, paths, fallback, finally)');
+    expect(refusal({ ...valid(), paths: { other: [{ agent: 'a', depends: [] }] } }).message).toBe(
+      'Path "other", stage 0 has an unknown option "depends" (allowed: agent, continueOnError, dependsOn)',
+    );
+    expect(refusal({ ...valid(), id: 'my workflow' }).message).toBe('Workflow id must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-"');
+    expect(refusal({ ...valid(), triage: 'tri age' }).message).toBe('Workflow "review": triage must be an agent name: 1 to 128 characters of letters, digits, "_", ".", ":" or "-"');
+  });
+
+  it('copies a stage without continueOnError or dependsOn as { agent } only', () => {
+    const workflow = defineWorkflow({ ...valid(), paths: { main: [{ agent: 'a' }] }, fallback: 'main' });
+    expect(Object.keys(workflow.paths.main?.[0] ?? {})).toEqual(['agent']);
+  });
+
+  it('recognises definitions made by the built CJS copy of the package (shared brand), and the CJS copy recognises ours', () => {
+    const cjs = createRequire(import.meta.url)('../dist/index.cjs') as typeof import('./index.js');
+    expect(isWorkflowDefinition(cjs.defineWorkflow(valid()))).toBe(true);
+    expect(cjs.isWorkflowDefinition(defineWorkflow(valid()))).toBe(true);
+  });
 
   it.each(cases)('refuses %s with InvalidConfigError naming the problem', (_name, input, message) => {
     const error = refusal(input);

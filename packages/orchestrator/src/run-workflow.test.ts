@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { UnknownAgentError } from '@baton/engine-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -405,5 +406,111 @@ describe('runWorkflow (property-based)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('runWorkflow: path choice, inputs and scheduling edges', () => {
+  it('takes the fallback path when triage failed, even if classify would name another path', async () => {
+    const workflow = defineWorkflow({ id: 'eager', classify: () => 'main', paths: { main: [{ agent: 'data' }], safe: [{ agent: 'data_helper' }] }, fallback: 'safe' });
+    const engine = new FakeEngine(defaultAgents(undefined, { triage: () => { throw new Error('triage broke'); } }));
+    const result = await start(engine, workflow);
+    expect(result.path).toBe('safe');
+    expect(engine.calledAgents()).toEqual(['triage', 'data_helper']);
+  });
+
+  it('takes the fallback path when classify returns a non-string, even one that equals a path name once converted', async () => {
+    const workflow = defineWorkflow({ id: 'numeric', classify: () => 1 as unknown as string, paths: { '1': [{ agent: 'data' }], safe: [{ agent: 'data_helper' }] }, fallback: 'safe' });
+    const result = await start(new FakeEngine(defaultAgents({})), workflow);
+    expect(result.path).toBe('safe');
+  });
+
+  it("gives a stage only triage's output and its own dependencies' outputs, not those of an unrelated branch that finished first", async () => {
+    const gate = deferred();
+    const workflow = defineWorkflow({
+      id: 'branches',
+      classify: () => 'main',
+      paths: { main: [{ agent: 'quick', dependsOn: [] }, { agent: 'gated', dependsOn: [] }, { agent: 'after', dependsOn: ['gated'] }] },
+      fallback: 'main',
+    });
+    const engine = new FakeEngine({ triage: echo('triage'), quick: echo('quick'), gated: () => gate.promise, after: echo('after') });
+    const running = start(engine, workflow);
+    await engine.waitFor('agent_completed', 'quick');
+    gate.resolve('opened');
+    await running;
+    expect(inputOf(engine, 'after').previous).toEqual({ triage: { from: 'triage' }, gated: 'opened' });
+  });
+
+  it('stops the path after a timed-out stage that is not continueOnError', async () => {
+    const engine = new FakeEngine(defaultAgents({ dataSufficiency: 'sufficient' }, { data: () => { throw new FakeTimeout(); } }));
+    const result = await start(engine);
+    expect(engine.calledAgents()).toEqual(['triage', 'data', 'reporting']);
+    expect(result.stages.map((stage) => stage.status)).toEqual(['succeeded', 'timed_out', 'succeeded']);
+  });
+
+  it('lists no finally stage in workflow_planned when the workflow has none', async () => {
+    const workflow = defineWorkflow({ id: 'plain', classify: () => 'main', paths: { main: [{ agent: 'data' }] }, fallback: 'main' });
+    const engine = new FakeEngine(defaultAgents({}));
+    await start(engine, workflow);
+    expect(engine.events.find((event) => event.type === 'workflow_planned')).toMatchObject({ stages: ['triage', 'data'] });
+  });
+
+  it('starts no dependent of a continueOnError stage whose executeAgent threw a contract violation', async () => {
+    const workflow = defineWorkflow({
+      id: 'violation',
+      classify: () => 'main',
+      paths: { main: [{ agent: 'ghost', continueOnError: true }, { agent: 'after', dependsOn: ['ghost'] }] },
+      fallback: 'main',
+    });
+    // 'ghost' is not an agent of the engine: executeAgent throws UnknownAgentError.
+    const engine = new FakeEngine({ triage: echo('triage'), after: echo('after') });
+    await expect(start(engine, workflow)).rejects.toSatisfy(UnknownAgentError.isInstance);
+    expect(engine.calledAgents()).toEqual(['triage']);
+  });
+
+  it('starts no ready stage once the caller aborted, even when the stage before it succeeded', async () => {
+    const controller = new AbortController();
+    const workflow = defineWorkflow({ id: 'two', classify: () => 'main', paths: { main: [{ agent: 'first' }, { agent: 'second' }] }, fallback: 'main' });
+    const engine = new FakeEngine({ triage: echo('triage'), first: echo('first'), second: echo('second') });
+    const running = start(engine, workflow, { signal: controller.signal });
+    // Recorded as succeeded by the engine; the abort lands before the runner looks for the next stage.
+    await engine.waitFor('agent_completed', 'first');
+    controller.abort();
+    const result = await running;
+    expect(result.status).toBe('cancelled');
+    expect(engine.calledAgents()).toEqual(['triage', 'first']);
+    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:succeeded', 'first:succeeded']);
+  });
+
+  it('still succeeds when the caller aborts after the last stage succeeded and nothing is left to start', async () => {
+    const controller = new AbortController();
+    const workflow = defineWorkflow({ id: 'one', classify: () => 'main', paths: { main: [{ agent: 'only' }] }, fallback: 'main' });
+    const engine = new FakeEngine({ triage: echo('triage'), only: echo('only') });
+    const running = start(engine, workflow, { signal: controller.signal });
+    await engine.waitFor('agent_completed', 'only');
+    controller.abort();
+    expect((await running).status).toBe('succeeded');
+  });
+
+  it('does not run finally after a stage the engine itself cancelled (the caller never aborted)', async () => {
+    const workflow = defineWorkflow({ id: 'engine-cancel', classify: () => 'main', paths: { main: [{ agent: 'work' }] }, fallback: 'main', finally: 'end' });
+    const called: string[] = [];
+    const engine = {
+      emitWorkflowEvent: () => undefined,
+      executeAgent: async (request: { agentName: string; stage?: string }) => {
+        called.push(request.agentName);
+        const status = request.agentName === 'work' ? 'cancelled' : 'succeeded';
+        return { status, executionId: `x-${called.length}`, agentName: request.agentName, runId: 'r', requestId: 'q', stage: request.stage, durationMs: 0, queuedMs: 0 } as const;
+      },
+    };
+    const result = await runWorkflow({ engine, workflow, input: 'q', now: () => 0, workflowId: 'wf' });
+    expect(result.status).toBe('cancelled');
+    expect(called).toEqual(['triage', 'work']);
+  });
+
+  it("removes its listener from the caller's signal once the run is over", async () => {
+    const controller = new AbortController();
+    const engine = new FakeEngine(defaultAgents({ dataSufficiency: 'insufficient' }));
+    await start(engine, triageWorkflow, { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -227,6 +227,15 @@ describe('createRedisEventBus: replay errors', () => {
     expect((await fromRetained.next()).value?.event.seq).toBe(firstRetained + 1);
   });
 
+  it('throws ReplayUnavailableError for an id from before the stream expired and was created anew', async () => {
+    const { bus: events, keyPrefix } = bus();
+    const [firstId] = await publishAll(events.publish, 'u_1', 0, 2);
+    await newClient().del(`${keyPrefix}events:u_1`); // what the idle TTL does
+    await publishAll(events.publish, 'u_1', 2, 3);
+    const error = await rejectionOf(iterate(events.subscribe('u_1', { fromId: firstId })).next());
+    expect(ReplayUnavailableError.isInstance(error)).toBe(true);
+  });
+
   it('throws ReplayUnavailableError when a slow subscriber falls behind what is retained', async () => {
     const { bus: events } = bus({ maxLenPerUser: 100 });
     await publishAll(events.publish, 'u_1', 0, 100); // not above the cap: nothing trimmed yet

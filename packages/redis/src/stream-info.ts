@@ -47,6 +47,19 @@ export function isNoSuchKeyError(error: unknown): boolean {
  * which would otherwise look trimmed as soon as the stream exists.
  * @internal
  */
+/**
+ * True when an explicit `fromId` cannot be resumed exactly: it is older than the first retained entry
+ * (or, for an empty stream, than its last id). Unlike `isTrimmedPast` this ignores `entries-added`:
+ * a stream that expired while idle and was created anew has added no more than it holds, yet a
+ * position from its previous life has lost the events after it.
+ * @internal
+ */
+export function isOlderThanRetained(info: StreamInfo, afterId: StreamId): boolean {
+  if (compareStreamIds(afterId, MIN_STREAM_ID) === 0) return false;
+  const boundary = info.firstEntryId ?? info.lastGeneratedId;
+  return boundary !== undefined && compareStreamIds(afterId, boundary) < 0;
+}
+
 export function isTrimmedPast(info: StreamInfo, afterId: StreamId): boolean {
   if (info.entriesAdded === undefined) {
     if (compareStreamIds(afterId, MIN_STREAM_ID) === 0) return false;

@@ -4,7 +4,7 @@ import { decodeAgentEventEntry, type AgentEventEntry } from './agent-event-entry
 import type { RedisErrorHandler } from './error-handler.js';
 import { duplicateForBlockingReads } from './redis-connection.js';
 import { compareStreamIds, formatStreamId, MIN_STREAM_ID, nextStreamId, parseStreamId, type StreamId } from './stream-id.js';
-import { isNoSuchKeyError, isTrimmedPast, parseStreamInfo, type StreamInfo } from './stream-info.js';
+import { isNoSuchKeyError, isOlderThanRetained, isTrimmedPast, parseStreamInfo, type StreamInfo } from './stream-info.js';
 import { transportErrorFrom } from './transport-error-from.js';
 
 /** The last id of a stream when a subscriber without `fromId` subscribed; never rejects. @internal */
@@ -119,7 +119,7 @@ export async function* readUserStream(options: StreamSubscriptionOptions): Async
         if (info.lastGeneratedId && compareStreamIds(lastId, info.lastGeneratedId) > 0) {
           throw new ReplayUnavailableError({ message: `fromId ${formatStreamId(lastId)} is ahead of the stream's last id ${formatStreamId(info.lastGeneratedId)}` });
         }
-        if (isTrimmedPast(info, lastId)) {
+        if (isOlderThanRetained(info, lastId)) {
           throw new ReplayUnavailableError({ message: `fromId ${formatStreamId(lastId)} is older than the first retained event; replay from '0' for what is retained` });
         }
       } else if (!(firstRead && start.kind === 'retained') && isTrimmedPast(info, lastId)) {

@@ -4,8 +4,7 @@ import { runAsk, type AskRunnerDependencies } from './ask-runner.js';
 import { FrameRateLimiter } from './frame-rate-limiter.js';
 import { ClientFrameSchema, describeIssue, type DemoErrorCode, type ServerFrame } from './protocol.js';
 import type { RunRegistry } from './run-registry.js';
-import type { Session, SessionStore } from './session-store.js';
-import type { UserEventHub } from './user-event-hub.js';
+import type { Session } from './session-store.js';
 
 /** WebSocket close codes the server uses (RFC 6455 §7.4.1). */
 export const CLOSE_CODES = Object.freeze({
@@ -17,9 +16,9 @@ export const CLOSE_CODES = Object.freeze({
 
 /** What a connection needs from the server. */
 export interface ClientConnectionDependencies extends AskRunnerDependencies {
-  hub: UserEventHub;
   runs: RunRegistry;
-  sessions: SessionStore;
+  /** True while the socket's session is still valid (checked on every frame, so it must be synchronous). */
+  isSessionLive: (session: Session) => boolean;
   now: () => number;
   /** Frames per second a socket may send before it is closed with 1008. */
   maxFramesPerSecond: number;
@@ -64,7 +63,7 @@ export function attachClientConnection(
   const sendError = (code: DemoErrorCode, message: string, clientRequestId?: string) =>
     send({ type: 'error', code, message, ...(clientRequestId === undefined ? {} : { clientRequestId }) });
 
-  const subscription = dependencies.hub.subscribe(session.userId, { send: sendJson }, since);
+  const subscription = dependencies.events.attach(session.userId, { send: sendJson }, since);
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
     if (!limiter.allow()) {
@@ -72,7 +71,7 @@ export function attachClientConnection(
       return;
     }
     // The session may have expired or been logged out since the upgrade.
-    if (dependencies.sessions.get(session.token) === undefined) {
+    if (!dependencies.isSessionLive(session)) {
       socket.close(CLOSE_CODES.policyViolation, 'Session ended');
       return;
     }
@@ -94,8 +93,7 @@ export function attachClientConnection(
     }
     const frame = parsed.data;
     if (frame.type === 'cancel') {
-      // Unknown and foreign runIds get the same answer: nothing is revealed about other users' runs.
-      if (!dependencies.runs.cancel(frame.runId, session.userId)) sendError('UNKNOWN_RUN', 'No run of yours has this runId (it may have finished).');
+      cancelRun(frame.runId);
       return;
     }
     if (dependencies.isClosing()) {
@@ -113,6 +111,26 @@ export function attachClientConnection(
       sendError('INTERNAL_ERROR', 'The run could not be started.', frame.clientRequestId);
     });
   });
+
+  /**
+   * Cancels locally, else (Redis mode) through the instance that runs it. Unknown and foreign runIds
+   * get the same answer: nothing is revealed about other users' runs.
+   */
+  function cancelRun(runId: string): void {
+    if (dependencies.runs.cancel(runId, session.userId)) return;
+    const unknownRun = () => sendError('UNKNOWN_RUN', 'No run of yours has this runId (it may have finished).');
+    const { cluster } = dependencies;
+    if (!cluster) {
+      unknownRun();
+      return;
+    }
+    void cluster.cancelRemote(runId, session.userId).then((outcome) => {
+      if (outcome === 'unknown') unknownRun();
+      else if (outcome === 'unavailable') {
+        sendError('TRANSPORT_ERROR', 'The cancel could not reach the server running this run (the shared store is temporarily unavailable); try again shortly.');
+      }
+    });
+  }
 
   socket.once('close', () => {
     subscription.unsubscribe();

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { fastifyCookie } from '@fastify/cookie';
 import { fastifyStatic } from '@fastify/static';
 import { fastifyWebsocket } from '@fastify/websocket';
-import type { AnyAgentDefinition } from '@baton/engine-contract';
+import { TransportError, type AnyAgentDefinition } from '@baton/engine-contract';
 import { createEngineFactory, type EngineFactory, type EngineLimits } from '@baton/engine-factory';
 import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -10,11 +10,14 @@ import { z } from 'zod';
 import { createDemoAgents } from '../agents/create-demo-agents.js';
 import { attachClientConnection, CLOSE_CODES, type ClientConnection } from './client-connection.js';
 import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers, type DemoUserCredentials } from './demo-users.js';
+import { InMemoryEventDelivery, type EventDelivery } from './event-delivery.js';
 import { LoginThrottle } from './login-throttle.js';
 import { isOwnOrigin } from './origin-policy.js';
 import { DEFAULT_SCRYPT_COST } from './password-hasher.js';
 import { LoginBodySchema, MAX_FRAME_BYTES, httpError, type DemoErrorCode } from './protocol.js';
+import { openRedisBackend, type RedisBackend } from './redis-backend.js';
 import { RunRegistry } from './run-registry.js';
+import type { SessionBackend } from './session-backend.js';
 import { SessionStore, type Session } from './session-store.js';
 import { PAGE_NOT_BUILT_HTML, defaultStaticDir, hasBuiltPage } from './static-site.js';
 import { createUserDirectory } from './user-directory.js';
@@ -49,6 +52,26 @@ export interface DemoServerOptions {
   staticDir?: string;
   /** Fastify logger: false (default) or true / pino options. */
   logger?: boolean | { level: string };
+  /**
+   * Redis mode (several instances sharing one Redis). Without it the demo runs in memory, in one
+   * process. With it: the per-user limit holds across instances (`createRedisAdmission`), every
+   * event goes through the user's Redis Stream (`createRedisEventBus`), sessions are shared, and a
+   * cancel reaches the instance running the run. `createDemoServer` rejects when Redis cannot be
+   * reached at start-up; later outages are reported to the users and survived.
+   */
+  redis?: DemoRedisOptions;
+}
+
+/** Redis-mode options of `createDemoServer`. */
+export interface DemoRedisOptions {
+  /** `redis://` or `rediss://` URL (main.ts takes it from `REDIS_URL`). */
+  url: string;
+  /** Prefix of every key and channel. Default `'baton:'`; instances that should share users must share it. */
+  keyPrefix?: string;
+  /** Back-off while Redis is unreachable (ms). Default 100 → 2000. */
+  retryDelayMs?: { min: number; max: number };
+  /** Longest wait for a run's last event to come back from Redis before `result` is sent anyway (ms). Default 5000. */
+  resultWaitMs?: number;
 }
 
 /** A running (or ready to listen) demo server. */
@@ -59,6 +82,8 @@ export interface DemoServer {
   readonly factory: EngineFactory;
   /** The configured user ids. */
   readonly userIds: readonly string[];
+  /** `memory` (one process) or `redis` (instances share users, limits, events and sessions through Redis). */
+  readonly mode: 'memory' | 'redis';
   /** Starts listening; resolves with the base URL (`http://127.0.0.1:54321`). Port 0 picks a free one. */
   listen(options?: { port?: number; host?: string }): Promise<string>;
   /**
@@ -92,23 +117,51 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   const now = options.now ?? Date.now;
   const users = options.users ?? parseDemoUsers(DEFAULT_DEMO_USERS_SPEC);
   const directory = await createUserDirectory(users, options.scryptCost ?? DEFAULT_SCRYPT_COST);
-  const sessions = new SessionStore({ ttlMs: options.sessionTtlMs ?? 8 * 60 * 60 * 1000, now });
+  const sessionTtlMs = options.sessionTtlMs ?? 8 * 60 * 60 * 1000;
   const throttle = new LoginThrottle({
     maxFailures: options.loginThrottle?.maxFailures ?? 10,
     windowMs: options.loginThrottle?.windowMs ?? 5 * 60 * 1000,
     now,
   });
-  const hub = new UserEventHub({ replayBufferSize: options.replayBufferSize ?? 2000 });
   const runs = new RunRegistry();
-  const factory = createEngineFactory({
-    agents: options.agents ?? createDemoAgents({ delayScale: options.delayScale ?? 1 }),
-    limits: { ...DEMO_ENGINE_LIMITS, ...options.limits },
-  });
   const connections = new Set<ClientConnection>();
   let closing = false;
   let closed: Promise<void> | undefined;
 
   const app = fastify({ logger: options.logger ?? false, bodyLimit: MAX_FRAME_BYTES });
+  const redis: RedisBackend | undefined = options.redis
+    ? await openRedisBackend({
+        url: options.redis.url,
+        ...(options.redis.keyPrefix === undefined ? {} : { keyPrefix: options.redis.keyPrefix }),
+        ...(options.redis.retryDelayMs === undefined ? {} : { retryDelayMs: options.redis.retryDelayMs }),
+        ...(options.redis.resultWaitMs === undefined ? {} : { resultWaitMs: options.redis.resultWaitMs }),
+        sessionTtlMs,
+        now,
+        log: app.log,
+      })
+    : undefined;
+  const memorySessions = redis ? undefined : new SessionStore({ ttlMs: sessionTtlMs, now });
+  const sessions: SessionBackend = redis?.sessions ?? memorySessions!;
+  const events: EventDelivery = redis?.delivery ?? new InMemoryEventDelivery(new UserEventHub({ replayBufferSize: options.replayBufferSize ?? 2000 }));
+  const factory = createEngineFactory({
+    agents: options.agents ?? createDemoAgents({ delayScale: options.delayScale ?? 1 }),
+    limits: { ...DEMO_ENGINE_LIMITS, ...options.limits },
+    ...(redis ? { admission: redis.admission, onEvent: redis.delivery.publish } : {}),
+  });
+  // Memory: the store is the truth. Redis: a frame is a hot path, so only expiry is checked here; a
+  // logout on any instance closes the session's sockets everywhere (control channel).
+  const isSessionLive = (session: Session): boolean =>
+    memorySessions ? memorySessions.get(session.token) !== undefined : session.expiresAt > now();
+  const endSessionLocally = (sessionId: string): void => {
+    runs.cancelSession(sessionId);
+    for (const connection of connections) {
+      if (connection.session.sessionId === sessionId) connection.socket.close(CLOSE_CODES.normal, 'Logged out');
+    }
+  };
+  redis?.setControlHandlers({
+    cancel: (runId, userId) => void runs.cancel(runId, userId),
+    logout: endSessionLocally,
+  });
   // Fastify's JSON parser refuses an empty body; a bodiless POST /api/logout with a JSON content type is fine.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') return done(null, undefined);
@@ -130,7 +183,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
 
   const sendError = (reply: FastifyReply, status: number, code: DemoErrorCode, message: string) =>
     reply.code(status).type('application/json').send(httpError(code, message));
-  const sessionOf = (request: FastifyRequest): Session | undefined => sessions.get(request.cookies[SESSION_COOKIE]);
+  const sessionOf = async (request: FastifyRequest): Promise<Session | undefined> => sessions.get(request.cookies[SESSION_COOKIE]);
+  // The session the upgrade was accepted with (looked up once, before the upgrade).
+  const upgradeSessions = new WeakMap<FastifyRequest, Session>();
 
   app.addHook('onRequest', async (request, reply) => {
     if (closing) return sendError(reply, 503, 'SHUTTING_DOWN', 'The server is shutting down.');
@@ -146,6 +201,11 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     return payload;
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (TransportError.isInstance(error)) {
+      // Redis mode: sessions live in Redis.
+      request.log.warn({ err: error }, 'session store unavailable');
+      return sendError(reply, 503, 'TRANSPORT_ERROR', 'The session store is temporarily unavailable; try again shortly.');
+    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Body parser errors (bad JSON, wrong content type, too large) are malformed requests.
@@ -181,7 +241,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       throttle.recordFailure(request.ip);
       return sendError(reply, 401, 'INVALID_CREDENTIALS', 'Wrong username or password.');
     }
-    const session = sessions.create(userId);
+    const session = await sessions.create(userId);
     reply.setCookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -192,19 +252,17 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   });
 
   app.post('/api/logout', { preHandler: refuseForeignOrigin }, async (request, reply) => {
-    const session = sessions.delete(request.cookies[SESSION_COOKIE]);
+    const session = await sessions.delete(request.cookies[SESSION_COOKIE]);
     if (session) {
-      runs.cancelSession(session.token);
-      for (const connection of connections) {
-        if (connection.session.token === session.token) connection.socket.close(CLOSE_CODES.normal, 'Logged out');
-      }
+      endSessionLocally(session.sessionId);
+      await redis?.sessionEnded(session.sessionId);
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     return { status: 'logged_out' };
   });
 
   app.get('/api/me', async (request, reply) => {
-    const session = sessionOf(request);
+    const session = await sessionOf(request);
     if (!session) return sendError(reply, 401, 'UNAUTHORIZED', 'Not logged in.');
     return { userId: session.userId };
   });
@@ -215,21 +273,23 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       websocket: true,
       // Runs before the upgrade: a reply here is a plain HTTP answer and no socket is ever opened.
       preValidation: async (request, reply) => {
-        if (!sessionOf(request)) return sendError(reply, 401, 'UNAUTHORIZED', 'Log in first.');
+        const session = await sessionOf(request);
+        if (!session) return sendError(reply, 401, 'UNAUTHORIZED', 'Log in first.');
         if (!isOwnOrigin(request.headers.origin, request.headers.host)) {
           return sendError(reply, 403, 'FORBIDDEN_ORIGIN', 'The Origin header must be this server.');
         }
+        upgradeSessions.set(request, session);
         return undefined;
       },
     },
     (socket, request) => {
-      const session = sessionOf(request);
-      if (!session || closing) {
+      const session = upgradeSessions.get(request);
+      if (!session || !isSessionLive(session) || closing) {
         socket.close(closing ? CLOSE_CODES.goingAway : CLOSE_CODES.policyViolation, closing ? 'Shutting down' : 'Session ended');
         return;
       }
       const query = SinceQuerySchema.safeParse(request.query);
-      // An unparseable `since` is still a replay request: the hub answers REPLAY_UNAVAILABLE.
+      // An unparseable `since` is still a replay request: it is answered with REPLAY_UNAVAILABLE.
       const since = query.success ? query.data.since : '';
       const connection = attachClientConnection(
         socket,
@@ -237,9 +297,10 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         since,
         {
           factory,
-          hub,
+          events,
           runs,
-          sessions,
+          cluster: redis,
+          isSessionLive,
           now,
           log: app.log,
           threadIdOf: (owner) => `thread-${owner.sessionId}`,
@@ -286,6 +347,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     await runs.cancelAll();
     await closeSockets([...connections].map((connection) => connection.socket));
     await factory.shutdown();
+    // After the factory: its shutdown releases the Redis admission leases.
+    await events.close();
+    await redis?.close();
     await app.close();
   }
 
@@ -293,6 +357,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     app,
     factory,
     userIds: directory.userIds,
+    mode: redis ? 'redis' : 'memory',
     async listen(listenOptions = {}) {
       await app.listen({ port: listenOptions.port ?? 0, host: listenOptions.host ?? '127.0.0.1' });
       const address = app.server.address() as AddressInfo;

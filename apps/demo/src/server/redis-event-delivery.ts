@@ -1,4 +1,4 @@
-import { ReplayUnavailableError, type AgentEvent, type UserExecutionEngine } from '@baton/engine-contract';
+import { BatonError, ReplayUnavailableError, TransportError, type AgentEvent } from '@baton/engine-contract';
 import type { AgentEventEntry, RedisEventBus } from '@baton/redis';
 import type { Redis } from 'ioredis';
 import type { EventAttachment, EventDelivery } from './event-delivery.js';
@@ -14,7 +14,7 @@ export interface RedisEventDeliveryOptions {
   client: Redis;
   /** The bus's key prefix: a user's stream is `${keyPrefix}events:${userId}` (documented by @baton/redis). */
   keyPrefix: string;
-  log: { warn(details: object, message: string): void };
+  log: { warn(details: object, message: string): void; error(details: object, message: string): void };
   /** Back-off between attempts while Redis is unreachable (ms). Default 100 → 2000. */
   retryDelayMs?: { min: number; max: number };
   /** Longest wait for a run's last event to come back from Redis before its `result` is sent anyway. Default 5000. */
@@ -66,6 +66,14 @@ function eventFrameJson(entry: AgentEventEntry): string {
 function errorJson(code: 'TRANSPORT_ERROR' | 'REPLAY_UNAVAILABLE', message: string): string {
   const frame: ServerFrame = { type: 'error', code, message };
   return JSON.stringify(frame);
+}
+
+/**
+ * A Baton error other than a transport failure (e.g. a user id the bus refuses): retrying cannot help.
+ * Anything else (a TransportError, or an ioredis error from the demo's own reads) is worth a retry.
+ */
+function isPermanent(error: unknown): boolean {
+  return BatonError.isInstance(error) && !TransportError.isInstance(error);
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -162,7 +170,10 @@ export class RedisEventDelivery implements EventDelivery {
       controller: new AbortController(),
     };
     channel.members.add(member);
-    if (since !== undefined) void this.#replay(channel, member, since);
+    if (since !== undefined) {
+      // #replay handles its own failures; the catch is the guarantee of no unhandled rejection.
+      this.#replay(channel, member, since).catch((error: unknown) => this.#log.error({ err: error, userId }, 'replay crashed'));
+    }
     return {
       unsubscribe: () => {
         member.controller.abort();
@@ -223,7 +234,7 @@ export class RedisEventDelivery implements EventDelivery {
     };
     this.#channels.set(userId, channel);
     if (this.#closed) channel.controller.abort();
-    else void this.#follow(channel);
+    else this.#follow(channel).catch((error: unknown) => this.#log.error({ err: error, userId }, 'event follower crashed'));
     return channel;
   }
 
@@ -236,8 +247,23 @@ export class RedisEventDelivery implements EventDelivery {
 
   /** The last entry id of the user's stream, or undefined when it has none. Rejects when Redis fails. */
   async #streamEnd(userId: string): Promise<string | undefined> {
-    const entries = await this.#client.xrevrange(`${this.#keyPrefix}events:${userId}`, '+', '-', 'COUNT', 1);
+    const entries = await this.#client.xrevrange(this.#streamKey(userId), '+', '-', 'COUNT', 1);
     return entries[0]?.[0];
+  }
+
+  /** The first and last entry ids of the user's stream, or undefined when it has none. Rejects when Redis fails. */
+  async #streamBounds(userId: string): Promise<{ first: string; last: string } | undefined> {
+    const key = this.#streamKey(userId);
+    const replies = await this.#client.pipeline().xrange(key, '-', '+', 'COUNT', 1).xrevrange(key, '+', '-', 'COUNT', 1).exec();
+    const failure = replies?.find(([error]) => error)?.[0];
+    if (failure || !replies) throw failure ?? new Error('pipeline returned no reply');
+    const first = (replies[0]?.[1] as [string, string[]][] | undefined)?.[0]?.[0];
+    const last = (replies[1]?.[1] as [string, string[]][] | undefined)?.[0]?.[0];
+    return first !== undefined && last !== undefined ? { first, last } : undefined;
+  }
+
+  #streamKey(userId: string): string {
+    return `${this.#keyPrefix}events:${userId}`;
   }
 
   #retryDelay(attempt: number): number {
@@ -270,6 +296,10 @@ export class RedisEventDelivery implements EventDelivery {
           channel.position = undefined;
           for (const member of channel.members) member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', FELL_BEHIND_MESSAGE));
           continue;
+        }
+        if (isPermanent(error)) {
+          this.#log.error({ err: error, userId: channel.userId }, 'cannot follow this user\'s events');
+          return;
         }
         this.#log.warn({ err: error, userId: channel.userId }, 'event follower failed; retrying');
         this.#reportOutage(channel);
@@ -347,18 +377,23 @@ export class RedisEventDelivery implements EventDelivery {
    */
   async #replay(channel: UserChannel, member: Member, since: string): Promise<void> {
     const { signal } = member.controller;
-    const fromId = canonicalStreamId(since);
+    const fromId = canonicalStreamId(since) ?? '';
     let target: string | undefined;
     let attempt = 0;
     while (!signal.aborted) {
       try {
         if (!(await untilAborted(channel.ready, signal))) return;
-        target ??= (await this.#streamEnd(channel.userId)) ?? '';
-        if (signal.aborted) return;
-        // No stream (never written, or expired) or not an id: there is nothing this id can refer to.
-        if (fromId === undefined || target === '' || compareStreamIds(fromId, target) > 0) {
-          member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', REPLAY_UNAVAILABLE_MESSAGE));
-          break;
+        if (target === undefined) {
+          const bounds = await this.#streamBounds(channel.userId);
+          if (signal.aborted) return;
+          // Not an id; no stream (never written, or expired); an id the stream never reached; or one
+          // older than its first entry: every id a client got from this stream is at least its first
+          // entry's unless entries were removed since (trimmed, or the stream expired and started over).
+          if (fromId === '' || !bounds || compareStreamIds(fromId, bounds.last) > 0 || compareStreamIds(fromId, bounds.first) < 0) {
+            member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', REPLAY_UNAVAILABLE_MESSAGE));
+            break;
+          }
+          target = bounds.last;
         }
         // The client has seen everything up to `since`: held frames at or before it are not resent.
         member.lastId ??= fromId;
@@ -374,6 +409,11 @@ export class RedisEventDelivery implements EventDelivery {
       } catch (error) {
         if (signal.aborted) return;
         if (ReplayUnavailableError.isInstance(error)) {
+          member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', REPLAY_UNAVAILABLE_MESSAGE));
+          break;
+        }
+        if (isPermanent(error)) {
+          this.#log.error({ err: error, userId: channel.userId }, 'cannot replay this user\'s events');
           member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', REPLAY_UNAVAILABLE_MESSAGE));
           break;
         }

@@ -57,12 +57,15 @@ export class RedisSessionStore implements SessionBackend {
 
   async get(token: string | undefined): Promise<Session | undefined> {
     if (token === undefined || token.length === 0 || token.length > 128) return undefined;
+    const known = this.#seen.get(token);
+    // Redis is away (ioredis is reconnecting): answer from what this instance knows without waiting
+    // for the command to fail.
+    if (known && this.#options.client.status !== 'ready' && known.expiresAt > this.#options.now()) return known;
     let raw: string | null;
     try {
       raw = await this.#redis('session lookup', (client) => client.get(this.#key(token)));
     } catch (error) {
       // Redis is away: a session this instance already knew stays usable until it expires.
-      const known = this.#seen.get(token);
       if (known && known.expiresAt > this.#options.now()) return known;
       throw error;
     }

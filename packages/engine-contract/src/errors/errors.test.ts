@@ -285,3 +285,13 @@ describe('messages', () => {
     for (const entry of CASES) expect(build(cjs, entry).code).toBe(build(source, entry).code);
   });
 });
+
+describe('GENUINE_ENGINE_HINT', () => {
+  it('tells how to get a genuine engine and that legacy engines are refused', () => {
+    expect(GENUINE_ENGINE_HINT).toBe(
+      'Create one with createEngineFactory({ agents }).createEngine(userContext) from @baton/engine-factory. ' +
+        'Legacy engines (ExecutionEngine, ExecutionEngineConsolidated, ConsolidatedExecutionEngine, ...) are not accepted; ' +
+        'see the migration guide of @baton/legacy-engines.',
+    );
+  });
+});
