@@ -7,11 +7,12 @@ import {
   UserIsolationError,
   UserLimitExceededError,
   createUserExecutionContext,
+  type AgentRunResult,
   type UserExecutionContext,
   type UserExecutionEngine,
 } from '@baton/engine-contract';
 import { createEngineFactory, type EngineFactory, type EngineFactoryMetrics } from '@baton/engine-factory';
-import { WorkflowOrchestrator } from '@baton/orchestrator';
+import { WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
 import { createFaultAgents, STRESS_SECRET, type DirectCallInput, type FaultAgentHooks, type WorkflowInput } from './fault-agents.js';
 import { IsolationChecker, type CheckReport } from './isolation-checker.js';
 import type { ViolationRule } from './violation.js';
@@ -145,7 +146,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     };
     const input: DirectCallInput = { runKey: entry.run.key, call: index };
     const { engineId } = engine;
-    let pending: Promise<unknown>;
+    let pending: Promise<AgentRunResult>;
     try {
       pending = engine.executeAgent(
         { agentName: WORKER_AGENT, input, stage: DIRECT_STAGE },
@@ -156,7 +157,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
       return Promise.resolve();
     }
     return pending.then(
-      (result) => checker.recordCallSettled(engineId, { result: result as never }, expectation),
+      (result) => checker.recordCallSettled(engineId, { result }, expectation),
       (error: unknown) => {
         // After an idle gap the reaper may have taken the engine: that is what the gap is for.
         if (index === -1 && EngineDisposedError.isInstance(error) && !engine.isActive() && !checker.wasDisposedMidRun(engineId)) {
@@ -182,7 +183,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     };
     const { engineId } = engine;
     const input: WorkflowInput = { runKey: entry.run.key };
-    let pending: Promise<unknown>;
+    let pending: Promise<WorkflowResult>;
     try {
       const orchestrator = new WorkflowOrchestrator({ engine });
       pending = orchestrator.run({ input, userContext: engine.userContext }, { signal: controller.signal });
@@ -190,7 +191,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
       pending = Promise.reject(error);
     }
     return pending.then(
-      (result) => checker.recordWorkflowSettled(engineId, { result: result as never }, expectation),
+      (result) => checker.recordWorkflowSettled(engineId, { result }, expectation),
       (error: unknown) => checker.recordWorkflowSettled(engineId, { error }, expectation),
     );
   }
@@ -304,7 +305,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     if (!finished) checker.violation('never-settled', `the workload had not settled after ${options.watchdogMs ?? 600_000} ms`);
 
     const metrics = factory.getMetrics();
-    const report = checker.finish(metrics);
+    checker.finish(metrics);
     await factory.shutdown();
     try {
       await factory.createEngine(createUserExecutionContext({ userId: 'late-user', threadId: 'late-thread', runId: 'late-run' }));
@@ -323,7 +324,8 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
       badInputProbes,
       seconds: (performance.now() - startedAt) / 1000,
       metrics,
-      report: { ...checker.report(), counts: report.counts },
+      // Taken last: the post-shutdown check and late unhandled rejections count too.
+      report: checker.report(),
     };
   } finally {
     process.off('unhandledRejection', onUnhandled);

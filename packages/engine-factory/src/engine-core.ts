@@ -267,8 +267,15 @@ export class EngineCore implements RunOwner {
     this.pumping = true;
     try {
       while (this.waiting.head !== undefined && this.running.size < this.maxConcurrent) {
-        const run = this.waiting.shift()!;
-        this.start(run, this.now());
+        const run = this.waiting.head;
+        const now = this.now();
+        // The deadline timer may not have run yet (event-loop lag): a freed slot never goes to a late call.
+        if (run.deadline <= now) {
+          this.end(run, 'timed_out', EndCause.TIMEOUT, undefined, timedOut(run));
+          continue;
+        }
+        this.waiting.shift();
+        this.start(run, now);
       }
     } finally {
       this.pumping = false;
@@ -365,6 +372,15 @@ export class EngineCore implements RunOwner {
   private end(run: AgentRun, status: AgentRunStatus, cause: EndCause, output: unknown, error: AgentRunError | undefined): void {
     const previous = run.state;
     if (previous === RunState.DONE) return;
+    const endedAt = this.now();
+    if (cause === EndCause.NONE && endedAt > run.deadline) {
+      // The agent finished after its deadline but before the deadline timer ran (event-loop lag, or a
+      // synchronous agent that overran): the deadline still decides.
+      status = 'timed_out';
+      cause = EndCause.TIMEOUT;
+      output = undefined;
+      error = timedOut(run);
+    }
     run.state = RunState.DONE;
     run.endCause = cause;
     if (previous === RunState.RUNNING) this.running.remove(run);
@@ -375,7 +391,6 @@ export class EngineCore implements RunOwner {
       callerSignal.removeEventListener('abort', run);
     }
 
-    const endedAt = this.now();
     const durationMs = endedAt > run.calledAt ? endedAt - run.calledAt : 0;
     const queuedMs = previous === RunState.RUNNING ? (run.startedAt > run.calledAt ? run.startedAt - run.calledAt : 0) : durationMs;
     if (status === 'succeeded') this.runsSucceeded++;

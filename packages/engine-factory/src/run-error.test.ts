@@ -52,3 +52,45 @@ describe('toRunError', () => {
     expect(renderThrownValue('x'.repeat(10_000)).length).toBeLessThan(2_100);
   });
 });
+
+describe('renderThrownValue and describeThrown: exact renderings', () => {
+  it('keeps a message of exactly 2,000 characters and cuts a longer one to 2,000 plus an ellipsis', () => {
+    expect(renderThrownValue('x'.repeat(2_000))).toBe('x'.repeat(2_000));
+    expect(renderThrownValue('x'.repeat(2_001))).toBe(`${'x'.repeat(2_000)}…`);
+    expect(describeThrown(new Error('y'.repeat(2_001))).message).toBe(`${'y'.repeat(2_000)}…`);
+    expect(renderThrownValue({ text: 'z'.repeat(3_000) })).toHaveLength(2_001);
+  });
+
+  it.each([
+    ['true', true, 'true'],
+    ['a named function', function namedThrow() {}, '[function namedThrow]'],
+    ['an anonymous function', Object.defineProperty(() => {}, 'name', { value: '' }), '[function anonymous]'],
+    ['an array', [1, 'a'], '[1,"a"]'],
+  ])('renders %s', (_label, value, rendering) => {
+    expect(renderThrownValue(value)).toBe(rendering);
+  });
+
+  it("falls back to the object's tag when it cannot be rendered as JSON", () => {
+    expect(renderThrownValue({ big: 1n })).toBe('[object Object]');
+    expect(renderThrownValue(new Map([['a', 1]]))).toBe('{"a":1}');
+    const unrenderable = { toJSON: () => undefined };
+    expect(renderThrownValue(unrenderable)).toBe('[object Object]');
+  });
+
+  it("names an Error with an empty or non-string name 'Error', and renders a non-string message", () => {
+    const unnamed = new Error('m');
+    unnamed.name = '';
+    expect(describeThrown(unnamed)).toEqual({ name: 'Error', message: 'm' });
+    const odd = Object.assign(new Error('m'), { name: 42, message: { code: 7 } });
+    expect(describeThrown(odd)).toEqual({ name: 'Error', message: '{"code":7}' });
+  });
+
+  it('describes an Error-like Proxy whose getters throw as an unreadable error', () => {
+    const hostile = new Proxy(new Error('x'), {
+      get() {
+        throw new Error('trap');
+      },
+    });
+    expect(describeThrown(hostile)).toEqual({ name: 'Error', message: 'The thrown error could not be read' });
+  });
+});

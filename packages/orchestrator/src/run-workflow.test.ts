@@ -514,3 +514,29 @@ describe('runWorkflow: path choice, inputs and scheduling edges', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
+
+describe('runWorkflow: a timeout stops the path like a failure', () => {
+  it('after a timed-out stage starts no new stage, even on an independent branch', async () => {
+    const gate = deferred();
+    const workflow = defineWorkflow({
+      id: 'timeout-branches',
+      classify: () => 'main',
+      paths: { main: [{ agent: 'times_out', dependsOn: [] }, { agent: 'gated', dependsOn: [] }, { agent: 'after', dependsOn: ['gated'] }] },
+      fallback: 'main',
+    });
+    const engine = new FakeEngine({
+      triage: echo('triage'),
+      times_out: () => {
+        throw new FakeTimeout();
+      },
+      gated: () => gate.promise,
+      after: echo('after'),
+    });
+    const running = start(engine, workflow);
+    await engine.waitFor('agent_completed', 'times_out');
+    gate.resolve('opened');
+    const result = await running;
+    expect(engine.calledAgents()).toEqual(['triage', 'times_out', 'gated']);
+    expect(result.status).toBe('failed');
+  });
+});

@@ -139,7 +139,7 @@ describe('WorkflowOrchestrator on a (fake) genuine engine', () => {
     expect(orchestrator.engine).toBe(engine);
     expect(() => {
       (orchestrator as { engine: unknown }).engine = other;
-    }).toThrow(TypeError);
+    }).toThrow(new TypeError('WorkflowOrchestrator.engine is read-only: create a new orchestrator for another engine'));
     expect(Object.isFrozen(orchestrator)).toBe(true);
     await orchestrator.run({ input: 'q' });
     expect(engine.calledAgents()).toEqual(['triage', 'only']);

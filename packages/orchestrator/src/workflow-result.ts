@@ -8,7 +8,7 @@ export interface WorkflowResult {
   readonly workflowName: string;
   /**
    * `'cancelled'` when the run was cancelled (its signal aborted before every stage had run, or a
-   * stage ended `cancelled`, e.g. because the engine was disposed); otherwise `'failed'` when any
+   * stage ended `cancelled`); otherwise `'failed'` when any
    * stage failed or timed out, even if `finally` answered; otherwise `'succeeded'`.
    */
   readonly status: WorkflowStatus;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutcomes, formatWireSummary, runWireStress, type WireStressReport } from './wire-stress.js';
+import { runWireStress, type WireStressReport } from './wire-stress.js';
+import { compareOutcomes, formatWireSummary } from './wire-stress-summary.js';
 
 /**
  * Wire-level stress against a real demo server on loopback: 50 users x 2 well-behaved sockets (HTTP

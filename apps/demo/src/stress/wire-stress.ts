@@ -3,8 +3,9 @@ import type { ServerFrame, WireWorkflowResult } from '../server/protocol.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { createHoldableDemoAgents } from './hold-agents.js';
 import { sendMalformed, type MalformedReport } from './malformed-frames.js';
+import { ForeignCancelProber } from './foreign-cancel-prober.js';
 import { WireChecker, type SocketRecord, type WireViolation } from './wire-checker.js';
-import { createWirePlan, EXPECTED_CLOSE, PATH_STAGES, type MisbehaviourKind, type WireAsk, type WirePlanOptions } from './wire-plan.js';
+import { createWirePlan, EXPECTED_CLOSE, PATH_STAGES, type WireAsk, type WirePlanOptions } from './wire-plan.js';
 
 /** What `runWireStress` needs. */
 export interface WireStressOptions extends WirePlanOptions {
@@ -62,35 +63,6 @@ function expectedShape(ask: WireAsk): { status: string; path: string; stages: st
   return { status: 'cancelled', path: ask.hold.stage === 'triage' ? '' : ask.path, stages: stages.join(',') };
 }
 
-/** Serialises a prober's cancels, so each UNKNOWN_RUN answer can be attributed to its request. */
-class Prober {
-  #chain: Promise<void> = Promise.resolve();
-  constructor(
-    readonly client: FrameClient,
-    private readonly checker: WireChecker,
-    private readonly timeoutMs: number,
-  ) {}
-
-  /** Tries to cancel another user's run; resolves once the server has answered (it must be UNKNOWN_RUN). */
-  cancelForeign(runId: string, owner: string): Promise<void> {
-    const attempt = async () => {
-      const seen = this.client.frames.length;
-      this.client.send({ type: 'cancel', runId });
-      try {
-        const answer = await this.client.waitFor((frame) => this.client.frames.indexOf(frame) >= seen, this.timeoutMs);
-        if (answer.type !== 'error' || answer.code !== 'UNKNOWN_RUN') {
-          this.checker.add('foreign-cancel', `a foreign cancel of ${owner}'s run ${runId} got ${JSON.stringify(answer).slice(0, 200)}`);
-        }
-      } catch {
-        this.checker.add('foreign-cancel', `a foreign cancel of ${owner}'s run ${runId} got no answer (did it cancel the run?)`);
-      }
-    };
-    const next = this.#chain.then(attempt);
-    this.#chain = next;
-    return next;
-  }
-}
-
 /**
  * Runs the seeded wire workload against a fresh demo server on port 0: logs every user in over HTTP,
  * opens two well-behaved sockets per user (cookie + own Origin), plus (when `misbehaveEvery > 0`) a
@@ -125,7 +97,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
     const misbehaving = await Promise.all(plan.misbehaving.map((entry) => FrameClient.connect(url, { cookie: cookies[entry.userIndex]! })));
     for (const client of misbehaving) client.socket.on('error', () => undefined);
     const probers = await Promise.all(
-      proberCookies.map(async (cookie) => new Prober(await FrameClient.connect(url, { cookie }), checker, timeoutMs)),
+      proberCookies.map(async (cookie) => new ForeignCancelProber(await FrameClient.connect(url, { cookie }), checker, timeoutMs)),
     );
 
     const askFlow = async (socketIndex: number): Promise<void> => {
@@ -278,24 +250,3 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
   }
 }
 
-/** `wire: sockets=… runs=… events=… malformedFrames=… closes=1007:…,1008:…,1009:…,open:… violations=… seconds=…` */
-export function formatWireSummary(report: WireStressReport): string {
-  const closes = Object.entries(report.closes)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([code, count]) => `${code}:${count}`)
-    .join(',');
-  return `wire: sockets=${report.sockets} runs=${report.runs} events=${report.events} malformedFrames=${report.malformedFramesSent} closes=${closes || 'none'} violations=${report.violations.length} seconds=${report.seconds.toFixed(1)}`;
-}
-
-/** Asks whose outcome differs between two runs of the same plan (e.g. without and with misbehaving clients). */
-export function compareOutcomes(baseline: Map<string, AskOutcome>, other: Map<string, AskOutcome>): string[] {
-  const differences: string[] = [];
-  for (const [key, expected] of baseline) {
-    const actual = other.get(key);
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) differences.push(`ask ${key}: ${JSON.stringify(actual)?.slice(0, 300)} vs ${JSON.stringify(expected).slice(0, 300)}`);
-  }
-  for (const key of other.keys()) if (!baseline.has(key)) differences.push(`ask ${key} only in the second run`);
-  return differences;
-}
-
-export type { MisbehaviourKind };
