@@ -352,6 +352,48 @@ describe('executeAgent: timeouts', () => {
   });
 });
 
+describe('executeAgent: deadlines when the timer runs late (event-loop lag)', () => {
+  // The injected clock moves on while no timer fires: exactly what a blocked event loop looks like.
+  async function laggingSetup() {
+    let clock = 1_000;
+    const controlled = controlledAgent();
+    const factory = createEngineFactory({ agents: [controlled.agent], limits: { maxConcurrentRunsPerEngine: 1 }, now: () => clock });
+    const engine = await factory.createEngine(contextFor('u_lag'));
+    return { engine, calls: controlled.calls, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('ends a queued call whose deadline passed as timed_out instead of giving it the freed slot', async () => {
+    const { engine, calls, advance } = await laggingSetup();
+    const first = engine.executeAgent({ agentName: 'controlled', input: 'first' }, { timeoutMs: 60_000 });
+    const late = engine.executeAgent({ agentName: 'controlled', input: 'late' }, { timeoutMs: 5 });
+    advance(100);
+    calls[0]!.result.resolve('done');
+    await expect(first).resolves.toMatchObject({ status: 'succeeded' });
+    await expect(late).resolves.toMatchObject({ status: 'timed_out', queuedMs: 100, error: { code: 'RUN_TIMEOUT' } });
+    expect(calls.map((call) => call.input)).toEqual(['first']);
+    await engine.dispose();
+  });
+
+  it('reports an agent that settles after its deadline, before the timer ran, as timed_out', async () => {
+    const { engine, calls, advance } = await laggingSetup();
+    const run = engine.executeAgent({ agentName: 'controlled' }, { timeoutMs: 50 });
+    advance(120);
+    calls[0]!.result.resolve('too late');
+    await expect(run).resolves.toMatchObject({ status: 'timed_out', durationMs: 120, error: { code: 'RUN_TIMEOUT' } });
+    expect(engine.getStats()).toMatchObject({ runsTimedOut: 1, runsSucceeded: 0 });
+    await engine.dispose();
+  });
+
+  it('still reports an agent that settles exactly at its deadline as succeeded', async () => {
+    const { engine, calls, advance } = await laggingSetup();
+    const run = engine.executeAgent({ agentName: 'controlled' }, { timeoutMs: 50 });
+    advance(50);
+    calls[0]!.result.resolve('just in time');
+    await expect(run).resolves.toMatchObject({ status: 'succeeded', output: 'just in time' });
+    await engine.dispose();
+  });
+});
+
 describe('executeAgent: cancellation', () => {
   it('answers an already aborted signal with cancelled without starting the agent', async () => {
     const { engine, calls } = await setup();
