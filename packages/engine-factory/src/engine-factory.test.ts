@@ -12,6 +12,7 @@ import {
   type UserExecutionEngine,
 } from '@baton/engine-contract';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contextFor, controlledAgent, deferred, echoAgent, flush, spyLogger, type ControlledCall } from './__fixtures__/test-helpers.js';
 import { createEngineFactory } from './engine-factory.js';
@@ -43,6 +44,47 @@ describe('createEngineFactory options', () => {
     ['no options at all', undefined],
   ])('rejects %s with InvalidConfigError', (_label, options) => {
     expect(() => createEngineFactory(options as never)).toThrow(InvalidConfigError);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['options that are not an object', 'echo', 'createEngineFactory expects options { agents, limits?, now?, logger?, admission?, onEvent?, validateEvents? }'],
+    ['null options', null, 'createEngineFactory expects options { agents, limits?, now?, logger?, admission?, onEvent?, validateEvents? }'],
+    ['agents that are not an array', { agents: 'echo' }, 'createEngineFactory: agents must be an array of agent definitions (made with defineAgent)'],
+    ['an agent that is null', { agents: [null] }, 'createEngineFactory: agents[0] must be an agent definition (made with defineAgent)'],
+    ['an agent that is a string', { agents: ['echo'] }, 'createEngineFactory: agents[0] must be an agent definition (made with defineAgent)'],
+    ['an agent with an empty name', { agents: [{ name: '', run: () => 1 }] }, 'createEngineFactory: agents[0].name must be a non-empty string'],
+    ['an agent with a non-string name', { agents: [{ name: 7, run: () => 1 }] }, 'createEngineFactory: agents[0].name must be a non-empty string'],
+    ['the reserved agent name', { agents: [{ name: 'workflow', run: () => 1 }] }, 'createEngineFactory: agent name "workflow" is reserved for workflow events'],
+    ['an agent without run', { agents: [{ name: 'x' }] }, 'createEngineFactory: agent "x" must have a run function'],
+    ['an input that is not a schema', { agents: [{ name: 'x', run: () => 1, input: { safeParseAsync: 1 } }] }, 'createEngineFactory: agent "x": input must be a zod schema'],
+    ['an input schema that is null', { agents: [{ name: 'x', run: () => 1, input: null }] }, 'createEngineFactory: agent "x": input must be a zod schema'],
+    ['a function posing as a schema', { agents: [{ name: 'x', run: () => 1, input: Object.assign(() => 1, { safeParseAsync: () => 1 }) }] }, 'createEngineFactory: agent "x": input must be a zod schema'],
+    ['an output that is not a schema', { agents: [{ name: 'x', run: () => 1, output: 'string' }] }, 'createEngineFactory: agent "x": output must be a zod schema'],
+    ['a duplicate name at index 1', { agents: [{ name: 'x', run: () => 1 }, { name: 'x', run: () => 2 }] }, 'createEngineFactory: duplicate agent name "x"; agent names must be unique within a factory'],
+    ['a clock that is not a function', { agents: [], now: 5 }, 'createEngineFactory: now must be a function'],
+    ['an onEvent that is not a function', { agents: [], onEvent: 'x' }, 'createEngineFactory: onEvent must be a function'],
+    ['a logger that is not an object', { agents: [], logger: 'console' }, 'createEngineFactory: logger must be an object { debug?, info?, warn?, error? }'],
+    ['a null logger', { agents: [], logger: null }, 'createEngineFactory: logger must be an object { debug?, info?, warn?, error? }'],
+    ['an admission without acquire', { agents: [], admission: {} }, 'createEngineFactory: admission must implement UserAdmission { acquire(userId, limit) }'],
+    ['a function as admission', { agents: [], admission: Object.assign(() => 1, { acquire: () => null }) }, 'createEngineFactory: admission must implement UserAdmission { acquire(userId, limit) }'],
+    ['a non-boolean validateEvents', { agents: [], validateEvents: 'yes' }, 'createEngineFactory: validateEvents must be a boolean'],
+  ])('rejects %s with InvalidConfigError and an exact message', (_label, options, message) => {
+    expect(() => createEngineFactory(options as never)).toThrow(new InvalidConfigError({ message }));
+    let caught: unknown;
+    try {
+      createEngineFactory(options as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(InvalidConfigError.isInstance(caught)).toBe(true);
+    expect((caught as Error).message).toBe(message);
+  });
+
+  it('accepts agents with zod schemas, a logger object, a boolean validateEvents and functions for now and onEvent', () => {
+    const schema = z.string();
+    expect(() =>
+      createEngineFactory({ agents: [defineAgent({ name: 'typed', input: schema, output: schema, run: (text: string) => text })], logger: {}, validateEvents: false, now: () => 0, onEvent: () => {} }),
+    ).not.toThrow();
   });
 
   it('exposes the resolved limits', () => {
@@ -424,5 +466,112 @@ describe('metrics', () => {
     await engine.dispose();
     // Counters survive the engine's disposal.
     expect(factory.getMetrics()).toMatchObject({ runsStarted: 2, runsSucceeded: 2, runsQueued: 1, userLimitRejections: 1, enginesDisposed: 1 });
+  });
+});
+
+describe('factory edges', () => {
+  it('treats an admission that resolves undefined as a refusal, and one that resolves a non-lease as a configuration error', async () => {
+    const refusing = createEngineFactory({ agents: [], admission: { acquire: async () => undefined as never } });
+    await expect(refusing.createEngine(contextFor('u_1'))).rejects.toSatisfy(UserLimitExceededError.isInstance);
+    for (const lease of ['lease', { release: 'no' }, 7, Object.assign(() => {}, { release: async () => {} })]) {
+      const broken = createEngineFactory({ agents: [], admission: { acquire: async () => lease as never } });
+      const error = (await broken.createEngine(contextFor('u_1')).then(undefined, (caught: unknown) => caught)) as Error;
+      expect(InvalidConfigError.isInstance(error)).toBe(true);
+      expect(error.message).toBe('admission.acquire must resolve to a lease { release() } or null');
+    }
+  });
+
+  it('logs a lease whose release throws synchronously, and still disposes', async () => {
+    const logger = spyLogger();
+    const admission: UserAdmission = {
+      acquire: async () => ({
+        release: () => {
+          throw new Error('sync failure');
+        },
+      }),
+    };
+    const factory = createEngineFactory({ agents: [], admission, logger });
+    const engine = await factory.createEngine(contextFor('u_1'));
+    await expect(engine.dispose()).resolves.toBeUndefined();
+    expect(logger.error).toHaveBeenCalledWith("Baton: releasing a user's engine slot failed", expect.objectContaining({ userId: 'u_1', engineId: engine.engineId, error: expect.any(Error) }));
+  });
+
+  it('refuses a raw context object naming the userContext field and the rule', async () => {
+    const factory = createEngineFactory({ agents: [] });
+    const error = (await factory.createEngine({ userId: 'u_1' } as never).then(undefined, (caught: unknown) => caught)) as InvalidUserContextError;
+    expect(error.field).toBe('userContext');
+    expect(error.message).toBe('userContext must be a context made by createUserExecutionContext (a plain object is not accepted)');
+  });
+
+  it('does not ask the admission for a slot once shut down', async () => {
+    const acquire = vi.fn(async () => ({ release: async () => {} }));
+    const factory = createEngineFactory({ agents: [], admission: { acquire } });
+    await factory.shutdown();
+    await expect(factory.createEngine(contextFor('u_1'))).rejects.toSatisfy(FactoryShutdownError.isInstance);
+    expect(acquire).not.toHaveBeenCalled();
+  });
+
+  it('refuses a withEngine callback that is not a function, without creating an engine', async () => {
+    const factory = createEngineFactory({ agents: [] });
+    const error = (await factory.withEngine(contextFor('u_1'), 'fn' as never).then(undefined, (caught: unknown) => caught)) as Error;
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    expect(error.message).toBe('withEngine(userContext, fn): fn must be a function');
+    expect(factory.getMetrics().enginesCreated).toBe(0);
+  });
+
+  it('keeps a user active while one of their engines lives, and disposeUser finds the remaining one', async () => {
+    const factory = createEngineFactory({ agents: [] });
+    const first = await factory.createEngine(contextFor('u_1'));
+    await factory.createEngine(contextFor('u_1'));
+    await first.dispose();
+    expect(factory.getMetrics().activeUsers).toBe(1);
+    expect(await factory.disposeUser('u_1')).toBe(1);
+    expect(factory.getMetrics().activeUsers).toBe(0);
+  });
+
+  it('counts cancelled runs of live engines in the factory metrics', async () => {
+    const { agent } = controlledAgent();
+    const factory = createEngineFactory({ agents: [agent] });
+    const engine = await factory.createEngine(contextFor('u_1'));
+    const controller = new AbortController();
+    const running = engine.executeAgent({ agentName: 'controlled' }, { signal: controller.signal });
+    controller.abort();
+    await running;
+    expect(factory.getMetrics()).toMatchObject({ runsCancelled: 1, runsStarted: 1 });
+  });
+
+  it('reaps an engine idle strictly longer than engineIdleTimeoutMs, logging how long it was idle', async () => {
+    vi.useFakeTimers();
+    let clock = 10_000;
+    const logger = spyLogger();
+    const factory = createEngineFactory({ agents: [], logger, now: () => clock, limits: { engineIdleTimeoutMs: 1_000, reapIntervalMs: 100 } });
+    const engine = await factory.createEngine(contextFor('u_1'));
+    clock += 1_000;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(engine.isActive()).toBe(true);
+    clock += 1;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(engine.isActive()).toBe(false);
+    expect(logger.info).toHaveBeenCalledWith('Baton: disposing an idle engine', { engineId: engine.engineId, userId: 'u_1', idleMs: 1_001 });
+  });
+
+  it('keeps a single reaper interval however many engines it makes', async () => {
+    vi.useFakeTimers();
+    const factory = createEngineFactory({ agents: [], limits: { reapIntervalMs: 10, maxEnginesPerUser: 5 } });
+    for (let index = 0; index < 3; index++) await factory.createEngine(contextFor('u_1'));
+    expect(vi.getTimerCount()).toBe(1);
+    await factory.shutdown();
+  });
+
+  it('logs engine creation, disposal and shutdown with their ids and counts', async () => {
+    const logger = spyLogger();
+    const factory = createEngineFactory({ agents: [], logger });
+    const engine = await factory.createEngine(contextFor('u_1'));
+    expect(logger.debug).toHaveBeenCalledWith('Baton: engine created', { engineId: engine.engineId, userId: 'u_1' });
+    await engine.dispose();
+    expect(logger.debug).toHaveBeenCalledWith('Baton: engine disposed', { engineId: engine.engineId, userId: 'u_1' });
+    await factory.createEngine(contextFor('u_2'));
+    await factory.shutdown();
+    expect(logger.info).toHaveBeenCalledWith('Baton: engine factory shut down', { enginesDisposed: 1 });
   });
 });
