@@ -13,12 +13,17 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES = {
   '@baton/orchestrator': ['@baton/engine-contract'],
   '@baton/legacy-engines': ['@baton/engine-contract'],
   '@baton/redis': ['@baton/engine-contract'],
+  // An adapter to the Vercel AI SDK: only apps may depend on it (no library lists it above).
+  '@baton/ai-sdk': ['@baton/engine-contract'],
 };
 /** Nothing in the workspace may depend on the shim (its own tests are not dependents). */
 export const FORBIDDEN_DEPENDENCY = '@baton/legacy-engines';
-/** The entry point that marks engines as genuine, and the only package allowed to import it. */
-export const INTERNAL_ENTRY = '@baton/engine-contract/internal';
-export const INTERNAL_ENTRY_USER = '@baton/engine-factory';
+/**
+ * Workspace packages expose only their root entry (and `./package.json`); any other subpath is refused,
+ * from every package. The contract in particular has no `./internal` entry any more: engines are marked
+ * genuine through an untyped registry only the factory reaches, never through an import.
+ */
+export const ALLOWED_SUBPATHS = ['', '/package.json'];
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|tsx|jsx)$/;
@@ -107,9 +112,9 @@ export function checkWorkspace(root) {
         const subpath = specifier.slice(name.length);
         if (/^\/(?:src|dist)(?:\/|$)/.test(subpath)) {
           violations.push(`${at} imports "${specifier}", reaching into ${name}'s ${subpath.split('/')[1]}/: import "${name}" through its exports map.`);
-        }
-        if (specifier === INTERNAL_ENTRY && pkg.name !== INTERNAL_ENTRY_USER) {
-          violations.push(`${at} imports "${INTERNAL_ENTRY}", which only ${INTERNAL_ENTRY_USER} may use: genuine engines come from createEngineFactory(...).createEngine(userContext).`);
+        } else if (!ALLOWED_SUBPATHS.includes(subpath)) {
+          const hint = name === '@baton/engine-contract' ? ' Genuine engines come from createEngineFactory(...).createEngine(userContext).' : '';
+          violations.push(`${at} imports "${specifier}", a subpath of ${name}: workspace packages expose only their root entry; import "${name}".${hint}`);
         }
         if (!declared.has(name)) {
           violations.push(`${at} imports "${specifier}" but ${pkg.name} does not declare ${name} in its package.json.`);

@@ -31,7 +31,7 @@ function fixture(mutate: (root: string, write: (path: string, text: string) => v
   pkg('packages/legacy-engines', '@baton/legacy-engines', contract);
   pkg('apps/demo', '@baton/demo', { dependencies: demoDependencies });
   write('packages/engine-contract/src/index.ts', "import { z } from 'zod';\nexport const x = z;\n");
-  write('packages/engine-factory/src/index.ts', "import { registerGenuineEngine } from '@baton/engine-contract/internal';\nimport { x } from './x.js';\n");
+  write('packages/engine-factory/src/index.ts', "import { isUserExecutionContext } from '@baton/engine-contract';\nimport manifest from '@baton/engine-contract/package.json';\nimport { x } from './x.js';\n");
   write('packages/orchestrator/src/index.ts', "export { assertUserExecutionEngine } from '@baton/engine-contract';\n");
   write('packages/legacy-engines/src/index.test.ts', "import { ExecutionEngine } from '@baton/legacy-engines';\n");
   write('apps/demo/src/server.ts', "import { createEngineFactory } from '@baton/engine-factory';\nconst o = await import('@baton/orchestrator');\n");
@@ -102,14 +102,61 @@ describe('checkWorkspace', () => {
     expect(checkWorkspace(root)).toEqual([expect.stringMatching(/escape\.ts:1 imports "\.\.\/\.\.\/engine-factory\/src\/index\.js", which leaves packages\/orchestrator/)]);
   });
 
-  it('fails when anyone but the engine factory imports the internal brand entry', () => {
-    const root = fixture((_, write) => write('packages/orchestrator/src/forge.ts', "import { registerGenuineEngine } from '@baton/engine-contract/internal';\n"));
-    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/forge\.ts:1 imports "@baton\/engine-contract\/internal", which only @baton\/engine-factory may use/)]);
+  it('fails when any package, the engine factory included, imports a subpath of the contract', () => {
+    const root = fixture((_, write) => {
+      write('packages/engine-factory/src/mint.ts', "import { registerGenuineEngine } from '@baton/engine-contract/internal';\n");
+      write('packages/orchestrator/src/forge.ts', "const brand = require('@baton/engine-contract/internal/brand');\n");
+    });
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(/engine-factory\/src\/mint\.ts:1 imports "@baton\/engine-contract\/internal", a subpath of @baton\/engine-contract: workspace packages expose only their root entry; import "@baton\/engine-contract"\. Genuine engines come from createEngineFactory/),
+      expect.stringMatching(/orchestrator\/src\/forge\.ts:1 imports "@baton\/engine-contract\/internal\/brand", a subpath of @baton\/engine-contract/),
+    ]);
+  });
+
+  it('fails when source imports a subpath of any other workspace package, and reports src/ or dist/ once', () => {
+    const root = fixture((_, write) => write('apps/demo/src/sub.ts', "import '@baton/orchestrator/workflows';\nimport '@baton/engine-factory/dist/index.js';\n"));
+    const violations = checkWorkspace(root) as string[];
+    expect(violations).toEqual([
+      expect.stringMatching(/sub\.ts:1 imports "@baton\/orchestrator\/workflows", a subpath of @baton\/orchestrator: workspace packages expose only their root entry; import "@baton\/orchestrator"\.$/),
+      expect.stringMatching(/sub\.ts:2 .*reaching into @baton\/engine-factory's dist\//),
+    ]);
   });
 
   it('fails when source imports a workspace package it does not declare', () => {
     const root = fixture((_, write) => write('packages/orchestrator/src/sneaky.ts', "import { createEngineFactory } from '@baton/engine-factory';\n"));
     expect(checkWorkspace(root)).toEqual([expect.stringMatching(/sneaky\.ts:1 imports "@baton\/engine-factory" but @baton\/orchestrator does not declare @baton\/engine-factory in its package\.json/)]);
+  });
+
+  /** The fixture plus @baton/ai-sdk (contract only, `ai` as a peer) and the demo depending on it. */
+  function withAiSdk(mutate: (root: string, write: (path: string, text: string) => void) => void = () => {}): string {
+    return fixture((root, write) => {
+      write('packages/ai-sdk/package.json', JSON.stringify({ name: '@baton/ai-sdk', dependencies: { '@baton/engine-contract': 'workspace:^' }, peerDependencies: { ai: '^6' } }));
+      write('packages/ai-sdk/src/index.ts', "import { defineAgent } from '@baton/engine-contract';\nimport { streamText } from 'ai';\n");
+      write('apps/demo/package.json', JSON.stringify({ name: '@baton/demo', dependencies: { ...demoDependencies, '@baton/ai-sdk': 'workspace:^' } }));
+      write('apps/demo/src/chat.ts', "import { toUIMessageStream } from '@baton/ai-sdk';\n");
+      mutate(root, write);
+    });
+  }
+
+  it('lets an app depend on @baton/ai-sdk, which depends on the contract only', () => {
+    expect(checkWorkspace(withAiSdk())).toEqual([]);
+  });
+
+  it('fails when a library depends on @baton/ai-sdk, even as a devDependency', () => {
+    const root = withAiSdk((_, write) =>
+      write('packages/orchestrator/package.json', JSON.stringify({ name: '@baton/orchestrator', dependencies: { '@baton/engine-contract': '1' }, devDependencies: { '@baton/ai-sdk': '1' } })),
+    );
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/orchestrator declares @baton\/ai-sdk in devDependencies, but it may depend only on @baton\/engine-contract/)]);
+  });
+
+  it('fails when @baton/ai-sdk depends on the engine factory or the orchestrator', () => {
+    const root = withAiSdk((_, write) =>
+      write('packages/ai-sdk/package.json', JSON.stringify({ name: '@baton/ai-sdk', dependencies: { '@baton/engine-contract': '1', '@baton/engine-factory': '1' }, devDependencies: { '@baton/orchestrator': '1' } })),
+    );
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(/@baton\/ai-sdk declares @baton\/engine-factory in dependencies, but it may depend only on @baton\/engine-contract/),
+      expect.stringMatching(/@baton\/ai-sdk declares @baton\/orchestrator in devDependencies/),
+    ]);
   });
 
   it('fails when a new library package has no rule', () => {

@@ -44,7 +44,20 @@ describe('pnpm bench --smoke', () => {
         }
       }
     }
-    expect(report.targets.length).toBe(8); // the eight targets of the issue
+    // The nine targets of the issues, among them the five-stage workflow's two per-stage ratios.
+    expect(report.targets.map((target) => target.key)).toEqual([
+      'one-step.baton-overhead-us',
+      'one-step.langgraph-vs-baton',
+      'workflow.orchestrator-own-cost-vs-bare-execute',
+      'workflow.langgraph-vs-baton',
+      'events.baton-one-subscriber',
+      'many-users.baton-runs-per-s',
+      'many-users.baton-p99-ms',
+      'memory.idle-engine-kib',
+      'memory.growth-kib',
+    ]);
+    const workflowKeys = report.cases.find((result) => result.id === 'workflow')?.rows.map((row) => row.key);
+    expect(workflowKeys).toEqual(expect.arrayContaining(['workflow.bare-execute-us', 'workflow.orchestrator-own-cost-per-stage-us', 'workflow.baton-linear-us', 'workflow.linear-own-cost-vs-bare-execute']));
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toContain('| Case | Metric |');
     expect(await modifiedTimes()).toEqual(before);
   }, 120_000);

@@ -744,7 +744,8 @@ export class IsolationChecker {
       );
     }
     if (stats.activeRuns !== 0 || stats.queuedRuns !== 0) problems.push(`active ${stats.activeRuns}, queued ${stats.queuedRuns} after dispose`);
-    if (stats.maxConcurrentRuns > this.#maxConcurrent) problems.push(`maxConcurrentRuns ${stats.maxConcurrentRuns} > ${this.#maxConcurrent}`);
+    if (stats.maxConcurrentRuns !== this.#maxConcurrent) problems.push(`maxConcurrentRuns ${stats.maxConcurrentRuns}, configured ${this.#maxConcurrent}`);
+    if (stats.peakConcurrentRuns > this.#maxConcurrent) problems.push(`peakConcurrentRuns ${stats.peakConcurrentRuns} > ${this.#maxConcurrent}`);
     if (stats.listenerErrors !== 0) problems.push(`listenerErrors ${stats.listenerErrors}`);
     if (problems.length > 0) this.violation('engine-stats', `engine ${stats.engineId}: ${problems.join('; ')}`);
     this.counts.orphanedAgents += stats.orphanedRuns;

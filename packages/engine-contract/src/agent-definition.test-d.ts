@@ -14,7 +14,17 @@ describe('defineAgent types', () => {
         return input.question.length;
       },
     });
-    expectTypeOf(agent).toEqualTypeOf<AgentDefinition<{ question: string; limit?: number | undefined }, number>>();
+    expectTypeOf(agent).toEqualTypeOf<AgentDefinition<{ question: string; limit?: number | undefined }, number, 'research'>>();
+  });
+
+  it('infers the literal name, and keeps string for a name that is not a literal', () => {
+    expectTypeOf(defineAgent({ name: 'research', run: () => 1 }).name).toEqualTypeOf<'research'>();
+    const dynamic: string = ['a', 'b'].join('');
+    expectTypeOf(defineAgent({ name: dynamic, run: () => 1 })).toEqualTypeOf<AgentDefinition<unknown, number>>();
+    expectTypeOf<AgentDefinition['name']>().toEqualTypeOf<string>();
+    // A named definition still fits where any definition is expected.
+    expectTypeOf(defineAgent({ name: 'typed', input: z.string(), run: (text) => text })).toExtend<AnyAgentDefinition>();
+    expectTypeOf<AgentDefinition<string, number, 'typed'>>().toExtend<AgentDefinition<string, number>>();
   });
 
   it("uses the schema's output type (after defaults and transforms)", () => {

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
+import { AGENT_NAME_RULE, isAgentName } from './agent-name.js';
 import { InvalidConfigError } from './errors/invalid-config-error.js';
 import type { UserExecutionContext } from './user-execution-context.js';
+import { isZodSchema } from './zod-schema.js';
 
 /** What an agent's `run` receives besides its input. */
 export interface AgentContext {
@@ -19,10 +21,14 @@ export interface AgentContext {
   tool<T>(name: string, input: unknown, fn: (signal: AbortSignal) => T | Promise<T>): Promise<T>;
 }
 
-/** A named unit of work the engine can run. Made by `defineAgent`; frozen. */
-export interface AgentDefinition<TInput = unknown, TOutput = unknown> {
+/**
+ * A named unit of work the engine can run. Made by `defineAgent`; frozen.
+ * `TName` is the name's literal type (inferred by `defineAgent`), so that workflows can type
+ * `previous.<name>` with the agent's `TOutput`; it defaults to `string`.
+ */
+export interface AgentDefinition<TInput = unknown, TOutput = unknown, TName extends string = string> {
   /** Unique within a factory; `[A-Za-z0-9_.:-]`, 1 to 128 characters; `'workflow'` is reserved. */
-  readonly name: string;
+  readonly name: TName;
   readonly description?: string;
   /** Validates the input before `run`; a mismatch is a failed run with `INVALID_AGENT_IO`. */
   readonly input?: z.ZodType<TInput>;
@@ -36,13 +42,8 @@ export interface AgentDefinition<TInput = unknown, TOutput = unknown> {
 // biome-ignore lint: `any` lets definitions with precise types sit in one list.
 export type AnyAgentDefinition = AgentDefinition<any, any>;
 
-const AGENT_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Reserved for the orchestrator's workflow events. */
 export const WORKFLOW_AGENT_NAME = 'workflow';
-
-function isSchema(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { safeParseAsync?: unknown }).safeParseAsync === 'function';
-}
 
 /**
  * Declares an agent; validates the definition and returns it frozen.
@@ -50,15 +51,15 @@ function isSchema(value: unknown): boolean {
  * @example
  * const echo = defineAgent({ name: 'echo', input: z.string(), run: async (text, ctx) => { ctx.think('echoing'); return text; } });
  */
-export function defineAgent<TInput = unknown, TOutput = unknown>(
-  definition: AgentDefinition<TInput, TOutput>,
-): AgentDefinition<TInput, TOutput> {
+export function defineAgent<TInput = unknown, TOutput = unknown, const TName extends string = string>(
+  definition: AgentDefinition<TInput, TOutput, TName>,
+): AgentDefinition<TInput, TOutput, TName> {
   if (typeof definition !== 'object' || definition === null) {
     throw new InvalidConfigError({ message: 'defineAgent expects an object { name, run, input?, output?, description? }' });
   }
   const { name, description, input, output, run } = definition;
-  if (typeof name !== 'string' || !AGENT_NAME.test(name)) {
-    throw new InvalidConfigError({ message: 'Agent name must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-"' });
+  if (!isAgentName(name)) {
+    throw new InvalidConfigError({ message: `Agent name must be ${AGENT_NAME_RULE}` });
   }
   if (name === WORKFLOW_AGENT_NAME) {
     throw new InvalidConfigError({ message: `Agent name "${WORKFLOW_AGENT_NAME}" is reserved for workflow events` });
@@ -67,8 +68,8 @@ export function defineAgent<TInput = unknown, TOutput = unknown>(
   if (description !== undefined && typeof description !== 'string') {
     throw new InvalidConfigError({ message: `Agent "${name}": description must be a string` });
   }
-  if (input !== undefined && !isSchema(input)) throw new InvalidConfigError({ message: `Agent "${name}": input must be a zod schema` });
-  if (output !== undefined && !isSchema(output)) throw new InvalidConfigError({ message: `Agent "${name}": output must be a zod schema` });
+  if (input !== undefined && !isZodSchema(input)) throw new InvalidConfigError({ message: `Agent "${name}": input must be a zod schema` });
+  if (output !== undefined && !isZodSchema(output)) throw new InvalidConfigError({ message: `Agent "${name}": output must be a zod schema` });
   return Object.freeze({
     name,
     run,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentRunErrorSchema, AgentRunStatusSchema, WorkflowStatusSchema } from './agent-run-result.js';
 import { InvalidEventError } from './errors/invalid-event-error.js';
+import { describeZodIssue } from './zod-issue.js';
 
 const id = z.string().min(1);
 
@@ -146,7 +147,5 @@ export const AGENT_EVENT_TYPES = Object.freeze([
 export function parseAgentEvent(value: unknown): AgentEvent {
   const parsed = AgentEventSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'event';
-  throw new InvalidEventError({ message: `Invalid agent event: ${where}: ${issue?.message ?? 'invalid'}`, cause: parsed.error });
+  throw new InvalidEventError({ message: `Invalid agent event: ${describeZodIssue(parsed.error, { root: 'event' })}`, cause: parsed.error });
 }

@@ -4,13 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand.js';
 import { BatonError } from './errors/baton-error.js';
 import { EngineValidationError } from './errors/engine-validation-error.js';
-import { registerGenuineEngine } from './internal.js';
 import type { UserExecutionEngine } from './user-execution-engine.js';
 
 const require = createRequire(import.meta.url);
 // The built CommonJS copies: independent module instances of the same package.
 const cjs: typeof import('./index.js') = require('../dist/index.cjs');
-const cjsInternal: typeof import('./internal.js') = require('../dist/internal.cjs');
+
+/**
+ * Marks an engine genuine the way @baton/engine-factory does: the registry is reached by its
+ * `Symbol.for` key (no export of this package hands it out) and the intrinsic `WeakSet.prototype.add`
+ * is called on it.
+ */
+function registerGenuineEngine(engine: object): void {
+  const registry = (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('baton.engine-contract.genuine-engines.v1')];
+  Reflect.apply(WeakSet.prototype.add, registry, [engine]);
+}
 
 // From the built copy: this file tests the brand, and must load even when a mutant breaks context creation.
 const userContext = cjs.createUserExecutionContext({ userId: 'u_42', threadId: 't_1', runId: 'r_1' });
@@ -125,7 +133,7 @@ describe('isUserExecutionEngine / assertUserExecutionEngine: look-alikes', () =>
 });
 
 describe('isUserExecutionEngine / assertUserExecutionEngine: registered engines', () => {
-  it('accepts an engine registered through the internal entry point', () => {
+  it('accepts an engine added to the registry the way the factory adds one', () => {
     const engine = lookAlike();
     expect(isUserExecutionEngine(engine)).toBe(false);
     registerGenuineEngine(engine);
@@ -152,21 +160,33 @@ describe('isUserExecutionEngine / assertUserExecutionEngine: registered engines'
     expect(isUserExecutionEngine(new GenuineEngine())).toBe(false);
   });
 
-  it('accepts an engine registered by the built CJS copy in the ESM source, and vice versa', () => {
+  it('agrees between the ESM source and the built CJS copy: one registry for both', () => {
     expect(cjs.isUserExecutionEngine).not.toBe(isUserExecutionEngine);
-    expect(cjsInternal.registerGenuineEngine).not.toBe(registerGenuineEngine);
-
-    const registeredByCjs = lookAlike();
-    cjsInternal.registerGenuineEngine(registeredByCjs);
-    expect(isUserExecutionEngine(registeredByCjs)).toBe(true);
-    expect(() => assertUserExecutionEngine(registeredByCjs)).not.toThrow();
-
-    const registeredByEsm = lookAlike();
-    registerGenuineEngine(registeredByEsm);
-    expect(cjs.isUserExecutionEngine(registeredByEsm)).toBe(true);
-    expect(() => cjs.assertUserExecutionEngine(registeredByEsm)).not.toThrow();
-
+    const registered = lookAlike();
+    expect(cjs.isUserExecutionEngine(registered)).toBe(false);
+    registerGenuineEngine(registered);
+    expect(isUserExecutionEngine(registered)).toBe(true);
+    expect(cjs.isUserExecutionEngine(registered)).toBe(true);
+    expect(() => cjs.assertUserExecutionEngine(registered)).not.toThrow();
     expect(cjs.isUserExecutionEngine(lookAlike())).toBe(false);
+  });
+
+  it('keeps answering from the registry captured at load when WeakSet.prototype.has is patched later', () => {
+    const original = WeakSet.prototype.has;
+    try {
+      WeakSet.prototype.has = () => true;
+      expect(isUserExecutionEngine(lookAlike())).toBe(false);
+      expect(cjs.isUserExecutionEngine(lookAlike())).toBe(false);
+    } finally {
+      WeakSet.prototype.has = original;
+    }
+  });
+
+  it('ignores a has method planted on the registry object itself (it is frozen)', () => {
+    const registry = (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('baton.engine-contract.genuine-engines.v1')] as WeakSet<object>;
+    expect(Object.isFrozen(registry)).toBe(true);
+    expect(() => Object.defineProperty(registry, 'has', { value: () => true })).toThrow(TypeError);
+    expect(isUserExecutionEngine(lookAlike())).toBe(false);
   });
 
   it('throws from the CJS copy an error the source EngineValidationError recognises', () => {

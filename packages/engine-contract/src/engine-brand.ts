@@ -1,19 +1,13 @@
 import { EngineValidationError } from './errors/engine-validation-error.js';
-import { globalWeakSet } from './global-registry.js';
+import { contractWeakSet } from './global-weak-set.js';
 import type { UserExecutionEngine } from './user-execution-engine.js';
 
 // Identity-based: a Proxy, a subclass instance or a look-alike is a different object and is not in
 // the set. Shared through globalThis so the ESM and the CJS build of this package agree.
-const genuineEngines = globalWeakSet('baton.engine-contract.genuine-engines.v1');
-
-/**
- * Marks an engine as genuine. Only `@baton/engine-factory` may call this (the dependency-graph check
- * enforces it); it is exported from `@baton/engine-contract/internal` and is not public API.
- * @internal
- */
-export function registerGenuineEngine(engine: UserExecutionEngine): void {
-  genuineEngines.add(engine);
-}
+// Only `@baton/engine-factory` adds to it: it reaches the set by this key and calls the intrinsic
+// `WeakSet.prototype.add` on it. No entry point of this package exports a way to add, and the key is
+// part of the contract between the two packages: changing it means changing the factory too.
+const genuineEngines = contractWeakSet('baton.engine-contract.genuine-engines.v1');
 
 /** True only for engines made by `@baton/engine-factory`; false for look-alikes, proxies, subclasses and legacy engines. */
 export function isUserExecutionEngine(value: unknown): value is UserExecutionEngine {

@@ -1,11 +1,24 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as contract from './index.js';
-import * as internal from './internal.js';
 
 const require = createRequire(import.meta.url);
 
+/** Helpers for Baton's own packages: exported, but `@internal` (not public API). */
+const INTERNAL_HELPERS = [
+  'AGENT_NAME_PATTERN',
+  'AGENT_NAME_RULE',
+  'describeZodIssue',
+  'firstZodIssue',
+  'globalWeakSet',
+  'isAbortSignal',
+  'isAgentName',
+  'isZodSchema',
+];
+
 const RUNTIME_EXPORTS = [
+  ...INTERNAL_HELPERS,
   'AGENT_EVENT_TYPES',
   'AgentCompletedEventSchema',
   'AgentEventSchema',
@@ -36,6 +49,7 @@ const RUNTIME_EXPORTS = [
   'ToolExecutingEventSchema',
   'TransportError',
   'UnknownAgentError',
+  'UntrustedRegistryError',
   'UserIsolationError',
   'UserLimitExceededError',
   'WORKFLOW_AGENT_NAME',
@@ -58,13 +72,23 @@ describe('package entry points', () => {
     expect(Object.keys(contract).sort()).toEqual([...RUNTIME_EXPORTS].sort());
   });
 
-  it('does not expose registerGenuineEngine from the public entry point', () => {
+  it('offers no way to mark an engine genuine: no registerGenuineEngine, no ./internal entry point', () => {
     expect('registerGenuineEngine' in contract).toBe(false);
-    expect(Object.keys(internal)).toEqual(['registerGenuineEngine']);
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> };
+    expect(Object.keys(manifest.exports)).toEqual(['.', './package.json']);
+    // Self-reference by package name goes through the exports map, as a user's import would.
+    expect(() => require.resolve('@baton/engine-contract/internal')).toThrow(expect.objectContaining({ code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' }));
+  });
+
+  it('marks every helper for Baton\'s own packages @internal in the published types', () => {
+    const declarations = readFileSync(new URL('../dist/index.d.ts', import.meta.url), 'utf8');
+    for (const name of INTERNAL_HELPERS) {
+      const declaration = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*declare (?:const|function) ${name}\\b`).exec(declarations);
+      expect(declaration?.[1], name).toContain('@internal');
+    }
   });
 
   it('has built CJS bundles exporting the same names as the source (dist is up to date)', () => {
     expect(Object.keys(require('../dist/index.cjs') as object).sort()).toEqual([...RUNTIME_EXPORTS].sort());
-    expect(Object.keys(require('../dist/internal.cjs') as object)).toEqual(['registerGenuineEngine']);
   });
 });

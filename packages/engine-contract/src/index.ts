@@ -61,3 +61,10 @@ export type {
   ExecuteAgentRequest,
   UserExecutionEngine,
 } from './user-execution-engine.js';
+// Helpers for Baton's own packages (each marked `@internal`: not public API, may change without notice).
+// One home each, so the factory, the orchestrator and the apps stop keeping their own copies.
+export { isAbortSignal } from './abort-signal.js';
+export { AGENT_NAME_PATTERN, AGENT_NAME_RULE, isAgentName } from './agent-name.js';
+export { globalWeakSet, type GlobalWeakSet } from './global-weak-set.js';
+export { describeZodIssue, firstZodIssue, type ZodErrorLike, type ZodIssueSummary } from './zod-issue.js';
+export { isZodSchema, type ZodSchemaLike } from './zod-schema.js';

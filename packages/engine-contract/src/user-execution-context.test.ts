@@ -567,6 +567,72 @@ describe('isUserExecutionContext', () => {
   });
 });
 
+/**
+ * Adds `value` to the shared registry of contexts the only way left to code outside the package:
+ * reaching it through globalThis and calling the intrinsic add. Membership alone must not be enough.
+ */
+function forgeMembership<T extends object>(value: T): T {
+  const registry = (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('baton.engine-contract.user-execution-contexts.v1')];
+  Reflect.apply(WeakSet.prototype.add, registry, [value]);
+  return value;
+}
+
+describe('isUserExecutionContext: more than registry membership', () => {
+  const fields = () => ({ userId: 'u_42', threadId: 't_1', runId: 'r_1', requestId: 'q_1', metadata: Object.freeze({}), depth: 0, createdAt: 0 });
+
+  it('is false for a thawed (not frozen) object in the registry, in both copies', () => {
+    const forged = forgeMembership(fields());
+    expect(isUserExecutionContext(forged)).toBe(false);
+    expect(cjs.isUserExecutionContext(forged)).toBe(false);
+  });
+
+  it.each([
+    ['a placeholder userId', { userId: 'test' }],
+    ['an empty threadId', { threadId: '' }],
+    ['a runId with whitespace', { runId: 'r 1' }],
+    ['a requestId that is not a string', { requestId: 42 }],
+    ['no requestId', { requestId: undefined }],
+    ['an over-long sessionId', { sessionId: 'x'.repeat(MAX_ID_LENGTH + 1) }],
+    ['a connectionId with a control character', { connectionId: 'c\u0000' }],
+    ['metadata that is not frozen', { metadata: { a: 1 } }],
+    ['no metadata', { metadata: undefined }],
+  ])('is false for a frozen object in the registry with %s', (_label, override) => {
+    const value: Record<string, unknown> = { ...fields(), ...override };
+    for (const [key, field] of Object.entries(value)) if (field === undefined) delete value[key];
+    expect(isUserExecutionContext(forgeMembership(Object.freeze(value)))).toBe(false);
+  });
+
+  it('is false for a frozen object in the registry whose ids are getters (they could change on every read)', () => {
+    let reads = 0;
+    const forged = Object.freeze(
+      Object.defineProperty(fields(), 'userId', {
+        get: () => (reads++ % 2 === 0 ? 'u_42' : 'u_other'),
+        enumerable: true,
+      }),
+    );
+    expect(isUserExecutionContext(forgeMembership(forged))).toBe(false);
+    expect(reads).toBe(0);
+  });
+
+  it('is false, without throwing, for a Proxy in the registry whose traps throw', () => {
+    const hostile = new Proxy(Object.freeze(fields()), {
+      isExtensible: () => {
+        throw new Error('trap');
+      },
+    });
+    expect(isUserExecutionContext(forgeMembership(hostile))).toBe(false);
+  });
+
+  it('refuses ctx.child on a thawed object in the registry', () => {
+    const forged = forgeMembership({ ...fields(), child: createUserExecutionContext(VALID).child });
+    expect(() => forged.child('op')).toThrow(InvalidUserContextError);
+  });
+
+  it('is true for a frozen object in the registry that obeys every rule: it is no more than createUserExecutionContext gives anyone', () => {
+    expect(isUserExecutionContext(forgeMembership(Object.freeze(fields())))).toBe(true);
+  });
+});
+
 describe('createUserExecutionContext: properties', () => {
   const anything = fc.anything({
     withBigInt: true,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidUserContextError } from './errors/invalid-user-context-error.js';
-import { globalWeakSet } from './global-registry.js';
+import { contractWeakSet } from './global-weak-set.js';
 
 /** A JSON-like value allowed in context metadata. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -81,19 +81,30 @@ const KNOWN_FIELDS = new Set<string>([...ID_FIELDS, ...OPTIONAL_ID_FIELDS, 'meta
 // Whitespace, control characters (Cc), invisible format characters (Cf) and lone surrogates.
 const FORBIDDEN_ID_CHARACTERS = /[\s\p{Cc}\p{Cf}]|\p{Cs}/u;
 
-const contexts = globalWeakSet('baton.engine-contract.user-execution-contexts.v1');
+const contexts = contractWeakSet('baton.engine-contract.user-execution-contexts.v1');
+// Contexts known to be intact (frozen, valid ids): the ones this copy made, and the ones it has
+// checked. Private to this module copy, so nothing outside can add to it. Sound as a cache because a
+// frozen object's own data properties can never change again.
+const intact = new WeakSet<object>();
 
 function fail(field: string, rule: string, cause?: unknown): never {
   throw new InvalidUserContextError({ field, rule, cause });
 }
 
+/** The id rule `value` breaks, or `undefined` for a valid id. The one source of the id rules. */
+function idProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (value.length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
+  if (FORBIDDEN_ID_CHARACTERS.test(value)) return 'must not contain whitespace or control characters';
+  if (PLACEHOLDER_PATTERN.test(value)) return 'must be a real identifier, not a placeholder value';
+  return undefined;
+}
+
 /** Validates one id; the message never contains the value. */
 function validateId(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) fail(field, 'must be a non-empty string');
-  if (value.length > MAX_ID_LENGTH) fail(field, `must be at most ${MAX_ID_LENGTH} characters`);
-  if (FORBIDDEN_ID_CHARACTERS.test(value)) fail(field, 'must not contain whitespace or control characters');
-  if (PLACEHOLDER_PATTERN.test(value)) fail(field, 'must be a real identifier, not a placeholder value');
-  return value;
+  const problem = idProblem(value);
+  if (problem !== undefined) fail(field, problem);
+  return value as string;
 }
 
 function isPlainObject(value: object): boolean {
@@ -210,6 +221,7 @@ Object.freeze(contextPrototype);
 function seal(fields: ContextFields): UserExecutionContext {
   const context = Object.freeze(Object.assign(Object.create(contextPrototype) as object, fields)) as UserExecutionContext;
   contexts.add(context);
+  intact.add(context);
   return context;
 }
 
@@ -263,7 +275,43 @@ export function createUserExecutionContext(input: UserExecutionContextInput): Us
   return seal(fields);
 }
 
-/** True only for contexts made by `createUserExecutionContext` (or `ctx.child`), from any copy of this package. */
+/**
+ * True only for contexts made by `createUserExecutionContext` (or `ctx.child`), from any copy of this
+ * package. Besides membership in the shared registry it re-checks that the context is frozen and its
+ * ids obey the rules: the registry is reachable through `globalThis`, so membership alone does not
+ * prove that an object went through `createUserExecutionContext`.
+ */
 export function isUserExecutionContext(value: unknown): value is UserExecutionContext {
-  return typeof value === 'object' && value !== null && contexts.has(value);
+  return typeof value === 'object' && value !== null && contexts.has(value) && (intact.has(value) || checkIntact(value));
+}
+
+/** `isIntact`, remembered when true: `createEngine` asks on every engine, and must stay cheap. */
+function checkIntact(context: object): boolean {
+  if (!isIntact(context)) return false;
+  intact.add(context);
+  return true;
+}
+
+/**
+ * Frozen, with valid ids held as own data properties (never getters, which could answer differently
+ * on every read) and frozen metadata. No deep walk.
+ */
+function isIntact(context: object): boolean {
+  try {
+    // A Proxy placed in the registry may throw from a trap: it is simply not a context.
+    if (!Object.isFrozen(context)) return false;
+    for (const field of ID_FIELDS) if (!hasValidId(context, field, true)) return false;
+    // `requestId` is optional in the input but always set on a context.
+    for (const field of OPTIONAL_ID_FIELDS) if (!hasValidId(context, field, field === 'requestId')) return false;
+    const metadata = Object.getOwnPropertyDescriptor(context, 'metadata');
+    return metadata !== undefined && typeof metadata.value === 'object' && metadata.value !== null && Object.isFrozen(metadata.value);
+  } catch {
+    return false;
+  }
+}
+
+function hasValidId(context: object, field: string, required: boolean): boolean {
+  const descriptor = Object.getOwnPropertyDescriptor(context, field);
+  if (descriptor === undefined) return !required;
+  return 'value' in descriptor && idProblem(descriptor.value) === undefined;
 }

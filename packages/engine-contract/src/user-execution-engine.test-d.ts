@@ -2,7 +2,6 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { AgentEvent, WorkflowEventInput } from './agent-event.js';
 import type { AgentRunResult } from './agent-run-result.js';
 import { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand.js';
-import { registerGenuineEngine } from './internal.js';
 import type { UserExecutionContext } from './user-execution-context.js';
 import type { AgentEventListener, EngineStats, ExecuteAgentOptions, ExecuteAgentRequest, UserExecutionEngine } from './user-execution-engine.js';
 
@@ -51,6 +50,7 @@ describe('UserExecutionEngine types', () => {
       | 'activeRuns'
       | 'queuedRuns'
       | 'maxConcurrentRuns'
+      | 'peakConcurrentRuns'
       | 'avgRunMs'
       | 'maxRunMs'
       | 'avgQueueMs'
@@ -69,9 +69,7 @@ describe('UserExecutionEngine types', () => {
     expectTypeOf(other).toEqualTypeOf<UserExecutionEngine>();
   });
 
-  it('registerGenuineEngine takes an engine', () => {
-    expectTypeOf(registerGenuineEngine).parameters.toEqualTypeOf<[UserExecutionEngine]>();
-    // @ts-expect-error only engines can be registered
-    registerGenuineEngine({});
+  it('offers no typed way to mark an engine genuine', () => {
+    expectTypeOf<typeof import('./index.js')>().not.toHaveProperty('registerGenuineEngine');
   });
 });

@@ -39,8 +39,13 @@ export interface EngineStats {
   activeRuns: number;
   /** Gauge: calls waiting for a slot now. */
   queuedRuns: number;
-  /** The peak number of calls that ran at once on this engine (the configured limit is the factory's `limits`). */
+  /**
+   * The configured limit: how many calls may run at once on this engine (the factory's
+   * `limits.maxConcurrentRunsPerEngine`). The observed peak is `peakConcurrentRuns`.
+   */
   maxConcurrentRuns: number;
+  /** The highest number of calls that ran at once on this engine so far (never above `maxConcurrentRuns`). */
+  peakConcurrentRuns: number;
   /** Over finished calls, queue wait included (ms). */
   avgRunMs: number;
   maxRunMs: number;

@@ -7,6 +7,7 @@ import {
   UserLimitExceededError,
   WORKFLOW_AGENT_NAME,
   isUserExecutionContext,
+  isZodSchema,
   type AdmissionLease,
   type AgentEvent,
   type AnyAgentDefinition,
@@ -14,12 +15,14 @@ import {
   type UserExecutionContext,
   type UserExecutionEngine,
 } from '@baton/engine-contract';
-import { registerGenuineEngine } from '@baton/engine-contract/internal';
-import { EngineCore, MAX_TIMER_DELAY_MS, type EngineHost } from './engine-core.js';
+import { MAX_TIMER_DELAY_MS } from './deadline-timer.js';
+import { EngineCore, type EngineHost } from './engine-core.js';
 import type { EngineFactoryMetrics } from './engine-factory-metrics.js';
+import { markGenuineEngine } from './genuine-engine-registry.js';
 import type { EngineLimits, EngineLimitsInput } from '@baton/engine-contract';
 import { resolveEngineLimits } from './engine-limits.js';
 import { toSafeLogger, type EngineLogger, type SafeLogger } from './engine-logger.js';
+import type { RunTotals } from './run-stats.js';
 import { UserExecutionEngineImpl } from './user-execution-engine-impl.js';
 
 /** What `createEngineFactory` accepts. */
@@ -73,24 +76,10 @@ export interface EngineFactory {
   getMetrics(): EngineFactoryMetrics;
 }
 
-interface RetiredCounters {
-  runsStarted: number;
-  runsSucceeded: number;
-  runsFailed: number;
-  runsTimedOut: number;
-  runsCancelled: number;
-  runsQueued: number;
-  queueRejections: number;
-}
-
 const OPTION_KEYS = 'agents, limits?, now?, logger?, admission?, onEvent?, validateEvents?';
 
 function fail(message: string): never {
   throw new InvalidConfigError({ message });
-}
-
-function isSchema(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { safeParseAsync?: unknown }).safeParseAsync === 'function';
 }
 
 function indexAgents(agents: unknown): Map<string, AnyAgentDefinition> {
@@ -102,8 +91,8 @@ function indexAgents(agents: unknown): Map<string, AnyAgentDefinition> {
     if (typeof name !== 'string' || name.length === 0) fail(`createEngineFactory: agents[${index}].name must be a non-empty string`);
     if (name === WORKFLOW_AGENT_NAME) fail(`createEngineFactory: agent name "${WORKFLOW_AGENT_NAME}" is reserved for workflow events`);
     if (typeof run !== 'function') fail(`createEngineFactory: agent "${name}" must have a run function`);
-    if (input !== undefined && !isSchema(input)) fail(`createEngineFactory: agent "${name}": input must be a zod schema`);
-    if (output !== undefined && !isSchema(output)) fail(`createEngineFactory: agent "${name}": output must be a zod schema`);
+    if (input !== undefined && !isZodSchema(input)) fail(`createEngineFactory: agent "${name}": input must be a zod schema`);
+    if (output !== undefined && !isZodSchema(output)) fail(`createEngineFactory: agent "${name}": output must be a zod schema`);
     if (byName.has(name)) fail(`createEngineFactory: duplicate agent name "${name}"; agent names must be unique within a factory`);
     byName.set(name, agent as AnyAgentDefinition);
   });
@@ -153,7 +142,7 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
   // Factory state. Engines never touch it: the factory reads their counters and folds them in on dispose.
   const live = new Set<EngineCore>();
   const byUser = new Map<string, Set<EngineCore>>();
-  const retired: RetiredCounters = { runsStarted: 0, runsSucceeded: 0, runsFailed: 0, runsTimedOut: 0, runsCancelled: 0, runsQueued: 0, queueRejections: 0 };
+  const retired: RunTotals = { runsStarted: 0, runsSucceeded: 0, runsFailed: 0, runsTimedOut: 0, runsCancelled: 0, runsQueued: 0, queueRejections: 0 };
   let enginesCreated = 0;
   let enginesDisposed = 0;
   let enginesReaped = 0;
@@ -181,13 +170,7 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
       const engines = byUser.get(userId);
       engines?.delete(core);
       if (engines !== undefined && engines.size === 0) byUser.delete(userId);
-      retired.runsStarted += core.runsStarted;
-      retired.runsSucceeded += core.runsSucceeded;
-      retired.runsFailed += core.runsFailed;
-      retired.runsTimedOut += core.runsTimedOut;
-      retired.runsCancelled += core.runsCancelled;
-      retired.runsQueued += core.runsQueued;
-      retired.queueRejections += core.queueRejections;
+      core.addRunTotals(retired);
       enginesDisposed++;
       logger.debug('Baton: engine disposed', { engineId: core.engineId, userId });
     }
@@ -215,6 +198,8 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
 
   async function createEngine(userContext: UserExecutionContext): Promise<UserExecutionEngine> {
     if (shuttingDown) throw new FactoryShutdownError();
+    // Not membership alone: isUserExecutionContext also re-checks that the context is frozen and its
+    // ids obey the context rules, since the registry of contexts is reachable through globalThis.
     if (!isUserExecutionContext(userContext)) {
       throw new InvalidUserContextError({
         field: 'userContext',
@@ -237,7 +222,7 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
     const core = new EngineCore({ engineId: randomUUID(), userContext, host, onDisposed: (disposed) => retire(disposed, lease) });
     const engine = new UserExecutionEngineImpl(core);
     // The one place a genuine engine is minted.
-    registerGenuineEngine(engine);
+    markGenuineEngine(engine);
     live.add(core);
     let engines = byUser.get(userId);
     if (engines === undefined) {
@@ -285,30 +270,22 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
   }
 
   function getMetrics(): EngineFactoryMetrics {
-    const metrics: EngineFactoryMetrics = {
+    const totals: RunTotals = { ...retired };
+    for (const core of live) core.addRunTotals(totals);
+    return {
       enginesCreated,
       enginesActive: live.size,
       enginesDisposed,
       enginesReaped,
-      userLimitRejections: admissionRejections + retired.queueRejections,
+      userLimitRejections: admissionRejections + totals.queueRejections,
       activeUsers: byUser.size,
-      runsStarted: retired.runsStarted,
-      runsSucceeded: retired.runsSucceeded,
-      runsFailed: retired.runsFailed,
-      runsTimedOut: retired.runsTimedOut,
-      runsCancelled: retired.runsCancelled,
-      runsQueued: retired.runsQueued,
+      runsStarted: totals.runsStarted,
+      runsSucceeded: totals.runsSucceeded,
+      runsFailed: totals.runsFailed,
+      runsTimedOut: totals.runsTimedOut,
+      runsCancelled: totals.runsCancelled,
+      runsQueued: totals.runsQueued,
     };
-    for (const core of live) {
-      metrics.runsStarted += core.runsStarted;
-      metrics.runsSucceeded += core.runsSucceeded;
-      metrics.runsFailed += core.runsFailed;
-      metrics.runsTimedOut += core.runsTimedOut;
-      metrics.runsCancelled += core.runsCancelled;
-      metrics.runsQueued += core.runsQueued;
-      metrics.userLimitRejections += core.queueRejections;
-    }
-    return metrics;
   }
 
   // Plain closures (not methods), so `const { createEngine } = factory` works too.

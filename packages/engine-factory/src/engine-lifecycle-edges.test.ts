@@ -188,10 +188,10 @@ describe('agent return values and settles', () => {
 });
 
 describe('stats and clocks', () => {
-  it('reports zero averages before any call finished, the peak concurrency, and the longest run', async () => {
+  it('reports zero averages before any call finished, the configured limit, the peak concurrency, and the longest run', async () => {
     let clock = 0;
     const { engine, calls } = await setup({ now: () => clock });
-    expect(engine.getStats()).toMatchObject({ avgRunMs: 0, avgQueueMs: 0, maxRunMs: 0, maxConcurrentRuns: 0 });
+    expect(engine.getStats()).toMatchObject({ avgRunMs: 0, avgQueueMs: 0, maxRunMs: 0, maxConcurrentRuns: 3, peakConcurrentRuns: 0 });
     const a = engine.executeAgent({ agentName: 'controlled' });
     const b = engine.executeAgent({ agentName: 'controlled' });
     await flush();
@@ -204,7 +204,7 @@ describe('stats and clocks', () => {
     clock = 40;
     calls[2]!.result.resolve(3);
     await c;
-    expect(engine.getStats()).toMatchObject({ maxConcurrentRuns: 2, maxRunMs: 30 });
+    expect(engine.getStats()).toMatchObject({ maxConcurrentRuns: 3, peakConcurrentRuns: 2, maxRunMs: 30 });
   });
 
   it('measures queuedMs from the call to the start with the clock', async () => {

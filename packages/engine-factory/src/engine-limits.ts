@@ -1,5 +1,4 @@
-import { DEFAULT_ENGINE_LIMITS, EngineLimitsSchema, InvalidConfigError, type EngineLimits, type EngineLimitsInput } from '@baton/engine-contract';
-
+import { DEFAULT_ENGINE_LIMITS, EngineLimitsSchema, InvalidConfigError, firstZodIssue, type EngineLimits, type EngineLimitsInput } from '@baton/engine-contract';
 
 /**
  * Fills in the defaults and validates the limits.
@@ -16,7 +15,8 @@ export function resolveEngineLimits(input: EngineLimitsInput | undefined): Reado
       cause: parsed.error,
     });
   }
-  const field = issue && issue.path.length > 0 ? `limits.${issue.path.join('.')}` : 'limits';
+  const { path } = firstZodIssue(parsed.error);
+  const field = path === '' ? 'limits' : `limits.${path}`;
   const rule = field === 'limits' ? 'must be an object of integer limits' : 'must be an integer ≥ 1';
   throw new InvalidConfigError({ message: `${field} ${rule}`, cause: parsed.error });
 }

@@ -201,7 +201,7 @@ describe('executeAgent: concurrency and the FIFO queue', () => {
     calls[3]!.result.resolve('four');
     calls[4]!.result.resolve('five');
     expect((await Promise.all(results)).map((result) => result.output)).toEqual(['one', 'two', 'three', 'four', 'five']);
-    expect(engine.getStats()).toMatchObject({ activeRuns: 0, queuedRuns: 0, maxConcurrentRuns: 2, runsSucceeded: 5 });
+    expect(engine.getStats()).toMatchObject({ activeRuns: 0, queuedRuns: 0, maxConcurrentRuns: 2, peakConcurrentRuns: 2, runsSucceeded: 5 });
   });
 
   it('reports the time spent waiting as queuedMs', async () => {

@@ -1,4 +1,4 @@
-import { AgentEventSchema, InvalidEventError, type AgentEvent, type AgentEventListener } from '@baton/engine-contract';
+import { AgentEventSchema, InvalidEventError, describeZodIssue, type AgentEvent, type AgentEventListener } from '@baton/engine-contract';
 import type { SafeLogger } from './engine-logger.js';
 
 const NO_LISTENERS: readonly AgentEventListener[] = Object.freeze([]);
@@ -83,12 +83,21 @@ export class EventDispatcher {
     this.delivering = true;
     try {
       this.deliver(event);
-      // Events emitted by listeners during delivery, in emission (= seq) order.
-      for (let index = 0; index < this.pending.length; index++) this.deliver(this.pending[index]!);
+      // Guarded, and the loop kept out of line: this runs per event and is inlined into the engine's
+      // hot path, where every byte counts against V8's inlining budget.
+      if (this.pending.length !== 0) this.deliverPending();
     } finally {
-      // Guarded: writing `length` is a runtime call even on an empty array, and this runs per event.
-      if (this.pending.length !== 0) this.pending.length = 0;
       this.delivering = false;
+    }
+  }
+
+  /** Events emitted by listeners during delivery, in emission (= seq) order. */
+  private deliverPending(): void {
+    const pending = this.pending;
+    try {
+      for (let index = 0; index < pending.length; index++) this.deliver(pending[index]!);
+    } finally {
+      pending.length = 0;
     }
   }
 
@@ -135,10 +144,8 @@ export class EventDispatcher {
   private check(event: AgentEvent): void {
     const parsed = AgentEventSchema.safeParse(event);
     if (parsed.success) return;
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'event';
     const error = new InvalidEventError({
-      message: `Engine ${this.engineId} built an invalid ${String(event.type)} event: ${where}: ${issue?.message ?? 'invalid'}`,
+      message: `Engine ${this.engineId} built an invalid ${String(event.type)} event: ${describeZodIssue(parsed.error, { root: 'event' })}`,
       cause: parsed.error,
     });
     this.logger.error('Baton: invalid event (validateEvents is on)', { engineId: this.engineId, error });

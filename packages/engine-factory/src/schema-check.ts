@@ -1,4 +1,4 @@
-import type { AgentRunError, AnyAgentDefinition } from '@baton/engine-contract';
+import { firstZodIssue, type AgentRunError, type AnyAgentDefinition } from '@baton/engine-contract';
 import { describeThrown } from './run-error.js';
 
 /** An agent's `input` or `output` schema. @internal */
@@ -24,14 +24,14 @@ export async function checkAgainstSchema(schema: AgentSchema, value: unknown, si
       parsed = await schema.safeParseAsync(value);
     }
     if (parsed.success) return { success: true, data: parsed.data };
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';
+    const { path, message } = firstZodIssue(parsed.error);
+    const where = path === '' ? '' : ` at ${path}`;
     return {
       success: false,
       error: {
         code: 'INVALID_AGENT_IO',
         name: 'ZodError',
-        message: `Agent "${agentName}" ${side} does not match its schema${where}: ${issue?.message ?? 'invalid'}`,
+        message: `Agent "${agentName}" ${side} does not match its schema${where}: ${message}`,
       },
     };
   } catch (thrown) {

@@ -9,7 +9,10 @@ import type { StageSpec, WorkflowDefinitionInput } from './workflow-definition.j
 const valid = (): WorkflowDefinitionInput => ({
   id: 'review',
   classify: () => 'main',
-  paths: { main: [{ agent: 'a' }, { agent: 'b', dependsOn: [] }, { agent: 'c', dependsOn: ['a', 'b'], continueOnError: true }], other: [{ agent: 'a' }] },
+  paths: {
+    main: [{ agent: 'a' }, { agent: 'b', dependsOn: [] }, { agent: 'c', dependsOn: ['a', 'b'], continueOnError: true }],
+    other: [{ agent: 'a' }],
+  },
   fallback: 'other',
   finally: 'reporting',
 });
@@ -65,11 +68,27 @@ describe('defineWorkflow', () => {
     ['null', null, /defineWorkflow expects an object/],
     ['undefined', undefined, /defineWorkflow expects an object/],
     ['a class instance', Object.assign(new (class Options {})(), valid()), /defineWorkflow expects an object/],
-    ['an object with an inherited prototype', Object.assign(Object.create({ inherited: true }) as object, valid()), /defineWorkflow expects an object/],
+    [
+      'an object with an inherited prototype',
+      Object.assign(Object.create({ inherited: true }) as object, valid()),
+      /defineWorkflow expects an object/,
+    ],
     ['paths as a Map', { ...valid(), paths: new Map([['main', [{ agent: 'a' }]]]) }, /paths must be an object with at least one path/],
-    ['a stage that is a class instance', { ...valid(), paths: { other: [Object.assign(new (class Stage {})(), { agent: 'a' })] } }, /Path "other", stage 0 must be an object/],
-    ['a non-string dependency', { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'b', dependsOn: ['a', 1] }] } }, /Path "other", stage 1 \("b"\): dependsOn must be an array of stage names/],
-    ['a non-string fallback that converts to a path name', { ...valid(), paths: { '0': [{ agent: 'a' }] }, fallback: 0 }, /fallback must be the name of one of its paths \(0\)/],
+    [
+      'a stage that is a class instance',
+      { ...valid(), paths: { other: [Object.assign(new (class Stage {})(), { agent: 'a' })] } },
+      /Path "other", stage 0 must be an object/,
+    ],
+    [
+      'a non-string dependency',
+      { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'b', dependsOn: ['a', 1] }] } },
+      /Path "other", stage 1 \("b"\): dependsOn must be an array of stage names/,
+    ],
+    [
+      'a non-string fallback that converts to a path name',
+      { ...valid(), paths: { '0': [{ agent: 'a' }] }, fallback: 0 },
+      /fallback must be the name of one of its paths \(0\)/,
+    ],
     ['an unknown key', { ...valid(), finaly: 'reporting' }, /unknown option "finaly"/],
     ['a missing id', { ...valid(), id: undefined }, /Workflow id must be/],
     ['an id with spaces', { ...valid(), id: 'my workflow' }, /Workflow id must be/],
@@ -82,30 +101,79 @@ describe('defineWorkflow', () => {
     ['no paths', { ...valid(), paths: {} }, /paths must be an object with at least one path/],
     ['paths as an array', { ...valid(), paths: [[{ agent: 'a' }]] }, /paths must be an object/],
     ['an empty path', { ...valid(), paths: { ...valid().paths, main: [] } }, /path "main" is empty/],
-    ['a path that is not an array', { ...valid(), paths: { ...valid().paths, main: { agent: 'a' } } }, /path "main" must be an array of stages/],
+    [
+      'a path that is not an array',
+      { ...valid(), paths: { ...valid().paths, main: { agent: 'a' } } },
+      /path "main" must be an array of stages/,
+    ],
     ['an empty path name', { ...valid(), paths: { ...valid().paths, '': [{ agent: 'a' }] } }, /path names must not be empty/],
     ['a stage that is not an object', { ...valid(), paths: { other: ['a'] } }, /Path "other", stage 0 must be an object/],
     ['a stage without agent', { ...valid(), paths: { other: [{}] } }, /Path "other", stage 0: agent must be an agent name/],
     ['a stage with an unknown key', { ...valid(), paths: { other: [{ agent: 'a', depends: [] }] } }, /unknown option "depends"/],
-    ['a non-boolean continueOnError', { ...valid(), paths: { other: [{ agent: 'a', continueOnError: 'yes' }] } }, /continueOnError must be a boolean/],
-    ['dependsOn not an array', { ...valid(), paths: { other: [{ agent: 'a', dependsOn: 'b' }] } }, /dependsOn must be an array of stage names/],
+    [
+      'a non-boolean continueOnError',
+      { ...valid(), paths: { other: [{ agent: 'a', continueOnError: 'yes' }] } },
+      /continueOnError must be a boolean/,
+    ],
+    [
+      'dependsOn not an array',
+      { ...valid(), paths: { other: [{ agent: 'a', dependsOn: 'b' }] } },
+      /dependsOn must be an array of stage names/,
+    ],
     ['a duplicate stage', { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'a' }] } }, /Path "other" lists stage "a" twice/],
-    ['an unknown dependency', { ...valid(), paths: { other: [{ agent: 'a', dependsOn: ['ghost'] }] } }, /stage "a" depends on unknown stage "ghost"/],
-    ['triage as a dependency', { ...valid(), paths: { other: [{ agent: 'a', dependsOn: ['triage'] }] } }, /unknown stage "triage".*triage is implicit/],
-    ['a cycle', { ...valid(), paths: { other: [{ agent: 'a', dependsOn: ['b'] }, { agent: 'b' }] } }, /Path "other" has a dependency cycle/],
+    [
+      'an unknown dependency',
+      { ...valid(), paths: { other: [{ agent: 'a', dependsOn: ['ghost'] }] } },
+      /stage "a" depends on unknown stage "ghost"/,
+    ],
+    [
+      'triage as a dependency',
+      { ...valid(), paths: { other: [{ agent: 'a', dependsOn: ['triage'] }] } },
+      /unknown stage "triage".*triage is implicit/,
+    ],
+    [
+      'a cycle',
+      { ...valid(), paths: { other: [{ agent: 'a', dependsOn: ['b'] }, { agent: 'b' }] } },
+      /Path "other" has a dependency cycle/,
+    ],
     ['triage listed in a path', { ...valid(), paths: { other: [{ agent: 'triage' }] } }, /path "other" lists the triage stage "triage"/],
-    ['finally listed in a path', { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'reporting' }] } }, /path "other" lists the finally stage "reporting"/],
+    [
+      'finally listed in a path before its last stage',
+      { ...valid(), paths: { other: [{ agent: 'reporting' }, { agent: 'a' }] } },
+      /path "other" lists the finally stage "reporting" as stage 0 of 2; list it last or not at all/,
+    ],
+    [
+      'finally listed last with dependsOn',
+      { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'reporting', dependsOn: ['a'] }] } },
+      /lists the finally stage "reporting" with dependsOn or continueOnError/,
+    ],
+    [
+      'finally listed last with continueOnError',
+      { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'reporting', continueOnError: true }] } },
+      /with dependsOn or continueOnError/,
+    ],
+    [
+      'a stage depending on finally',
+      { ...valid(), paths: { other: [{ agent: 'a', dependsOn: ['reporting'] }] } },
+      /stage "a" depends on the finally stage "reporting", which runs after every other stage/,
+    ],
     ['a fallback that is not a path', { ...valid(), fallback: 'missing' }, /fallback must be the name of one of its paths \(main, other\)/],
     ['a missing fallback', { ...valid(), fallback: undefined }, /fallback must be the name of one of its paths/],
   ];
 
   it('names the workflow, the allowed options and the name rule in its messages', () => {
-    expect(refusal({ ...valid(), finaly: 'x' }).message).toBe('Workflow definition has an unknown option "finaly" (allowed: id, triage, classify, paths, fallback, finally)');
+    expect(refusal({ ...valid(), finaly: 'x' }).message).toBe(
+      'Workflow definition has an unknown option "finaly" (allowed: id, triage, classify, paths, fallback, finally)',
+    );
     expect(refusal({ ...valid(), paths: { other: [{ agent: 'a', depends: [] }] } }).message).toBe(
       'Path "other", stage 0 has an unknown option "depends" (allowed: agent, continueOnError, dependsOn)',
     );
-    expect(refusal({ ...valid(), id: 'my workflow' }).message).toBe('Workflow id must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-"');
-    expect(refusal({ ...valid(), triage: 'tri age' }).message).toBe('Workflow "review": triage must be an agent name: 1 to 128 characters of letters, digits, "_", ".", ":" or "-"');
+    expect(refusal({ ...valid(), id: 'my workflow' }).message).toBe(
+      'Workflow id must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-"',
+    );
+    expect(refusal({ ...valid(), triage: 'tri age' }).message).toBe(
+      'Workflow "review": triage must be an agent name: 1 to 128 characters of letters, digits, "_", ".", ":" or "-"',
+    );
   });
 
   it('copies a stage without continueOnError or dependsOn as { agent } only', () => {
@@ -136,7 +204,10 @@ const pathArbitrary: fc.Arbitrary<StageSpec[]> = fc
   .chain((agents) =>
     fc.tuple(
       fc.constant(agents),
-      fc.array(fc.tuple(fc.boolean(), fc.array(fc.nat(), { maxLength: 3 }), fc.boolean()), { minLength: agents.length, maxLength: agents.length }),
+      fc.array(fc.tuple(fc.boolean(), fc.array(fc.nat(), { maxLength: 3 }), fc.boolean()), {
+        minLength: agents.length,
+        maxLength: agents.length,
+      }),
       fc.boolean(),
     ),
   )
@@ -153,25 +224,48 @@ const pathArbitrary: fc.Arbitrary<StageSpec[]> = fc
 
 const workflowArbitrary = fc
   .dictionary(fc.constantFrom('p1', 'p2', 'p3', 'fallback', 'x-y'), pathArbitrary, { minKeys: 1, maxKeys: 4 })
-  .chain((paths) => fc.tuple(fc.constant(paths), fc.constantFrom(...Object.keys(paths)), fc.option(fc.constantFrom('reporting', 'summary'), { nil: undefined })))
-  .map(([paths, fallback, finallyStage]): WorkflowDefinitionInput => ({
-    id: 'random',
-    classify: () => fallback,
-    paths,
-    fallback,
-    ...(finallyStage === undefined ? {} : { finally: finallyStage }),
-  }));
+  .chain((paths) =>
+    fc.tuple(
+      fc.constant(paths),
+      fc.constantFrom(...Object.keys(paths)),
+      fc.option(fc.constantFrom('reporting', 'summary'), { nil: undefined }),
+    ),
+  )
+  .map(
+    ([paths, fallback, finallyStage]): WorkflowDefinitionInput => ({
+      id: 'random',
+      classify: () => fallback,
+      paths,
+      fallback,
+      ...(finallyStage === undefined ? {} : { finally: finallyStage }),
+    }),
+  );
 
 type Mutation = (input: WorkflowDefinitionInput) => WorkflowDefinitionInput;
-const firstPath = (input: WorkflowDefinitionInput): [string, readonly StageSpec[]] => Object.entries(input.paths)[0] as [string, readonly StageSpec[]];
+const firstPath = (input: WorkflowDefinitionInput): [string, readonly StageSpec[]] =>
+  Object.entries(input.paths)[0] as [string, readonly StageSpec[]];
 const withPath = (input: WorkflowDefinitionInput, name: string, stages: readonly StageSpec[]): WorkflowDefinitionInput => ({
   ...input,
   paths: { ...input.paths, [name]: stages },
 });
 const MUTATIONS: Array<[string, Mutation, RegExp]> = [
   ['empty path', (input) => withPath(input, firstPath(input)[0], []), /is empty/],
-  ['duplicate stage', (input) => { const [name, stages] = firstPath(input); return withPath(input, name, [...stages, { agent: (stages[0] as StageSpec).agent, dependsOn: [] }]); }, /twice/],
-  ['unknown dependency', (input) => { const [name, stages] = firstPath(input); return withPath(input, name, [...stages, { agent: 'z', dependsOn: ['ghost'] }]); }, /unknown stage "ghost"/],
+  [
+    'duplicate stage',
+    (input) => {
+      const [name, stages] = firstPath(input);
+      return withPath(input, name, [...stages, { agent: (stages[0] as StageSpec).agent, dependsOn: [] }]);
+    },
+    /twice/,
+  ],
+  [
+    'unknown dependency',
+    (input) => {
+      const [name, stages] = firstPath(input);
+      return withPath(input, name, [...stages, { agent: 'z', dependsOn: ['ghost'] }]);
+    },
+    /unknown stage "ghost"/,
+  ],
   [
     'cycle',
     (input) => {
@@ -180,11 +274,36 @@ const MUTATIONS: Array<[string, Mutation, RegExp]> = [
     },
     /dependency cycle/,
   ],
-  ['self-dependency', (input) => { const [name, stages] = firstPath(input); return withPath(input, name, [...stages, { agent: 'z', dependsOn: ['z'] }]); }, /dependency cycle: z → z/],
+  [
+    'self-dependency',
+    (input) => {
+      const [name, stages] = firstPath(input);
+      return withPath(input, name, [...stages, { agent: 'z', dependsOn: ['z'] }]);
+    },
+    /dependency cycle: z → z/,
+  ],
   ['fallback not a path', (input) => ({ ...input, fallback: 'nowhere' }), /fallback must be the name/],
-  ['finally in a path', (input) => { const [name, stages] = firstPath(input); return withPath({ ...input, finally: 'reporting' }, name, [...stages, { agent: 'reporting' }]); }, /lists the finally stage/],
-  ['triage in a path', (input) => { const [name, stages] = firstPath(input); return withPath(input, name, [{ agent: 'triage', dependsOn: [] }, ...stages]); }, /lists the triage stage/],
-  ['classify not a function', (input) => ({ ...input, classify: 'p1' as unknown as WorkflowDefinitionInput['classify'] }), /classify must be a function/],
+  [
+    'finally in a path, not last',
+    (input) => {
+      const [name, stages] = firstPath(input);
+      return withPath({ ...input, finally: 'reporting' }, name, [{ agent: 'reporting', dependsOn: [] }, ...stages]);
+    },
+    /lists the finally stage "reporting" as stage 0/,
+  ],
+  [
+    'triage in a path',
+    (input) => {
+      const [name, stages] = firstPath(input);
+      return withPath(input, name, [{ agent: 'triage', dependsOn: [] }, ...stages]);
+    },
+    /lists the triage stage/,
+  ],
+  [
+    'classify not a function',
+    (input) => ({ ...input, classify: 'p1' as unknown as WorkflowDefinitionInput['classify'] }),
+    /classify must be a function/,
+  ],
   ['bad id', (input) => ({ ...input, id: 'has space' }), /Workflow id must be/],
 ];
 
@@ -200,7 +319,8 @@ describe('defineWorkflow (property-based)', () => {
           // Every stage once, after all of its dependencies.
           expect(plan.map((stage) => stage.agent).sort()).toEqual(stages.map((stage) => stage.agent).sort());
           const position = new Map(plan.map((stage, index) => [stage.agent, index]));
-          for (const stage of plan) for (const dependency of stage.dependsOn) expect(position.get(dependency)).toBeLessThan(position.get(stage.agent) as number);
+          for (const stage of plan)
+            for (const dependency of stage.dependsOn) expect(position.get(dependency)).toBeLessThan(position.get(stage.agent) as number);
         }
       }),
     );

@@ -1,78 +1,58 @@
-import { InvalidConfigError, WORKFLOW_AGENT_NAME } from '@baton/engine-contract';
-import { globalWeakSet } from './global-weak-set.js';
-import { planPath } from './stage-plan.js';
-import type { StageSpec, WorkflowDefinition, WorkflowDefinitionInput } from './workflow-definition.js';
+import { globalWeakSet } from '@baton/engine-contract';
+import { copyLinearStage, copyStage } from './copy-stage.js';
+import { agentNameOf, checkAgentName, checkUnknownKeys, checkWorkflowId, fail, isPlainObject } from './definition-checks.js';
+import { linearPlanLabel, planFor } from './execution-plan.js';
+import type { AgentReference, LinearStage, LinearWorkflowDefinitionInput, LinearWorkflowOutput } from './linear-workflow-input.js';
+import {
+  LINEAR_WORKFLOW_PATH,
+  type LinearWorkflowDefinition,
+  type StageSpec,
+  type TriageWorkflowDefinition,
+  type WorkflowDefinition,
+  type WorkflowDefinitionInput,
+} from './workflow-definition.js';
 
-// The same rule as `defineAgent` in the contract: stage names are agent names.
-const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
-const NAME_RULE = '1 to 128 characters of letters, digits, "_", ".", ":" or "-"';
 const DEFAULT_TRIAGE = 'triage';
-const DEFINITION_KEYS = new Set(['id', 'triage', 'classify', 'paths', 'fallback', 'finally']);
-const STAGE_KEYS = new Set(['agent', 'continueOnError', 'dependsOn']);
+const TRIAGE_KEYS = new Set(['id', 'triage', 'classify', 'paths', 'fallback', 'finally']);
+const LINEAR_KEYS = new Set(['id', 'stages', 'finally']);
+const TRIAGE_ONLY_KEYS = ['triage', 'classify', 'paths', 'fallback'];
 
 // Shared through globalThis so that a definition made by the ESM build is accepted by the CJS build.
 const definitions = globalWeakSet('baton.orchestrator.workflow-definitions.v1');
 
-function fail(message: string): never {
-  throw new InvalidConfigError({ message });
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
-}
-
-function checkAgentName(value: unknown, what: string): string {
-  if (typeof value !== 'string' || !NAME.test(value)) fail(`${what} must be an agent name: ${NAME_RULE}`);
-  if (value === WORKFLOW_AGENT_NAME) fail(`${what} must not be "${WORKFLOW_AGENT_NAME}", which is reserved for workflow events`);
-  return value;
-}
-
-function checkUnknownKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>, where: string): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.has(key)) fail(`${where} has an unknown option "${key}" (allowed: ${[...allowed].join(', ')})`);
-  }
-}
-
-function copyStage(value: unknown, pathName: string, index: number): StageSpec {
-  const where = `Path "${pathName}", stage ${index}`;
-  if (!isPlainObject(value)) fail(`${where} must be an object { agent, continueOnError?, dependsOn? }`);
-  checkUnknownKeys(value, STAGE_KEYS, where);
-  const agent = checkAgentName(value.agent, `${where}: agent`);
-  const { continueOnError, dependsOn } = value;
-  if (continueOnError !== undefined && typeof continueOnError !== 'boolean') fail(`${where} ("${agent}"): continueOnError must be a boolean`);
-  if (dependsOn !== undefined && (!Array.isArray(dependsOn) || !dependsOn.every((name) => typeof name === 'string'))) {
-    fail(`${where} ("${agent}"): dependsOn must be an array of stage names`);
-  }
-  return Object.freeze({
-    agent,
-    ...(continueOnError === undefined ? {} : { continueOnError }),
-    ...(dependsOn === undefined ? {} : { dependsOn: Object.freeze([...(dependsOn as string[])]) }),
+/**
+ * Checks where a path lists the `finally` stage: only last, as `{ agent }` alone (it runs after every
+ * other stage, so `dependsOn` and `continueOnError` would mean nothing), and no stage may wait for it.
+ */
+function checkFinallyListing(stages: readonly StageSpec[], finallyStage: string | undefined, owner: string): void {
+  if (finallyStage === undefined) return;
+  stages.forEach((stage, index) => {
+    if (stage.agent === finallyStage && index !== stages.length - 1) {
+      fail(
+        `${owner} lists the finally stage "${finallyStage}" as stage ${index} of ${stages.length}; ` +
+          'list it last or not at all: it runs once, after every other stage',
+      );
+    }
+    if (stage.agent === finallyStage && (stage.dependsOn !== undefined || stage.continueOnError !== undefined)) {
+      fail(
+        `${owner} lists the finally stage "${finallyStage}" with dependsOn or continueOnError; it always runs last, give it as { agent } only`,
+      );
+    }
+    if (stage.dependsOn?.includes(finallyStage)) {
+      fail(`${owner}: stage "${stage.agent}" depends on the finally stage "${finallyStage}", which runs after every other stage`);
+    }
   });
 }
 
-/**
- * Declares a triage-driven workflow: `triage` runs first, `classify(triageOutput)` names the path,
- * the path's stages run (concurrently where their dependencies allow), then `finally` runs.
- * Validates everything up front and returns a deeply frozen definition that `WorkflowOrchestrator` accepts.
- * @throws InvalidConfigError naming the problem: a bad `id` or agent name, a non-function `classify`,
- * no paths, an empty path, a stage listed twice in a path, an unknown dependency, a dependency cycle,
- * triage or `finally` listed inside a path, `finally` equal to triage, or a `fallback` that is not a path.
- * @example
- * const review = defineWorkflow({
- *   id: 'review',
- *   classify: (output) => (output as { kind?: string }).kind,
- *   paths: { code: [{ agent: 'lint' }, { agent: 'test', dependsOn: [] }, { agent: 'summarise', dependsOn: ['lint', 'test'] }] },
- *   fallback: 'code',
- *   finally: 'reporting',
- * });
- */
-export function defineWorkflow(definition: WorkflowDefinitionInput): WorkflowDefinition {
-  if (!isPlainObject(definition)) fail('defineWorkflow expects an object { id, triage?, classify, paths, fallback, finally? }');
-  checkUnknownKeys(definition, DEFINITION_KEYS, 'Workflow definition');
-  const { id, classify, paths, fallback } = definition;
-  if (typeof id !== 'string' || !NAME.test(id)) fail(`Workflow id must be ${NAME_RULE}`);
+function brand<T extends WorkflowDefinition>(definition: T): T {
+  definitions.add(definition);
+  return definition;
+}
+
+function defineTriageWorkflow(definition: Record<string, unknown>): TriageWorkflowDefinition {
+  checkUnknownKeys(definition, TRIAGE_KEYS, 'Workflow definition');
+  const { classify, paths, fallback } = definition;
+  const id = checkWorkflowId(definition.id);
   const where = `Workflow "${id}"`;
   const triage = checkAgentName(definition.triage ?? DEFAULT_TRIAGE, `${where}: triage`);
   const finallyStage = definition.finally === undefined ? undefined : checkAgentName(definition.finally, `${where}: finally`);
@@ -85,35 +65,95 @@ export function defineWorkflow(definition: WorkflowDefinitionInput): WorkflowDef
     if (pathName === '') fail(`${where}: path names must not be empty`);
     if (!Array.isArray(specs)) fail(`${where}: path "${pathName}" must be an array of stages`);
     if (specs.length === 0) fail(`${where}: path "${pathName}" is empty; give it at least one stage`);
-    const stages = Object.freeze(specs.map((spec: unknown, index) => copyStage(spec, pathName, index)));
+    const stages = Object.freeze(specs.map((spec: unknown, index) => copyStage(spec, `Path "${pathName}", stage ${index}`)));
     for (const stage of stages) {
-      if (stage.agent === triage) fail(`${where}: path "${pathName}" lists the triage stage "${triage}"; triage always runs first and is not part of a path`);
-      if (stage.agent === finallyStage) {
-        fail(`${where}: path "${pathName}" lists the finally stage "${finallyStage}"; it runs after every path by itself, do not list it`);
-      }
+      if (stage.agent === triage)
+        fail(`${where}: path "${pathName}" lists the triage stage "${triage}"; triage always runs first and is not part of a path`);
     }
-    // Checks duplicates, unknown dependencies and cycles now, so that a run never meets them.
-    planPath(pathName, stages);
+    checkFinallyListing(stages, finallyStage, `${where}: path "${pathName}"`);
+    // Validates (duplicates, unknown dependencies, cycles) and caches the plan, so that a run never meets them.
+    planFor(stages, { path: pathName, head: triage, finallyStage });
     // defineProperty: a path named "__proto__" stays an own key instead of replacing the prototype.
     Object.defineProperty(copied, pathName, { value: stages, enumerable: true, writable: false, configurable: false });
   }
   if (typeof fallback !== 'string' || !Object.hasOwn(copied, fallback)) {
     fail(`${where}: fallback must be the name of one of its paths (${Object.keys(copied).join(', ')})`);
   }
+  return brand(
+    Object.freeze({
+      id,
+      triage,
+      classify: classify as TriageWorkflowDefinition['classify'],
+      paths: Object.freeze(copied),
+      fallback,
+      ...(finallyStage === undefined ? {} : { finally: finallyStage }),
+    }),
+  );
+}
 
-  const frozen: WorkflowDefinition = Object.freeze({
-    id,
-    triage,
-    classify,
-    paths: Object.freeze(copied),
-    fallback,
-    ...(finallyStage === undefined ? {} : { finally: finallyStage }),
-  });
-  definitions.add(frozen);
-  return frozen;
+function defineLinearWorkflow(definition: Record<string, unknown>): LinearWorkflowDefinition {
+  const mixed = TRIAGE_ONLY_KEYS.filter((key) => Object.hasOwn(definition, key));
+  if (mixed.length > 0) {
+    fail(
+      `Workflow definition mixes the linear form (stages) with the triage form (${mixed.join(', ')}): ` +
+        'give either { id, stages, finally? } or { id, triage?, classify, paths, fallback, finally? }',
+    );
+  }
+  checkUnknownKeys(definition, LINEAR_KEYS, 'Workflow definition');
+  const id = checkWorkflowId(definition.id);
+  const where = `Workflow "${id}"`;
+  const finallyStage = definition.finally === undefined ? undefined : agentNameOf(definition.finally, `${where}: finally`);
+  const { stages: specs } = definition;
+  if (!Array.isArray(specs))
+    fail(`${where}: stages must be an array of stages (agent names, agent definitions or { agent, continueOnError?, dependsOn? })`);
+  if (specs.length === 0) fail(`${where}: stages is empty; give it at least one stage`);
+  const stages = Object.freeze(specs.map((spec: unknown, index) => copyLinearStage(spec, `${where}, stage ${index}`)));
+  checkFinallyListing(stages, finallyStage, where);
+  planFor(stages, { path: LINEAR_WORKFLOW_PATH, head: undefined, finallyStage, label: linearPlanLabel(id) });
+  return brand(Object.freeze({ id, stages, ...(finallyStage === undefined ? {} : { finally: finallyStage }) }));
+}
+
+/**
+ * Declares a workflow, in one of two forms. Validates everything up front (and plans every path once)
+ * and returns a deeply frozen definition that `WorkflowOrchestrator` accepts.
+ *
+ * - Linear: `{ id, stages, finally? }`. The stages run in the listed order, or as their `dependsOn`
+ *   allow (`dependsOn: []`: at once); `finally` runs after them, also after a failure. A stage is an
+ *   agent name, an agent definition, or `{ agent, continueOnError?, dependsOn? }`; definitions are
+ *   stored by name. Runs have the path `LINEAR_WORKFLOW_PATH` (`'main'`). With definitions made by
+ *   `defineAgent`, the result is `WorkflowDefinition<Output>`, where `Output` is the output type of
+ *   `finally`, else of the last stage: `orchestrator.run` then resolves a typed `output`.
+ * - Triage: `{ id, triage?, classify, paths, fallback, finally? }`. `triage` runs first,
+ *   `classify(triageOutput)` names the path, the path's stages run, then `finally` runs.
+ *
+ * A path, or the linear `stages`, may end with the `finally` stage; it still runs once, as `finally`.
+ * @throws InvalidConfigError naming the problem: a bad `id` or agent name, unknown options, the two
+ * forms mixed, a non-function `classify`, no paths, an empty path or `stages`, a stage listed twice,
+ * an unknown dependency, a dependency cycle, triage listed inside a path, `finally` listed other than
+ * last, `finally` equal to triage, or a `fallback` that is not a path.
+ * @example
+ * const article = defineWorkflow({ id: 'article', stages: [research, write] }); // research, then write
+ * const review = defineWorkflow({
+ *   id: 'review',
+ *   classify: (output) => (output as { kind?: string }).kind,
+ *   paths: { code: [{ agent: 'lint' }, { agent: 'test', dependsOn: [] }, { agent: 'summarise', dependsOn: ['lint', 'test'] }] },
+ *   fallback: 'code',
+ *   finally: 'reporting',
+ * });
+ */
+export function defineWorkflow<const TStages extends readonly LinearStage[], const TFinally extends AgentReference | undefined = undefined>(
+  definition: LinearWorkflowDefinitionInput<TStages, TFinally>,
+): LinearWorkflowDefinition<LinearWorkflowOutput<TStages, TFinally>>;
+export function defineWorkflow(definition: WorkflowDefinitionInput): TriageWorkflowDefinition;
+export function defineWorkflow(definition: WorkflowDefinitionInput | LinearWorkflowDefinitionInput): WorkflowDefinition;
+export function defineWorkflow(definition: unknown): WorkflowDefinition {
+  if (!isPlainObject(definition)) {
+    fail('defineWorkflow expects an object: { id, stages, finally? } (linear) or { id, triage?, classify, paths, fallback, finally? }');
+  }
+  return Object.hasOwn(definition, 'stages') ? defineLinearWorkflow(definition) : defineTriageWorkflow(definition);
 }
 
 /** True only for definitions returned by `defineWorkflow` (from any copy of this package). */
 export function isWorkflowDefinition(value: unknown): value is WorkflowDefinition {
-  return typeof value === 'object' && value !== null && definitions.has(value);
+  return definitions.has(value);
 }

@@ -1,8 +1,31 @@
-export { classifyDataSufficiency, PARTIAL_COMPLETENESS, SUFFICIENT_COMPLETENESS, type DataSufficiency } from './classify-data-sufficiency.js';
+export {
+  classifyDataSufficiency,
+  type DataSufficiency,
+  PARTIAL_COMPLETENESS,
+  SUFFICIENT_COMPLETENESS,
+} from './classify-data-sufficiency.js';
 export { defineWorkflow, isWorkflowDefinition } from './define-workflow.js';
-export type { StageInput } from './stage-input.js';
+export type {
+  AgentName,
+  AgentOutput,
+  AgentReference,
+  LinearStage,
+  LinearStageSpec,
+  LinearWorkflowDefinitionInput,
+  LinearWorkflowOutput,
+} from './linear-workflow-input.js';
+export type { StageInput, StagePrevious } from './stage-input.js';
 export { triageWorkflow } from './triage-workflow.js';
-export type { StageSpec, WorkflowClassifier, WorkflowDefinition, WorkflowDefinitionInput } from './workflow-definition.js';
-export { WorkflowOrchestrator, createWorkflowOrchestrator, type WorkflowOrchestratorOptions } from './workflow-orchestrator.js';
+export {
+  LINEAR_WORKFLOW_PATH,
+  type LinearWorkflowDefinition,
+  type StageSpec,
+  type TriageWorkflowDefinition,
+  type WorkflowClassifier,
+  type WorkflowDefinition,
+  type WorkflowDefinitionBase,
+  type WorkflowDefinitionInput,
+} from './workflow-definition.js';
+export { createWorkflowOrchestrator, WorkflowOrchestrator, type WorkflowOrchestratorOptions } from './workflow-orchestrator.js';
 export type { WorkflowResult } from './workflow-result.js';
 export type { WorkflowRunOptions, WorkflowRunRequest, WorkflowUserIds } from './workflow-run-request.js';

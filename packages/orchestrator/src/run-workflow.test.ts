@@ -2,14 +2,16 @@ import { getEventListeners } from 'node:events';
 import { UnknownAgentError } from '@baton/engine-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FakeEngine, type FakeAgent, FakeTimeout, deferred } from './__fixtures__/fake-engine.js';
+import { deferred, type FakeAgent, FakeEngine, FakeTimeout } from './__fixtures__/fake-engine.js';
 import { defineWorkflow } from './define-workflow.js';
 import { runWorkflow } from './run-workflow.js';
 import type { StageInput } from './stage-input.js';
 import { triageWorkflow } from './triage-workflow.js';
 import type { StageSpec, WorkflowDefinition } from './workflow-definition.js';
 
-const echo = (name: string): FakeAgent => () => ({ from: name });
+const echo =
+  (name: string): FakeAgent =>
+  () => ({ from: name });
 const defaultAgents = (triageOutput: unknown, overrides: Record<string, FakeAgent> = {}): Record<string, FakeAgent> => ({
   triage: () => triageOutput,
   data: echo('data'),
@@ -20,12 +22,25 @@ const defaultAgents = (triageOutput: unknown, overrides: Record<string, FakeAgen
   ...overrides,
 });
 
-function start(engine: FakeEngine, workflow: WorkflowDefinition = triageWorkflow, options: { signal?: AbortSignal; now?: () => number } = {}) {
-  return runWorkflow({ engine, workflow, input: { question: 'q' }, signal: options.signal, now: options.now ?? Date.now, workflowId: 'wf-1' });
+function start(
+  engine: FakeEngine,
+  workflow: WorkflowDefinition = triageWorkflow,
+  options: { signal?: AbortSignal; now?: () => number } = {},
+) {
+  return runWorkflow({
+    engine,
+    workflow,
+    input: { question: 'q' },
+    signal: options.signal,
+    now: options.now ?? Date.now,
+    workflowId: 'wf-1',
+  });
 }
 
-const inputOf = (engine: FakeEngine, agent: string): StageInput => engine.calls.find((call) => call.request.agentName === agent)?.request.input as StageInput;
-const types = (engine: FakeEngine): string[] => engine.events.map((event) => ('agentName' in event ? `${event.type}:${event.agentName}` : event.type));
+const inputOf = (engine: FakeEngine, agent: string): StageInput =>
+  engine.calls.find((call) => call.request.agentName === agent)?.request.input as StageInput;
+const types = (engine: FakeEngine): string[] =>
+  engine.events.map((event) => ('agentName' in event ? `${event.type}:${event.agentName}` : event.type));
 
 describe('runWorkflow: the default triage workflow', () => {
   it.each([
@@ -80,8 +95,20 @@ describe('runWorkflow: the default triage workflow', () => {
   });
 
   it.each([
-    ['failed', () => { throw new Error('triage broke'); }, 'failed'],
-    ['timed out', () => { throw new FakeTimeout(); }, 'timed_out'],
+    [
+      'failed',
+      () => {
+        throw new Error('triage broke');
+      },
+      'failed',
+    ],
+    [
+      'timed out',
+      () => {
+        throw new FakeTimeout();
+      },
+      'timed_out',
+    ],
   ])('takes the fallback path when triage %s, and the run counts as failed', async (_name, triage, status) => {
     const engine = new FakeEngine(defaultAgents(undefined, { triage }));
     const result = await start(engine);
@@ -111,16 +138,40 @@ describe('runWorkflow: the default triage workflow', () => {
   });
 
   it('stops at the first failed stage, then still runs reporting with failedStages; status failed', async () => {
-    const engine = new FakeEngine(defaultAgents({ dataSufficiency: 'sufficient' }, { optimization: () => { throw new Error('boom'); } }));
+    const engine = new FakeEngine(
+      defaultAgents(
+        { dataSufficiency: 'sufficient' },
+        {
+          optimization: () => {
+            throw new Error('boom');
+          },
+        },
+      ),
+    );
     const result = await start(engine);
     expect(result.status).toBe('failed');
     expect(engine.calledAgents()).toEqual(['triage', 'data', 'optimization', 'reporting']);
     expect(inputOf(engine, 'reporting').failedStages).toEqual(['optimization']);
-    expect(engine.events.at(-1)).toMatchObject({ type: 'workflow_completed', status: 'failed', succeededStages: 3, totalStages: 4, path: 'sufficient' });
+    expect(engine.events.at(-1)).toMatchObject({
+      type: 'workflow_completed',
+      status: 'failed',
+      succeededStages: 3,
+      totalStages: 4,
+      path: 'sufficient',
+    });
   });
 
   it('counts a timed-out stage as failed', async () => {
-    const engine = new FakeEngine(defaultAgents({ dataSufficiency: 'partial' }, { data_helper: () => { throw new FakeTimeout(); } }));
+    const engine = new FakeEngine(
+      defaultAgents(
+        { dataSufficiency: 'partial' },
+        {
+          data_helper: () => {
+            throw new FakeTimeout();
+          },
+        },
+      ),
+    );
     const result = await start(engine);
     expect(result.status).toBe('failed');
     expect(engine.calledAgents()).toEqual(['triage', 'data_helper', 'reporting']);
@@ -128,7 +179,16 @@ describe('runWorkflow: the default triage workflow', () => {
   });
 
   it('reports failed when only reporting fails', async () => {
-    const engine = new FakeEngine(defaultAgents({ dataSufficiency: 'insufficient' }, { reporting: () => { throw new Error('no'); } }));
+    const engine = new FakeEngine(
+      defaultAgents(
+        { dataSufficiency: 'insufficient' },
+        {
+          reporting: () => {
+            throw new Error('no');
+          },
+        },
+      ),
+    );
     expect((await start(engine)).status).toBe('failed');
   });
 });
@@ -142,7 +202,14 @@ describe('runWorkflow: custom workflows', () => {
       fallback: 'main',
       finally: 'end',
     });
-    const engine = new FakeEngine({ triage: echo('triage'), a: () => { throw new Error('a failed'); }, b: echo('b'), end: echo('end') });
+    const engine = new FakeEngine({
+      triage: echo('triage'),
+      a: () => {
+        throw new Error('a failed');
+      },
+      b: echo('b'),
+      end: echo('end'),
+    });
     const result = await start(engine, workflow);
     expect(result.status).toBe('failed');
     expect(engine.calledAgents()).toEqual(['triage', 'a', 'b', 'end']);
@@ -155,11 +222,13 @@ describe('runWorkflow: custom workflows', () => {
     const b = deferred();
     const bothStarted = deferred<void>();
     const started = new Set<string>();
-    const mark = (name: string, gate: { promise: Promise<unknown> }): FakeAgent => async () => {
-      started.add(name);
-      if (started.has('a') && started.has('b')) bothStarted.resolve();
-      return gate.promise;
-    };
+    const mark =
+      (name: string, gate: { promise: Promise<unknown> }): FakeAgent =>
+      async () => {
+        started.add(name);
+        if (started.has('a') && started.has('b')) bothStarted.resolve();
+        return gate.promise;
+      };
     const workflow = defineWorkflow({
       id: 'parallel',
       classify: () => 'main',
@@ -174,8 +243,11 @@ describe('runWorkflow: custom workflows', () => {
     await engine.waitFor('agent_completed', 'b');
     a.resolve('A');
     const result = await running;
-    // In the order they finished: b before a.
-    expect(result.stages.map((stage) => stage.agentName)).toEqual(['triage', 'b', 'a', 'c']);
+    // b finished before a, but the result lists the stages in plan order.
+    expect(result.stages.map((stage) => stage.agentName)).toEqual(['triage', 'a', 'b', 'c']);
+    expect(
+      engine.events.filter((event) => event.type === 'agent_completed').map((event) => ('agentName' in event ? event.agentName : '')),
+    ).toEqual(['triage', 'b', 'a', 'c']);
     expect(inputOf(engine, 'c').previous).toEqual({ triage: { from: 'triage' }, a: 'A', b: 'B' });
     expect(inputOf(engine, 'a').previous).toEqual({ triage: { from: 'triage' } });
   });
@@ -186,7 +258,14 @@ describe('runWorkflow: custom workflows', () => {
     const workflow = defineWorkflow({
       id: 'branches',
       classify: () => 'main',
-      paths: { main: [{ agent: 'fails' }, { agent: 'slow', dependsOn: [] }, { agent: 'after-slow', dependsOn: ['slow'] }, { agent: 'after-fails', dependsOn: ['fails'] }] },
+      paths: {
+        main: [
+          { agent: 'fails' },
+          { agent: 'slow', dependsOn: [] },
+          { agent: 'after-slow', dependsOn: ['slow'] },
+          { agent: 'after-fails', dependsOn: ['fails'] },
+        ],
+      },
       fallback: 'main',
       finally: 'end',
     });
@@ -213,7 +292,12 @@ describe('runWorkflow: custom workflows', () => {
     slow.resolve('done');
     const result = await running;
     expect(result.status).toBe('failed');
-    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:succeeded', 'fails:failed', 'slow:succeeded', 'end:succeeded']);
+    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([
+      'triage:succeeded',
+      'fails:failed',
+      'slow:succeeded',
+      'end:succeeded',
+    ]);
     expect(inputOf(engine, 'end')).toMatchObject({ failedStages: ['fails'], previous: { triage: { from: 'triage' }, slow: 'done' } });
   });
 });
@@ -247,21 +331,28 @@ describe('runWorkflow: cancellation', () => {
   it('cancelled during a middle stage: it ends cancelled, later stages and reporting do not start', async () => {
     const controller = new AbortController();
     const engine = new FakeEngine(
-      defaultAgents({ dataSufficiency: 'sufficient' }, {
-        optimization: () => {
-          controller.abort();
-          return new Promise(() => undefined);
+      defaultAgents(
+        { dataSufficiency: 'sufficient' },
+        {
+          optimization: () => {
+            controller.abort();
+            return new Promise(() => undefined);
+          },
         },
-      }),
+      ),
     );
     const result = await start(engine, triageWorkflow, { signal: controller.signal });
     expect(result).toMatchObject({ status: 'cancelled', path: 'sufficient' });
-    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:succeeded', 'data:succeeded', 'optimization:cancelled']);
+    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([
+      'triage:succeeded',
+      'data:succeeded',
+      'optimization:cancelled',
+    ]);
     expect(engine.calledAgents()).toEqual(['triage', 'data', 'optimization']);
     expect(engine.events.at(-1)).toMatchObject({ type: 'workflow_completed', status: 'cancelled', succeededStages: 2, totalStages: 3 });
   });
 
-  it('passes a signal to every executeAgent call that follows the caller\'s signal', async () => {
+  it("passes a signal to every executeAgent call that follows the caller's signal", async () => {
     const controller = new AbortController();
     const engine = new FakeEngine(defaultAgents({ dataSufficiency: 'insufficient' }));
     await start(engine, triageWorkflow, { signal: controller.signal });
@@ -271,12 +362,15 @@ describe('runWorkflow: cancellation', () => {
   it('cancelled after a stage failed: reporting does not run, the run is cancelled', async () => {
     const controller = new AbortController();
     const engine = new FakeEngine(
-      defaultAgents({ dataSufficiency: 'partial' }, {
-        data_helper: () => {
-          controller.abort();
-          throw new Error('failed anyway');
+      defaultAgents(
+        { dataSufficiency: 'partial' },
+        {
+          data_helper: () => {
+            controller.abort();
+            throw new Error('failed anyway');
+          },
         },
-      }),
+      ),
     );
     const result = await start(engine, triageWorkflow, { signal: controller.signal });
     expect(result.status).toBe('cancelled');
@@ -299,7 +393,12 @@ describe('runWorkflow: events, clock and contract violations', () => {
       'agent_completed:reporting',
       'workflow_completed',
     ]);
-    expect(engine.events[0]).toEqual({ type: 'workflow_started', executionId: 'wf-1', workflowId: 'wf-1', workflowName: 'triage-workflow' });
+    expect(engine.events[0]).toEqual({
+      type: 'workflow_started',
+      executionId: 'wf-1',
+      workflowId: 'wf-1',
+      workflowName: 'triage-workflow',
+    });
     expect(engine.events.at(-1)).toEqual({
       type: 'workflow_completed',
       executionId: 'wf-1',
@@ -314,7 +413,17 @@ describe('runWorkflow: events, clock and contract violations', () => {
 
   it('measures durationMs with the injected clock', async () => {
     let time = 1_000;
-    const engine = new FakeEngine(defaultAgents({ dataSufficiency: 'insufficient' }, { data_helper: () => { time += 250; return 'ok'; } }));
+    const engine = new FakeEngine(
+      defaultAgents(
+        { dataSufficiency: 'insufficient' },
+        {
+          data_helper: () => {
+            time += 250;
+            return 'ok';
+          },
+        },
+      ),
+    );
     const result = await start(engine, triageWorkflow, { now: () => time });
     expect(result.durationMs).toBe(250);
     expect(engine.events.at(-1)).toMatchObject({ durationMs: 250 });
@@ -334,7 +443,13 @@ describe('runWorkflow: events, clock and contract violations', () => {
     const error = await start(engine).catch((caught: unknown) => caught);
     expect(UnknownAgentError.isInstance(error)).toBe(true);
     expect(engine.calledAgents()).toEqual(['triage', 'data']);
-    expect(engine.events.at(-1)).toMatchObject({ type: 'workflow_completed', status: 'failed', path: 'sufficient', totalStages: 2, succeededStages: 2 });
+    expect(engine.events.at(-1)).toMatchObject({
+      type: 'workflow_completed',
+      status: 'failed',
+      path: 'sufficient',
+      totalStages: 2,
+      succeededStages: 2,
+    });
   });
 
   it('when executeAgent throws for triage, the event stream still ends', async () => {
@@ -365,7 +480,10 @@ const AGENTS = ['a', 'b', 'c', 'd', 'e', 'f'];
 const randomPath: fc.Arbitrary<StageSpec[]> = fc
   .shuffledSubarray(AGENTS, { minLength: 1 })
   .chain((agents) =>
-    fc.tuple(fc.constant(agents), fc.array(fc.option(fc.array(fc.nat(), { maxLength: 3 }), { nil: undefined }), { minLength: agents.length, maxLength: agents.length })),
+    fc.tuple(
+      fc.constant(agents),
+      fc.array(fc.option(fc.array(fc.nat(), { maxLength: 3 }), { nil: undefined }), { minLength: agents.length, maxLength: agents.length }),
+    ),
   )
   .map(([agents, picks]) =>
     agents.map((agent, index): StageSpec => {
@@ -380,18 +498,29 @@ describe('runWorkflow (property-based)', () => {
   it('runs every stage of a random valid workflow exactly once, each after its dependencies finished', async () => {
     await fc.assert(
       fc.asyncProperty(randomPath, fc.boolean(), fc.scheduler(), async (stages, withFinally, scheduler) => {
-        const workflow = defineWorkflow({ id: 'random', classify: () => 'main', paths: { main: stages }, fallback: 'main', ...(withFinally ? { finally: 'end' } : {}) });
+        const workflow = defineWorkflow({
+          id: 'random',
+          classify: () => 'main',
+          paths: { main: stages },
+          fallback: 'main',
+          ...(withFinally ? { finally: 'end' } : {}),
+        });
         const finished = new Set<string>();
         const violations: string[] = [];
-        const dependencies = new Map(stages.map((stage, index) => [stage.agent, stage.dependsOn ?? (index === 0 ? [] : [(stages[index - 1] as StageSpec).agent])]));
-        const agent = (name: string): FakeAgent => async () => {
-          for (const dependency of dependencies.get(name) ?? []) if (!finished.has(dependency)) violations.push(`${name} before ${dependency}`);
-          if (name === 'end' && finished.size !== stages.length + 1) violations.push('end before the path');
-          // The scheduler decides when each agent finishes: random but reproducible interleavings.
-          await scheduler.schedule(Promise.resolve(), name);
-          finished.add(name);
-          return name;
-        };
+        const dependencies = new Map(
+          stages.map((stage, index) => [stage.agent, stage.dependsOn ?? (index === 0 ? [] : [(stages[index - 1] as StageSpec).agent])]),
+        );
+        const agent =
+          (name: string): FakeAgent =>
+          async () => {
+            for (const dependency of dependencies.get(name) ?? [])
+              if (!finished.has(dependency)) violations.push(`${name} before ${dependency}`);
+            if (name === 'end' && finished.size !== stages.length + 1) violations.push('end before the path');
+            // The scheduler decides when each agent finishes: random but reproducible interleavings.
+            await scheduler.schedule(Promise.resolve(), name);
+            finished.add(name);
+            return name;
+          };
         const engine = new FakeEngine(Object.fromEntries(['triage', ...AGENTS, 'end'].map((name) => [name, agent(name)])));
         const running = start(engine, workflow);
         await scheduler.waitFor(running);
@@ -411,15 +540,31 @@ describe('runWorkflow (property-based)', () => {
 
 describe('runWorkflow: path choice, inputs and scheduling edges', () => {
   it('takes the fallback path when triage failed, even if classify would name another path', async () => {
-    const workflow = defineWorkflow({ id: 'eager', classify: () => 'main', paths: { main: [{ agent: 'data' }], safe: [{ agent: 'data_helper' }] }, fallback: 'safe' });
-    const engine = new FakeEngine(defaultAgents(undefined, { triage: () => { throw new Error('triage broke'); } }));
+    const workflow = defineWorkflow({
+      id: 'eager',
+      classify: () => 'main',
+      paths: { main: [{ agent: 'data' }], safe: [{ agent: 'data_helper' }] },
+      fallback: 'safe',
+    });
+    const engine = new FakeEngine(
+      defaultAgents(undefined, {
+        triage: () => {
+          throw new Error('triage broke');
+        },
+      }),
+    );
     const result = await start(engine, workflow);
     expect(result.path).toBe('safe');
     expect(engine.calledAgents()).toEqual(['triage', 'data_helper']);
   });
 
   it('takes the fallback path when classify returns a non-string, even one that equals a path name once converted', async () => {
-    const workflow = defineWorkflow({ id: 'numeric', classify: () => 1 as unknown as string, paths: { '1': [{ agent: 'data' }], safe: [{ agent: 'data_helper' }] }, fallback: 'safe' });
+    const workflow = defineWorkflow({
+      id: 'numeric',
+      classify: () => 1 as unknown as string,
+      paths: { '1': [{ agent: 'data' }], safe: [{ agent: 'data_helper' }] },
+      fallback: 'safe',
+    });
     const result = await start(new FakeEngine(defaultAgents({})), workflow);
     expect(result.path).toBe('safe');
   });
@@ -429,7 +574,13 @@ describe('runWorkflow: path choice, inputs and scheduling edges', () => {
     const workflow = defineWorkflow({
       id: 'branches',
       classify: () => 'main',
-      paths: { main: [{ agent: 'quick', dependsOn: [] }, { agent: 'gated', dependsOn: [] }, { agent: 'after', dependsOn: ['gated'] }] },
+      paths: {
+        main: [
+          { agent: 'quick', dependsOn: [] },
+          { agent: 'gated', dependsOn: [] },
+          { agent: 'after', dependsOn: ['gated'] },
+        ],
+      },
       fallback: 'main',
     });
     const engine = new FakeEngine({ triage: echo('triage'), quick: echo('quick'), gated: () => gate.promise, after: echo('after') });
@@ -441,7 +592,16 @@ describe('runWorkflow: path choice, inputs and scheduling edges', () => {
   });
 
   it('stops the path after a timed-out stage that is not continueOnError', async () => {
-    const engine = new FakeEngine(defaultAgents({ dataSufficiency: 'sufficient' }, { data: () => { throw new FakeTimeout(); } }));
+    const engine = new FakeEngine(
+      defaultAgents(
+        { dataSufficiency: 'sufficient' },
+        {
+          data: () => {
+            throw new FakeTimeout();
+          },
+        },
+      ),
+    );
     const result = await start(engine);
     expect(engine.calledAgents()).toEqual(['triage', 'data', 'reporting']);
     expect(result.stages.map((stage) => stage.status)).toEqual(['succeeded', 'timed_out', 'succeeded']);
@@ -458,7 +618,12 @@ describe('runWorkflow: path choice, inputs and scheduling edges', () => {
     const workflow = defineWorkflow({
       id: 'violation',
       classify: () => 'main',
-      paths: { main: [{ agent: 'ghost', continueOnError: true }, { agent: 'after', dependsOn: ['ghost'] }] },
+      paths: {
+        main: [
+          { agent: 'ghost', continueOnError: true },
+          { agent: 'after', dependsOn: ['ghost'] },
+        ],
+      },
       fallback: 'main',
     });
     // 'ghost' is not an agent of the engine: executeAgent throws UnknownAgentError.
@@ -469,7 +634,12 @@ describe('runWorkflow: path choice, inputs and scheduling edges', () => {
 
   it('starts no ready stage once the caller aborted, even when the stage before it succeeded', async () => {
     const controller = new AbortController();
-    const workflow = defineWorkflow({ id: 'two', classify: () => 'main', paths: { main: [{ agent: 'first' }, { agent: 'second' }] }, fallback: 'main' });
+    const workflow = defineWorkflow({
+      id: 'two',
+      classify: () => 'main',
+      paths: { main: [{ agent: 'first' }, { agent: 'second' }] },
+      fallback: 'main',
+    });
     const engine = new FakeEngine({ triage: echo('triage'), first: echo('first'), second: echo('second') });
     const running = start(engine, workflow, { signal: controller.signal });
     // Recorded as succeeded by the engine; the abort lands before the runner looks for the next stage.
@@ -492,14 +662,29 @@ describe('runWorkflow: path choice, inputs and scheduling edges', () => {
   });
 
   it('does not run finally after a stage the engine itself cancelled (the caller never aborted)', async () => {
-    const workflow = defineWorkflow({ id: 'engine-cancel', classify: () => 'main', paths: { main: [{ agent: 'work' }] }, fallback: 'main', finally: 'end' });
+    const workflow = defineWorkflow({
+      id: 'engine-cancel',
+      classify: () => 'main',
+      paths: { main: [{ agent: 'work' }] },
+      fallback: 'main',
+      finally: 'end',
+    });
     const called: string[] = [];
     const engine = {
       emitWorkflowEvent: () => undefined,
       executeAgent: async (request: { agentName: string; stage?: string }) => {
         called.push(request.agentName);
         const status = request.agentName === 'work' ? 'cancelled' : 'succeeded';
-        return { status, executionId: `x-${called.length}`, agentName: request.agentName, runId: 'r', requestId: 'q', stage: request.stage, durationMs: 0, queuedMs: 0 } as const;
+        return {
+          status,
+          executionId: `x-${called.length}`,
+          agentName: request.agentName,
+          runId: 'r',
+          requestId: 'q',
+          stage: request.stage,
+          durationMs: 0,
+          queuedMs: 0,
+        } as const;
       },
     };
     const result = await runWorkflow({ engine, workflow, input: 'q', now: () => 0, workflowId: 'wf' });
@@ -521,7 +706,13 @@ describe('runWorkflow: a timeout stops the path like a failure', () => {
     const workflow = defineWorkflow({
       id: 'timeout-branches',
       classify: () => 'main',
-      paths: { main: [{ agent: 'times_out', dependsOn: [] }, { agent: 'gated', dependsOn: [] }, { agent: 'after', dependsOn: ['gated'] }] },
+      paths: {
+        main: [
+          { agent: 'times_out', dependsOn: [] },
+          { agent: 'gated', dependsOn: [] },
+          { agent: 'after', dependsOn: ['gated'] },
+        ],
+      },
       fallback: 'main',
     });
     const engine = new FakeEngine({

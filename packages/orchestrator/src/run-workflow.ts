@@ -1,12 +1,8 @@
-import type { AgentRunResult, UserExecutionEngine, WorkflowStatus } from '@baton/engine-contract';
-import type { StageInput } from './stage-input.js';
-import { type PlannedStage, planPath } from './stage-plan.js';
-import { type StageState, readyStages, transitiveDependencies } from './stage-scheduler.js';
-import type { StageSpec, WorkflowDefinition } from './workflow-definition.js';
+import type { AgentRunResult, WorkflowStatus } from '@baton/engine-contract';
+import { type ExecutionPlan, planOf } from './execution-plan.js';
+import { StageRunner, type WorkflowEnginePort } from './stage-runner.js';
+import { isLinearWorkflow, LINEAR_WORKFLOW_PATH, type TriageWorkflowDefinition, type WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowResult } from './workflow-result.js';
-
-/** The part of an engine a workflow run uses. @internal */
-export type WorkflowEnginePort = Pick<UserExecutionEngine, 'executeAgent' | 'emitWorkflowEvent'>;
 
 /** What one run needs: the engine port, the definition, the request and the clock. @internal */
 export interface RunWorkflowOptions {
@@ -19,7 +15,7 @@ export interface RunWorkflowOptions {
 }
 
 /** The path for triage's result: classify's answer when it names a path, else `fallback`. */
-function choosePath(workflow: WorkflowDefinition, triage: AgentRunResult): string {
+function choosePath(workflow: TriageWorkflowDefinition, triage: AgentRunResult): string {
   if (triage.status !== 'succeeded') return workflow.fallback;
   let name: unknown;
   try {
@@ -36,130 +32,61 @@ function elapsed(now: () => number, startedAt: number): number {
   return Number.isFinite(duration) ? Math.max(0, duration) : 0;
 }
 
+/** The plan of a triage-form run, once triage has chosen the path; `undefined` if the run ended first. */
+async function planAfterTriage(runner: StageRunner, workflow: TriageWorkflowDefinition): Promise<ExecutionPlan | undefined> {
+  const triage = await runner.runHead(workflow.triage);
+  if (triage === undefined || runner.cancelled) return undefined;
+  return planOf(workflow, choosePath(workflow, triage));
+}
+
 /**
  * Runs one workflow on an engine (the engine is already validated and the isolation check passed).
  *
- * - `workflow_started` first, `workflow_completed` last; `workflow_planned` once the path is known.
+ * - `workflow_started` first, `workflow_completed` last; `workflow_planned` once the plan is known
+ *   (at once for a linear workflow, after triage for the triage form).
  * - Triage runs first; a failed or timed-out triage selects `fallback`; a cancelled one ends the run.
- * - Path stages start as soon as their dependencies allow. After a failed or timed-out stage that is
- *   not `continueOnError`, no new path stage starts (independent branches included, so that a failure
- *   stops the work as early as possible); running stages finish; then `finally` runs.
+ * - Stages start as soon as their dependencies allow; after a failed or timed-out stage that is not
+ *   `continueOnError`, no new stage starts (independent branches included, so that a failure stops
+ *   the work as early as possible); running stages finish; then `finally` runs.
  * - On cancellation nothing new starts, `finally` included; running stages get the aborted signal.
  * - When `executeAgent` throws (a contract violation: unknown agent, disposed engine, full queue),
  *   running stages are aborted and awaited, `workflow_completed` is emitted with status `failed`
  *   (so the run's event stream still ends), and the typed error is rethrown.
+ * - `stages` of the result is in plan order; `output` is the plan's last stage's (`finally` where
+ *   there is one) when it succeeded.
  * @internal
  */
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowResult> {
   const { engine, workflow, input, signal, now, workflowId } = options;
   const startedAt = now();
-  // Our own controller: aborted by the caller's signal, and by us when a contract violation ends the run.
-  const controller = new AbortController();
-  const forwardAbort = (): void => controller.abort(signal?.reason);
-  if (signal?.aborted) controller.abort(signal.reason);
-  else signal?.addEventListener('abort', forwardAbort, { once: true });
-
-  const stages: AgentRunResult[] = [];
-  const outputs = new Map<string, unknown>();
-  const failedStages: string[] = [];
-  let cancelled = false;
-  let thrown: { error: unknown } | undefined;
-  let path = '';
-
-  const call = (agent: string, stageInput: StageInput): Promise<AgentRunResult> => {
-    try {
-      return Promise.resolve(engine.executeAgent({ agentName: agent, input: stageInput, stage: agent }, { signal: controller.signal }));
-    } catch (error) {
-      // A synchronous throw is the same contract violation as a rejection.
-      return Promise.reject(error);
-    }
-  };
-  const record = (agent: string, result: AgentRunResult): void => {
-    stages.push(result);
-    if (result.status === 'succeeded') outputs.set(agent, result.output);
-    else if (result.status === 'failed' || result.status === 'timed_out') failedStages.push(agent);
-    else cancelled = true;
-  };
-  const fail = (error: unknown): void => {
-    thrown ??= { error };
-    controller.abort(error);
-  };
-
-  const runPath = (plan: readonly PlannedStage[]): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const states = new Map<string, StageState>(plan.map((stage) => [stage.agent, 'pending']));
-      let running = 0;
-      let halted = false;
-      const start = (stage: PlannedStage): void => {
-        states.set(stage.agent, 'running');
-        running += 1;
-        const dependencies = transitiveDependencies(plan, stage.agent);
-        const previous = Object.fromEntries([...outputs].filter(([name]) => name === workflow.triage || dependencies.has(name)));
-        call(stage.agent, { request: input, previous })
-          .then(
-            (result) => {
-              record(stage.agent, result);
-              states.set(stage.agent, result.status);
-              if ((result.status === 'failed' || result.status === 'timed_out') && !stage.continueOnError) halted = true;
-            },
-            (error: unknown) => {
-              states.set(stage.agent, 'failed');
-              fail(error);
-            },
-          )
-          .then(() => {
-            running -= 1;
-            pump();
-          });
-      };
-      const pump = (): void => {
-        if (!halted && !cancelled && thrown === undefined) {
-          const ready = readyStages(plan, states);
-          if (ready.length > 0 && controller.signal.aborted) cancelled = true;
-          else for (const stage of ready) start(stage);
-        }
-        if (running === 0) resolve();
-      };
-      pump();
-    });
-
-  const execute = async (): Promise<void> => {
-    if (controller.signal.aborted) {
-      cancelled = true;
-      return;
-    }
-    const triage = await call(workflow.triage, { request: input, previous: {} });
-    record(workflow.triage, triage);
-    if (cancelled) return;
-    path = choosePath(workflow, triage);
-    const plan = planPath(path, workflow.paths[path] as readonly StageSpec[]);
-    const finallyStage = workflow.finally;
-    engine.emitWorkflowEvent({
-      type: 'workflow_planned',
-      executionId: workflowId,
-      workflowId,
-      path,
-      stages: [workflow.triage, ...plan.map((stage) => stage.agent), ...(finallyStage === undefined ? [] : [finallyStage])],
-    });
-    await runPath(plan);
-    if (cancelled || thrown !== undefined || finallyStage === undefined) return;
-    if (controller.signal.aborted) {
-      cancelled = true;
-      return;
-    }
-    const result = await call(finallyStage, { request: input, previous: Object.fromEntries(outputs), failedStages: [...failedStages] });
-    record(finallyStage, result);
-  };
-
+  const runner = new StageRunner(engine, input, signal);
+  let plan: ExecutionPlan | undefined;
   try {
     engine.emitWorkflowEvent({ type: 'workflow_started', executionId: workflowId, workflowId, workflowName: workflow.id });
     try {
-      await execute();
+      // A linear workflow's plan is known at once: no await, no promise of our own.
+      plan = isLinearWorkflow(workflow) ? planOf(workflow, LINEAR_WORKFLOW_PATH) : await planAfterTriage(runner, workflow);
+      if (plan !== undefined) {
+        engine.emitWorkflowEvent({
+          type: 'workflow_planned',
+          executionId: workflowId,
+          workflowId,
+          path: plan.path,
+          stages: plan.plannedStages.slice(),
+        });
+        await runner.runPath(plan);
+        if (plan.finallyStage !== undefined) await runner.runFinally(plan);
+      }
     } catch (error) {
-      fail(error);
+      // Only our own emit can throw here (the runner records the engine's throws): same handling.
+      runner.fail(error);
     }
-    const status: WorkflowStatus = thrown !== undefined || (!cancelled && failedStages.length > 0) ? 'failed' : cancelled ? 'cancelled' : 'succeeded';
+    const { thrown } = runner;
+    const status: WorkflowStatus =
+      thrown !== undefined || (!runner.cancelled && runner.failedCount > 0) ? 'failed' : runner.cancelled ? 'cancelled' : 'succeeded';
     const durationMs = elapsed(now, startedAt);
+    const path = plan?.path ?? '';
+    const { called, succeeded } = runner.counts;
     const completed = {
       type: 'workflow_completed' as const,
       executionId: workflowId,
@@ -167,8 +94,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       path,
       status,
       durationMs,
-      succeededStages: stages.filter((stage) => stage.status === 'succeeded').length,
-      totalStages: stages.length,
+      succeededStages: succeeded,
+      totalStages: called,
     };
     if (thrown !== undefined) {
       try {
@@ -179,8 +106,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       throw thrown.error;
     }
     engine.emitWorkflowEvent(completed);
-    return Object.freeze({ workflowId, workflowName: workflow.id, status, path, stages: Object.freeze(stages), durationMs });
+    const stages = Object.freeze(runner.stages());
+    return Object.freeze({ workflowId, workflowName: workflow.id, status, path, stages, output: runner.output(), durationMs });
   } finally {
-    signal?.removeEventListener('abort', forwardAbort);
+    runner.release();
   }
 }

@@ -9,16 +9,30 @@ export interface PlannedStage {
   readonly dependsOn: readonly string[];
 }
 
+/** How messages name the stages being planned: a path of a triage workflow, or a linear workflow. @internal */
+export interface PlanLabel {
+  /** Starts each message: `Path "p"` or `Workflow "w"`. */
+  readonly owner: string;
+  /** Where dependencies must come from, for the unknown-dependency message. */
+  readonly scope: string;
+}
+
+const PATH_SCOPE = 'dependencies must be stages of the same path; triage is implicit';
+
 /**
  * Resolves a path's dependencies and orders its stages so that every stage comes after the ones it
  * depends on (stable: the listed order wherever dependencies allow it).
  * @throws InvalidConfigError for a duplicate stage, an unknown dependency or a cycle, naming the path.
  * @internal
  */
-export function planPath(pathName: string, specs: readonly StageSpec[]): readonly PlannedStage[] {
+export function planPath(
+  pathName: string,
+  specs: readonly StageSpec[],
+  label: PlanLabel = { owner: `Path "${pathName}"`, scope: PATH_SCOPE },
+): readonly PlannedStage[] {
   const names = new Set<string>();
   for (const spec of specs) {
-    if (names.has(spec.agent)) throw new InvalidConfigError({ message: `Path "${pathName}" lists stage "${spec.agent}" twice` });
+    if (names.has(spec.agent)) throw new InvalidConfigError({ message: `${label.owner} lists stage "${spec.agent}" twice` });
     names.add(spec.agent);
   }
   const stages = specs.map((spec, index): PlannedStage => {
@@ -27,24 +41,24 @@ export function planPath(pathName: string, specs: readonly StageSpec[]): readonl
     for (const dependency of dependsOn) {
       if (!names.has(dependency)) {
         throw new InvalidConfigError({
-          message: `Path "${pathName}": stage "${spec.agent}" depends on unknown stage "${dependency}" (dependencies must be stages of the same path; triage is implicit)`,
+          message: `${label.owner}: stage "${spec.agent}" depends on unknown stage "${dependency}" (${label.scope})`,
         });
       }
     }
     return Object.freeze({ agent: spec.agent, continueOnError: spec.continueOnError === true, dependsOn: Object.freeze(dependsOn) });
   });
-  return Object.freeze(orderStages(pathName, stages));
+  return Object.freeze(orderStages(label.owner, stages));
 }
 
 /** Kahn's algorithm, always taking the first listed stage whose dependencies are placed (stable). */
-function orderStages(pathName: string, stages: readonly PlannedStage[]): PlannedStage[] {
+function orderStages(owner: string, stages: readonly PlannedStage[]): PlannedStage[] {
   const ordered: PlannedStage[] = [];
   const placed = new Set<string>();
   const remaining = [...stages];
   while (remaining.length > 0) {
     const index = remaining.findIndex((stage) => stage.dependsOn.every((dependency) => placed.has(dependency)));
     if (index === -1) {
-      throw new InvalidConfigError({ message: `Path "${pathName}" has a dependency cycle: ${findCycle(remaining).join(' → ')}` });
+      throw new InvalidConfigError({ message: `${owner} has a dependency cycle: ${findCycle(remaining).join(' → ')}` });
     }
     const [stage] = remaining.splice(index, 1) as [PlannedStage];
     ordered.push(stage);

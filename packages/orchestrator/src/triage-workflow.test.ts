@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isWorkflowDefinition } from './define-workflow.js';
 import { planPath } from './stage-plan.js';
-import type { WorkflowDefinition } from './workflow-definition.js';
+import type { TriageWorkflowDefinition } from './workflow-definition.js';
 
 // Imported inside the tests, not at the top: a definition that cannot be built makes the module throw
 // on import, and that must fail these tests instead of leaving the file without tests.
-const load = async (): Promise<WorkflowDefinition> => (await import('./triage-workflow.js')).triageWorkflow;
+const load = async (): Promise<TriageWorkflowDefinition> => (await import('./triage-workflow.js')).triageWorkflow;
 
 describe('triageWorkflow', () => {
   it('is a frozen definition made by defineWorkflow', async () => {
@@ -22,7 +22,10 @@ describe('triageWorkflow', () => {
   it('has exactly the paths of the spec table (finally appended by the run)', async () => {
     const triageWorkflow = await load();
     const table = Object.fromEntries(
-      Object.entries(triageWorkflow.paths).map(([name, stages]) => [name, [...planPath(name, stages).map((stage) => stage.agent), 'reporting']]),
+      Object.entries(triageWorkflow.paths).map(([name, stages]) => [
+        name,
+        [...planPath(name, stages).map((stage) => stage.agent), 'reporting'],
+      ]),
     );
     expect(table).toEqual({
       sufficient: ['data', 'optimization', 'actions', 'reporting'],

@@ -1,5 +1,5 @@
 import { defineWorkflow } from './define-workflow.js';
-import type { WorkflowDefinition } from './workflow-definition.js';
+import type { TriageWorkflowDefinition } from './workflow-definition.js';
 
 /**
  * Reads `dataSufficiency` from the triage agent's output. Anything that is not a string (a missing
@@ -26,7 +26,7 @@ function classifyByDataSufficiency(triageOutput: unknown): string | undefined {
  * Every stage runs after the one before it. Use `classifyDataSufficiency(completeness)` in the triage
  * agent to turn a completeness ratio into `dataSufficiency`.
  */
-export const triageWorkflow: WorkflowDefinition = defineWorkflow({
+export const triageWorkflow: TriageWorkflowDefinition = defineWorkflow({
   id: 'triage-workflow',
   triage: 'triage',
   classify: classifyByDataSufficiency,

@@ -1,5 +1,5 @@
 /**
- * One stage of a workflow path: the agent it runs and when it may start.
+ * One stage of a workflow: the agent it runs and when it may start.
  * @see defineWorkflow
  */
 export interface StageSpec {
@@ -12,7 +12,8 @@ export interface StageSpec {
   readonly continueOnError?: boolean;
   /**
    * The stages of the same path this one waits for. Omitted: the stage before it in the path (the
-   * first stage waits for triage only). `[]`: it may start as soon as triage is done.
+   * first stage waits for triage only). `[]`: it may start as soon as triage is done (at once in a
+   * linear workflow).
    */
   readonly dependsOn?: readonly string[];
 }
@@ -20,7 +21,7 @@ export interface StageSpec {
 /** Picks the path from the triage agent's output; a name that is not a path (or a throw) selects `fallback`. */
 export type WorkflowClassifier = (triageOutput: unknown) => string | undefined;
 
-/** What `defineWorkflow` accepts. */
+/** What `defineWorkflow` accepts in its triage form (its linear form: `LinearWorkflowDefinitionInput`). */
 export interface WorkflowDefinitionInput {
   /** The workflow's name: `workflowName` of the result and of `workflow_started`. 1 to 128 of `[A-Za-z0-9_.:-]`. */
   id: string;
@@ -28,7 +29,11 @@ export interface WorkflowDefinitionInput {
   triage?: string;
   /** Picks the path from triage's output. Synchronous; a returned non-path name or a throw selects `fallback`. */
   classify: WorkflowClassifier;
-  /** The paths by name; each is a non-empty list of stages that does not include triage or `finally`. */
+  /**
+   * The paths by name; each is a non-empty list of stages that does not include triage. It may end
+   * with the `finally` stage (as the table of `triageWorkflow` reads); that stage still runs once, as
+   * the `finally` stage. Listed anywhere else, it is refused.
+   */
   paths: Readonly<Record<string, readonly StageSpec[]>>;
   /** The path used when `classify` returns an unknown name or throws, or when triage failed or timed out. */
   fallback: string;
@@ -37,12 +42,31 @@ export interface WorkflowDefinitionInput {
    * cancellation), and gets `failedStages` in its input. Default: none.
    */
   finally?: string;
+  /** The linear form's option is refused here: the two forms do not mix. */
+  stages?: never;
 }
 
-/** A validated, deeply frozen workflow made by `defineWorkflow`. */
-export interface WorkflowDefinition {
+/** The path name of every run of a linear workflow (`path` in `workflow_planned`, `workflow_completed` and the result). */
+export const LINEAR_WORKFLOW_PATH = 'main';
+
+// Type-only: carries a definition's output type to `WorkflowOrchestrator.run`. Never set at run time.
+declare const workflowOutput: unique symbol;
+
+/** What every workflow definition has, whatever its form. */
+export interface WorkflowDefinitionBase<TOutput = unknown> {
   /** The workflow's name. */
   readonly id: string;
+  /** The stage that runs after every path (or after the stages of a linear workflow), if any. */
+  readonly finally?: string;
+  /**
+   * Type-level only, never present: the type of `WorkflowResult.output` for runs of this definition.
+   * @internal
+   */
+  readonly [workflowOutput]?: TOutput;
+}
+
+/** A validated, deeply frozen triage-form workflow made by `defineWorkflow({ id, classify, paths, fallback })`. */
+export interface TriageWorkflowDefinition<TOutput = unknown> extends WorkflowDefinitionBase<TOutput> {
   /** The agent that runs first (defaults applied). */
   readonly triage: string;
   /** Picks the path from triage's output. */
@@ -51,6 +75,25 @@ export interface WorkflowDefinition {
   readonly paths: Readonly<Record<string, readonly StageSpec[]>>;
   /** The path used when classification is impossible. */
   readonly fallback: string;
-  /** The stage that runs after every path, if any. */
-  readonly finally?: string;
+}
+
+/**
+ * A validated, deeply frozen linear workflow made by `defineWorkflow({ id, stages, finally? })`: no
+ * triage, one path (`LINEAR_WORKFLOW_PATH`). Agents given as definitions are stored by name.
+ */
+export interface LinearWorkflowDefinition<TOutput = unknown> extends WorkflowDefinitionBase<TOutput> {
+  /** The stages, as given (frozen copies, agents by name). */
+  readonly stages: readonly StageSpec[];
+}
+
+/**
+ * A validated, deeply frozen workflow made by `defineWorkflow`, in either form. `TOutput` is the type
+ * of `WorkflowResult.output` (typed for linear workflows whose last stage, or `finally`, is an agent
+ * definition; `unknown` otherwise). Tell the forms apart with `'stages' in definition`.
+ */
+export type WorkflowDefinition<TOutput = unknown> = TriageWorkflowDefinition<TOutput> | LinearWorkflowDefinition<TOutput>;
+
+/** True for the linear form. @internal */
+export function isLinearWorkflow(workflow: WorkflowDefinition): workflow is LinearWorkflowDefinition {
+  return Object.hasOwn(workflow, 'stages');
 }

@@ -1,10 +1,10 @@
-import { EngineValidationError, InvalidConfigError, UserIsolationError, createUserExecutionContext } from '@baton/engine-contract';
+import { createUserExecutionContext, EngineValidationError, InvalidConfigError, UserIsolationError } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { FakeEngine } from './__fixtures__/fake-engine.js';
 import { GenuineFakeEngine } from './__fixtures__/genuine-fake-engine.js';
 import { defineWorkflow } from './define-workflow.js';
 import { triageWorkflow } from './triage-workflow.js';
-import { WorkflowOrchestrator, createWorkflowOrchestrator } from './workflow-orchestrator.js';
+import { createWorkflowOrchestrator, WorkflowOrchestrator } from './workflow-orchestrator.js';
 
 // Every method an engine has, so that only the brand check can tell these apart from a real one.
 function engineMethods(): Record<string, unknown> {
@@ -47,8 +47,16 @@ function refusal(run: () => unknown): EngineValidationError {
 const lookAlikes: Array<[string, () => unknown, string]> = [
   ['a plain object with every engine method', engineMethods, 'a plain object'],
   ['an ExecutionEngine instance', () => new (classNamed('ExecutionEngine'))(), 'an instance of ExecutionEngine'],
-  ['an ExecutionEngineConsolidated instance', () => new (classNamed('ExecutionEngineConsolidated'))(), 'an instance of ExecutionEngineConsolidated'],
-  ['a ConsolidatedExecutionEngine instance', () => new (classNamed('ConsolidatedExecutionEngine'))(), 'an instance of ConsolidatedExecutionEngine'],
+  [
+    'an ExecutionEngineConsolidated instance',
+    () => new (classNamed('ExecutionEngineConsolidated'))(),
+    'an instance of ExecutionEngineConsolidated',
+  ],
+  [
+    'a ConsolidatedExecutionEngine instance',
+    () => new (classNamed('ConsolidatedExecutionEngine'))(),
+    'an instance of ConsolidatedExecutionEngine',
+  ],
   ['a UserExecutionEngine look-alike class', () => new (classNamed('UserExecutionEngine'))(), 'an instance of UserExecutionEngine'],
   ['a Proxy around a look-alike', () => new Proxy(engineMethods(), {}), 'a plain object'],
   ['the fake engine used by the runner tests', () => new FakeEngine({}), 'an instance of FakeEngine'],
@@ -105,7 +113,8 @@ describe('WorkflowOrchestrator on a (fake) genuine engine', () => {
     only: () => 'only',
   });
   // Built per test, not at collection: a broken defineWorkflow must fail tests, not the file's loading.
-  const customWorkflow = () => defineWorkflow({ id: 'custom', classify: () => 'main', paths: { main: [{ agent: 'only' }] }, fallback: 'main' });
+  const customWorkflow = () =>
+    defineWorkflow({ id: 'custom', classify: () => 'main', paths: { main: [{ agent: 'only' }] }, fallback: 'main' });
 
   it('runs the default triage workflow on its engine, with a fresh UUID workflowId per run', async () => {
     const engine = new GenuineFakeEngine(agents());
@@ -129,7 +138,10 @@ describe('WorkflowOrchestrator on a (fake) genuine engine', () => {
     expect(orchestrator.workflow).toBe(custom);
     const result = await orchestrator.run({ input: { question: 'why?' } });
     expect(result).toMatchObject({ workflowName: 'custom', path: 'main', durationMs: 7 });
-    expect(engine.calls.map((call) => (call.request.input as { request: unknown }).request)).toEqual([{ question: 'why?' }, { question: 'why?' }]);
+    expect(engine.calls.map((call) => (call.request.input as { request: unknown }).request)).toEqual([
+      { question: 'why?' },
+      { question: 'why?' },
+    ]);
   });
 
   it('keeps its engine: the getter returns it, assigning throws a TypeError, and the instance is frozen', async () => {
@@ -147,7 +159,11 @@ describe('WorkflowOrchestrator on a (fake) genuine engine', () => {
   });
 
   it.each([
-    ['a workflow not made by defineWorkflow', { workflow: { ...triageWorkflow } }, 'WorkflowOrchestrator: workflow must be a definition made by defineWorkflow(...)'],
+    [
+      'a workflow not made by defineWorkflow',
+      { workflow: { ...triageWorkflow } },
+      'WorkflowOrchestrator: workflow must be a definition made by defineWorkflow(...)',
+    ],
     ['a clock that is not a function', { now: 42 }, 'WorkflowOrchestrator: now must be a function returning epoch milliseconds'],
   ])('refuses %s with InvalidConfigError', (_name, extra, message) => {
     const engine = new GenuineFakeEngine(agents()).asEngine();
@@ -166,7 +182,11 @@ describe('WorkflowOrchestrator on a (fake) genuine engine', () => {
     ['a null request', [null], 'orchestrator.run expects a request object { input, userContext? }'],
     ['null options', [{ input: 'q' }, null], 'orchestrator.run expects options { signal? } as its second argument'],
     ['options that are not an object', [{ input: 'q' }, 'fast'], 'orchestrator.run expects options { signal? } as its second argument'],
-    ['a signal that is not an AbortSignal', [{ input: 'q' }, { signal: { aborted: false } }], 'orchestrator.run: signal must be an AbortSignal'],
+    [
+      'a signal that is not an AbortSignal',
+      [{ input: 'q' }, { signal: { aborted: false } }],
+      'orchestrator.run: signal must be an AbortSignal',
+    ],
   ])('refuses %s with InvalidConfigError before anything runs', async (_name, args, message) => {
     const engine = new GenuineFakeEngine(agents());
     const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine() });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidConfigError, assertUserExecutionEngine, type UserExecutionEngine } from '@baton/engine-contract';
+import { assertUserExecutionEngine, InvalidConfigError, isAbortSignal, type UserExecutionEngine } from '@baton/engine-contract';
 import { checkUserIsolation } from './check-user-isolation.js';
 import { isWorkflowDefinition } from './define-workflow.js';
 import { runWorkflow } from './run-workflow.js';
@@ -8,12 +8,12 @@ import type { WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowResult } from './workflow-result.js';
 import type { WorkflowRunOptions, WorkflowRunRequest } from './workflow-run-request.js';
 
-/** What `new WorkflowOrchestrator(options)` accepts. */
-export interface WorkflowOrchestratorOptions {
+/** What `new WorkflowOrchestrator(options)` accepts. `TOutput`: the workflow's output type. */
+export interface WorkflowOrchestratorOptions<TOutput = unknown> {
   /** A genuine engine from `createEngineFactory(...).createEngine(userContext)`; every stage runs on it. */
   engine: UserExecutionEngine;
-  /** A definition made by `defineWorkflow`. Default: `triageWorkflow`. */
-  workflow?: WorkflowDefinition;
+  /** A definition made by `defineWorkflow` (its output type becomes `run`'s). Default: `triageWorkflow`. */
+  workflow?: WorkflowDefinition<TOutput>;
   /** The clock for `durationMs` (epoch ms). Default: `Date.now`. Injected by tests. */
   now?: () => number;
 }
@@ -21,9 +21,10 @@ export interface WorkflowOrchestratorOptions {
 const OPTION_KEYS = new Set(['engine', 'workflow', 'now']);
 
 /**
- * Runs a triage-driven workflow for one user on that user's engine: triage, then the path it chose,
- * then the `finally` stage; emits `workflow_started`, `workflow_planned` and `workflow_completed`
- * through the engine.
+ * Runs a workflow for one user on that user's engine: a linear one's stages, or triage, then the path
+ * it chose; then the `finally` stage. Emits `workflow_started`, `workflow_planned` and
+ * `workflow_completed` through the engine. `TOutput` is the workflow's output type (inferred from
+ * `options.workflow`), the type of `result.output`.
  *
  * The engine is fixed at construction: `orchestrator.engine` is a getter without a setter on a frozen
  * instance, so assigning to it throws a `TypeError` (in strict mode), and runs use a private field,
@@ -32,10 +33,12 @@ const OPTION_KEYS = new Set(['engine', 'workflow', 'now']);
  * @example
  * const orchestrator = new WorkflowOrchestrator({ engine });
  * const result = await orchestrator.run({ input: { question: 'Why did sales drop?' } });
+ * const article = await new WorkflowOrchestrator({ engine, workflow: articleWorkflow }).run({ input: 'tides' });
+ * article.output; // typed by the workflow's last stage
  */
-export class WorkflowOrchestrator {
+export class WorkflowOrchestrator<TOutput = unknown> {
   readonly #engine: UserExecutionEngine;
-  readonly #workflow: WorkflowDefinition;
+  readonly #workflow: WorkflowDefinition<TOutput>;
   readonly #now: () => number;
 
   /**
@@ -44,7 +47,7 @@ export class WorkflowOrchestrator {
    * @throws EngineValidationError when `engine` is anything but an engine made by `@baton/engine-factory`
    * (look-alikes, proxies, legacy engines, `null`); the message says what was received and how to get one.
    */
-  constructor(options: WorkflowOrchestratorOptions) {
+  constructor(options: WorkflowOrchestratorOptions<TOutput>) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       throw new InvalidConfigError({ message: 'WorkflowOrchestrator expects an options object { engine, workflow?, now? }' });
     }
@@ -63,7 +66,8 @@ export class WorkflowOrchestrator {
       throw new InvalidConfigError({ message: 'WorkflowOrchestrator: now must be a function returning epoch milliseconds' });
     }
     this.#engine = engine;
-    this.#workflow = workflow ?? triageWorkflow;
+    // Without a workflow there is nothing to infer TOutput from: it stays `unknown`, triageWorkflow's type.
+    this.#workflow = workflow ?? (triageWorkflow as WorkflowDefinition<TOutput>);
     this.#now = now ?? Date.now;
     Object.freeze(this);
   }
@@ -79,7 +83,7 @@ export class WorkflowOrchestrator {
   }
 
   /** The workflow this orchestrator runs. */
-  get workflow(): WorkflowDefinition {
+  get workflow(): WorkflowDefinition<TOutput> {
     return this.#workflow;
   }
 
@@ -93,19 +97,16 @@ export class WorkflowOrchestrator {
    * @throws UnknownAgentError, EngineDisposedError, UserLimitExceededError when the engine refuses a stage
    * (a contract violation); the run's `workflow_completed` (status `failed`) is emitted first.
    */
-  async run(request: WorkflowRunRequest, options: WorkflowRunOptions = {}): Promise<WorkflowResult> {
-    if (typeof request !== 'object' || request === null) {
-      throw new InvalidConfigError({ message: 'orchestrator.run expects a request object { input, userContext? }' });
+  run(request: WorkflowRunRequest, options: WorkflowRunOptions = {}): Promise<WorkflowResult<TOutput>> {
+    // Not `async`: the run's own promise is returned as is (an async wrapper would add promise hops to
+    // every run); a refused request still rejects rather than throws.
+    let signal: AbortSignal | undefined;
+    try {
+      signal = this.#checkRequest(request, options);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidConfigError({ message: 'orchestrator.run expects options { signal? } as its second argument' });
-    }
-    const { signal } = options;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new InvalidConfigError({ message: 'orchestrator.run: signal must be an AbortSignal' });
-    }
-    checkUserIsolation(this.#engine.userContext, request.userContext);
-    return runWorkflow({
+    const result = runWorkflow({
       engine: this.#engine,
       workflow: this.#workflow,
       input: request.input,
@@ -113,6 +114,24 @@ export class WorkflowOrchestrator {
       now: this.#now,
       workflowId: randomUUID(),
     });
+    // The definition's type parameter is the promise `defineWorkflow` made about its last stage's output.
+    return result as Promise<WorkflowResult<TOutput>>;
+  }
+
+  /** The checks of `run`, before anything runs or is emitted; returns the caller's signal. */
+  #checkRequest(request: WorkflowRunRequest, options: WorkflowRunOptions): AbortSignal | undefined {
+    if (typeof request !== 'object' || request === null) {
+      throw new InvalidConfigError({ message: 'orchestrator.run expects a request object { input, userContext? }' });
+    }
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidConfigError({ message: 'orchestrator.run expects options { signal? } as its second argument' });
+    }
+    const { signal } = options;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      throw new InvalidConfigError({ message: 'orchestrator.run: signal must be an AbortSignal' });
+    }
+    checkUserIsolation(this.#engine.userContext, request.userContext);
+    return signal;
   }
 }
 
@@ -122,6 +141,8 @@ export class WorkflowOrchestrator {
  * @example
  * const orchestrator = createWorkflowOrchestrator({ engine, workflow: triageWorkflow });
  */
-export function createWorkflowOrchestrator(options: WorkflowOrchestratorOptions): WorkflowOrchestrator {
+export function createWorkflowOrchestrator<TOutput = unknown>(
+  options: WorkflowOrchestratorOptions<TOutput>,
+): WorkflowOrchestrator<TOutput> {
   return new WorkflowOrchestrator(options);
 }

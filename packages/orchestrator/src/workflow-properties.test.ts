@@ -7,7 +7,7 @@
 import { InvalidConfigError } from '@baton/engine-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FakeEngine, type FakeAgent } from './__fixtures__/fake-engine.js';
+import { type FakeAgent, FakeEngine } from './__fixtures__/fake-engine.js';
 import { defineWorkflow } from './define-workflow.js';
 import { runWorkflow } from './run-workflow.js';
 import type { StageInput } from './stage-input.js';
@@ -16,13 +16,23 @@ import type { StageSpec, WorkflowDefinitionInput } from './workflow-definition.j
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 
 /** A random directed graph over distinct stage names: explicit dependencies on any stage, itself and later ones included. */
-const anyGraph: fc.Arbitrary<StageSpec[]> = fc.shuffledSubarray(NAMES, { minLength: 1 }).chain((agents) =>
-  fc.tuple(...agents.map((agent) => fc.record({ agent: fc.constant(agent), dependsOn: fc.subarray(agents, { maxLength: Math.min(3, agents.length) }) }))).map((stages) => stages as StageSpec[]),
-);
+const anyGraph: fc.Arbitrary<StageSpec[]> = fc
+  .shuffledSubarray(NAMES, { minLength: 1 })
+  .chain((agents) =>
+    fc
+      .tuple(
+        ...agents.map((agent) =>
+          fc.record({ agent: fc.constant(agent), dependsOn: fc.subarray(agents, { maxLength: Math.min(3, agents.length) }) }),
+        ),
+      )
+      .map((stages) => stages as StageSpec[]),
+  );
 
 /** The effective dependencies of each stage (omitted `dependsOn`: the stage listed before). */
 function dependencyMap(stages: readonly StageSpec[]): Map<string, readonly string[]> {
-  return new Map(stages.map((stage, index) => [stage.agent, stage.dependsOn ?? (index === 0 ? [] : [(stages[index - 1] as StageSpec).agent])]));
+  return new Map(
+    stages.map((stage, index) => [stage.agent, stage.dependsOn ?? (index === 0 ? [] : [(stages[index - 1] as StageSpec).agent])]),
+  );
 }
 
 /** Model: a graph is acyclic when repeatedly removing stages without remaining dependencies empties it. */
@@ -40,6 +50,18 @@ function isAcyclic(stages: readonly StageSpec[]): boolean {
     }
   }
   return left.size === 0;
+}
+
+/** Model of the plan order: repeatedly the first listed stage whose dependencies are all placed. */
+function modelPlanOrder(stages: readonly StageSpec[]): string[] {
+  const dependencies = dependencyMap(stages);
+  const placed: string[] = [];
+  const left = stages.map((stage) => stage.agent);
+  while (left.length > 0) {
+    const next = left.findIndex((name) => (dependencies.get(name) ?? []).every((dependency) => placed.includes(dependency)));
+    placed.push(...left.splice(next, 1));
+  }
+  return placed;
 }
 
 function define(stages: readonly StageSpec[], extra: Partial<WorkflowDefinitionInput> = {}) {
@@ -79,6 +101,17 @@ describe('defineWorkflow against a graph model (property-based)', () => {
     );
   });
 
+  it('judges the linear form of the same stages alike: accepted exactly when acyclic, the cycle named for the workflow', () => {
+    fc.assert(
+      fc.property(anyGraph, (stages) => {
+        const refusal = refusalOf(() => defineWorkflow({ id: 'random', stages }));
+        if (isAcyclic(stages)) expect(refusal).toBeUndefined();
+        else expect(refusal?.message).toMatch(/^Workflow "random" has a dependency cycle: /);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses a dependency on any name that is not a stage of the same path, naming the stage and the dependency', () => {
     const ghost = fc.oneof(fc.constantFrom('triage', 'reporting', 'A', 'a ', 'z'), fc.stringMatching(/^[a-z]{2,6}$/));
     fc.assert(
@@ -86,7 +119,9 @@ describe('defineWorkflow against a graph model (property-based)', () => {
         fc.pre(!stages.some((stage) => stage.agent === missing));
         const index = at % stages.length;
         const target = stages[index] as StageSpec;
-        const broken = stages.map((stage, position) => (position === index ? { ...stage, dependsOn: [...(stage.dependsOn ?? []), missing] } : stage));
+        const broken = stages.map((stage, position) =>
+          position === index ? { ...stage, dependsOn: [...(stage.dependsOn ?? []), missing] } : stage,
+        );
         const refusal = refusalOf(() => define(broken));
         expect(refusal?.message).toContain(`stage "${target.agent}" depends on unknown stage "${missing}"`);
       }),
@@ -97,10 +132,14 @@ describe('defineWorkflow against a graph model (property-based)', () => {
     fc.assert(
       fc.property(anyGraph.filter(isAcyclic), fc.nat(), fc.constantFrom('p', 'q', 'other'), (stages, at, emptyName) => {
         const duplicate = stages[at % stages.length] as StageSpec;
-        expect(refusalOf(() => define([...stages, { agent: duplicate.agent, dependsOn: [] }]))?.message).toContain(`lists stage "${duplicate.agent}" twice`);
-        expect(refusalOf(() => defineWorkflow({ id: 'random', classify: () => 'main', paths: { main: stages, [emptyName]: [] }, fallback: 'main' }))?.message).toContain(
-          `path "${emptyName}" is empty`,
+        expect(refusalOf(() => define([...stages, { agent: duplicate.agent, dependsOn: [] }]))?.message).toContain(
+          `lists stage "${duplicate.agent}" twice`,
         );
+        expect(
+          refusalOf(() =>
+            defineWorkflow({ id: 'random', classify: () => 'main', paths: { main: stages, [emptyName]: [] }, fallback: 'main' }),
+          )?.message,
+        ).toContain(`path "${emptyName}" is empty`);
       }),
     );
   });
@@ -112,7 +151,10 @@ const dag: fc.Arbitrary<StageSpec[]> = fc
   .chain((agents) =>
     fc.tuple(
       fc.constant(agents),
-      fc.array(fc.tuple(fc.option(fc.array(fc.nat(), { maxLength: 3 }), { nil: undefined }), fc.boolean()), { minLength: agents.length, maxLength: agents.length }),
+      fc.array(fc.tuple(fc.option(fc.array(fc.nat(), { maxLength: 3 }), { nil: undefined }), fc.boolean()), {
+        minLength: agents.length,
+        maxLength: agents.length,
+      }),
       fc.boolean(),
     ),
   )
@@ -121,17 +163,24 @@ const dag: fc.Arbitrary<StageSpec[]> = fc
       const [picks, continueOnError] = choices[index] as [number[] | undefined, boolean];
       const earlier = agents.slice(0, index);
       // Default dependencies (on the previous listed stage) only while the listing order is kept.
-      const dependsOn = picks === undefined && !reverse ? undefined : earlier.length === 0 ? [] : (picks ?? []).map((pick) => earlier[pick % earlier.length] as string);
+      const dependsOn =
+        picks === undefined && !reverse
+          ? undefined
+          : earlier.length === 0
+            ? []
+            : (picks ?? []).map((pick) => earlier[pick % earlier.length] as string);
       return { agent, ...(dependsOn === undefined ? {} : { dependsOn }), ...(continueOnError ? { continueOnError } : {}) };
     });
     return reverse ? [...stages].reverse() : stages;
   });
 
 describe('runWorkflow on the fake engine against a scheduling model (property-based)', () => {
-  it('with random failures and completion order: each stage at most once, only once its dependencies allow, nothing new after a stopping failure, finally last with failedStages', async () => {
+  it('with random failures and completion order, in both forms: each stage at most once, only once its dependencies allow, nothing new after a stopping failure, finally last with failedStages', async () => {
     await fc.assert(
-      fc.asyncProperty(dag, fc.subarray(NAMES), fc.scheduler(), async (stages, failing, scheduler) => {
-        const workflow = define(stages, { finally: 'end' });
+      fc.asyncProperty(dag, fc.subarray(NAMES), fc.boolean(), fc.scheduler(), async (stages, failing, linear, scheduler) => {
+        // The linear form runs the same stages without triage.
+        const workflow = linear ? defineWorkflow({ id: 'random', stages, finally: 'end' }) : define(stages, { finally: 'end' });
+        const head = linear ? [] : ['triage'];
         const dependencies = dependencyMap(stages);
         const continues = new Set(stages.filter((stage) => stage.continueOnError === true).map((stage) => stage.agent));
         const outcome = new Map<string, 'succeeded' | 'failed'>();
@@ -146,7 +195,8 @@ describe('runWorkflow on the fake engine against a scheduling model (property-ba
               if (stopped) violations.push(`${name} started after a stopping failure`);
               for (const dependency of dependencies.get(name) ?? []) {
                 const state = outcome.get(dependency);
-                if (state !== 'succeeded' && !(state === 'failed' && continues.has(dependency))) violations.push(`${name} started before ${dependency} allowed it`);
+                if (state !== 'succeeded' && !(state === 'failed' && continues.has(dependency)))
+                  violations.push(`${name} started before ${dependency} allowed it`);
               }
             }
             await scheduler.schedule(Promise.resolve(), name);
@@ -163,19 +213,32 @@ describe('runWorkflow on the fake engine against a scheduling model (property-ba
 
         expect(violations).toEqual([]);
         expect(new Set(log).size).toBe(log.length);
-        expect(log[0]).toBe('triage');
+        if (!linear) expect(log[0]).toBe('triage');
         expect(log.at(-1)).toBe('end');
         // Every stage ran unless a stopping failure came first; with no failure, all of them ran.
         const pathFailures = [...outcome].filter(([name, state]) => name !== 'end' && state === 'failed').map(([name]) => name);
-        if (pathFailures.length === 0) expect(log).toHaveLength(stages.length + 2);
+        if (pathFailures.length === 0) expect(log).toHaveLength(stages.length + 1 + head.length);
         // finally receives the failed stages in the order they finished, and the status says failed.
         const end = result.stages.at(-1);
         expect(end?.agentName).toBe('end');
-        const failedBeforeEnd = result.stages.slice(0, -1).filter((stage) => stage.status === 'failed').map((stage) => stage.agentName);
+        const failedBeforeEnd = result.stages
+          .slice(0, -1)
+          .filter((stage) => stage.status === 'failed')
+          .map((stage) => stage.agentName);
         expect(failedBeforeEnd.sort()).toEqual([...pathFailures].sort());
-        if (end?.status === 'succeeded') expect(end.output).toEqual(result.stages.slice(0, -1).filter((stage) => stage.status === 'failed').map((stage) => stage.agentName));
+        // `outcome` was filled as the stages finished: pathFailures is in finishing order.
+        if (end?.status === 'succeeded') expect(end.output).toEqual(pathFailures);
         expect(result.status).toBe(outcome.get('end') === 'failed' || pathFailures.length > 0 ? 'failed' : 'succeeded');
-        expect(result.stages.map((stage) => stage.agentName)).toEqual(engine.events.filter((event) => event.type === 'agent_completed').map((event) => ('agentName' in event ? event.agentName : '')));
+        // The result lists the stages that were called in plan order, whatever order they finished in.
+        const called = new Set(log);
+        expect(result.stages.map((stage) => stage.agentName)).toEqual([
+          ...head,
+          ...modelPlanOrder(stages).filter((name) => called.has(name)),
+          'end',
+        ]);
+        expect(result.path).toBe('main');
+        // `end` returns failedStages: its output is the run's whenever it succeeded.
+        expect(result.output).toEqual(end?.status === 'succeeded' ? pathFailures : undefined);
       }),
       { numRuns: 200 },
     );

@@ -1,4 +1,4 @@
-import type { AgentEvent, WorkflowStatus } from '@baton/engine-contract';
+import { describeZodIssue, type AgentEvent, type WorkflowStatus } from '@baton/engine-contract';
 import { z } from 'zod';
 
 /** Largest client frame accepted (bytes); a bigger one closes the socket with 1009. */
@@ -83,8 +83,5 @@ export function httpError(code: DemoErrorCode, message: string): HttpErrorBody {
 
 /** A short, value-free description of the first validation problem (never echoes what was sent). */
 export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const where = issue.path.length > 0 ? issue.path.join('.') : 'frame';
-  return `${where}: ${issue.message}`;
+  return describeZodIssue(error, { root: 'frame' });
 }

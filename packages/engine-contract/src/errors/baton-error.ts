@@ -14,7 +14,8 @@ export type BatonErrorCode =
   | 'FACTORY_SHUTDOWN'
   | 'USER_ISOLATION_VIOLATION'
   | 'REPLAY_UNAVAILABLE'
-  | 'TRANSPORT_ERROR';
+  | 'TRANSPORT_ERROR'
+  | 'UNTRUSTED_REGISTRY';
 
 /** Options every Baton error takes. */
 export interface BatonErrorOptions {

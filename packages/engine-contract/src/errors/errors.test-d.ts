@@ -23,6 +23,7 @@ describe('error types', () => {
       | 'USER_ISOLATION_VIOLATION'
       | 'REPLAY_UNAVAILABLE'
       | 'TRANSPORT_ERROR'
+      | 'UNTRUSTED_REGISTRY'
     >();
     expectTypeOf<BatonError['code']>().toEqualTypeOf<BatonErrorCode>();
   });

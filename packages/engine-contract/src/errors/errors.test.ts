@@ -9,6 +9,7 @@ import {
   GENUINE_ENGINE_HINT,
   InvalidConfigError,
   UnknownAgentError,
+  UntrustedRegistryError,
   UserLimitExceededError,
 } from './index.js';
 
@@ -117,6 +118,15 @@ const CASES: Case[] = [
     options: (cause) => ({ message: 'Replay position 5-0 is no longer retained', cause }),
     message: 'Replay position 5-0 is no longer retained',
     fields: {},
+  },
+  {
+    name: 'UntrustedRegistryError',
+    code: 'UNTRUSTED_REGISTRY',
+    options: (cause) => ({ key: 'baton.test.registry', received: 'a plain object', cause }),
+    message:
+      "globalThis[Symbol.for('baton.test.registry')] holds something other than Baton's WeakSet (a plain object): " +
+      'refusing to trust it. Code that ran before Baton loaded put it there; remove it, Baton creates this registry itself.',
+    fields: { key: 'baton.test.registry', received: 'a plain object' },
   },
   {
     name: 'TransportError',
@@ -259,6 +269,12 @@ describe('messages', () => {
     const error = new UserLimitExceededError({ userId: 'u', limit: 100, message: 'Run queue of engine e is full (100)' });
     expect(error.message).toBe('Run queue of engine e is full (100)');
     expect(error.limit).toBe(100);
+  });
+
+  it('UntrustedRegistryError uses a given message instead of the default, and keeps key and received', () => {
+    const error = new UntrustedRegistryError({ key: 'k', received: 'nothing', message: 'globalThis is not extensible' });
+    expect(error.message).toBe('globalThis is not extensible');
+    expect(error).toMatchObject({ key: 'k', received: 'nothing', code: 'UNTRUSTED_REGISTRY' });
   });
 
   it('FactoryShutdownError can be made without options', () => {

@@ -9,5 +9,6 @@ export { InvalidUserContextError } from './invalid-user-context-error.js';
 export { ReplayUnavailableError } from './replay-unavailable-error.js';
 export { TransportError } from './transport-error.js';
 export { UnknownAgentError } from './unknown-agent-error.js';
+export { UntrustedRegistryError } from './untrusted-registry-error.js';
 export { UserIsolationError } from './user-isolation-error.js';
 export { UserLimitExceededError } from './user-limit-exceeded-error.js';

@@ -1,5 +1,11 @@
-import { UnknownAgentError, type AgentRunResult, type ExecuteAgentOptions, type ExecuteAgentRequest, type WorkflowEventInput } from '@baton/engine-contract';
-import type { WorkflowEnginePort } from '../run-workflow.js';
+import {
+  type AgentRunResult,
+  type ExecuteAgentOptions,
+  type ExecuteAgentRequest,
+  UnknownAgentError,
+  type WorkflowEventInput,
+} from '@baton/engine-contract';
+import type { WorkflowEnginePort } from '../stage-runner.js';
 
 /** Thrown by a fake agent to end its call `timed_out`. */
 export class FakeTimeout extends Error {}
@@ -52,7 +58,8 @@ export class FakeEngine implements WorkflowEnginePort {
 
   /** Resolves once an event of `type` (for `agentName`, if given) has been recorded. */
   waitFor(type: FakeEvent['type'], agentName?: string): Promise<void> {
-    const matches = (event: FakeEvent): boolean => event.type === type && (agentName === undefined || ('agentName' in event && event.agentName === agentName));
+    const matches = (event: FakeEvent): boolean =>
+      event.type === type && (agentName === undefined || ('agentName' in event && event.agentName === agentName));
     if (this.events.some(matches)) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push({ matches, resolve }));
   }
@@ -67,19 +74,30 @@ export class FakeEngine implements WorkflowEnginePort {
     if (agent === undefined) throw new UnknownAgentError({ agentName: request.agentName, knownAgents: Object.keys(this.#agents) });
     this.calls.push({ request, signal: options.signal });
     const executionId = `exec-${this.#executions++}`;
-    const base = { executionId, agentName: request.agentName, runId: 'run-1', requestId: 'req-1', stage: request.stage, durationMs: 0, queuedMs: 0 };
+    const base = {
+      executionId,
+      agentName: request.agentName,
+      runId: 'run-1',
+      requestId: 'req-1',
+      stage: request.stage,
+      durationMs: 0,
+      queuedMs: 0,
+    };
     const finish = (result: AgentRunResult): AgentRunResult => {
       this.#record({ type: 'agent_completed', agentName: request.agentName, stage: request.stage, status: result.status });
       return result;
     };
     const signal = options.signal;
     if (signal?.aborted) {
-      return Promise.resolve(finish({ ...base, status: 'cancelled', error: { code: 'RUN_CANCELLED', name: 'AbortError', message: 'cancelled' } }));
+      return Promise.resolve(
+        finish({ ...base, status: 'cancelled', error: { code: 'RUN_CANCELLED', name: 'AbortError', message: 'cancelled' } }),
+      );
     }
     this.#record({ type: 'agent_started', agentName: request.agentName, stage: request.stage });
     const local = new AbortController();
+    let onAbort: (() => void) | undefined;
     const cancelled = new Promise<AgentRunResult>((resolve) => {
-      const onAbort = (): void => {
+      onAbort = (): void => {
         local.abort();
         resolve({ ...base, status: 'cancelled', error: { code: 'RUN_CANCELLED', name: 'AbortError', message: 'cancelled' } });
       };
@@ -90,11 +108,16 @@ export class FakeEngine implements WorkflowEnginePort {
         const output = await agent(request.input, local.signal);
         return { ...base, status: 'succeeded', output };
       } catch (error) {
-        if (error instanceof FakeTimeout) return { ...base, status: 'timed_out', error: { code: 'RUN_TIMEOUT', name: 'TimeoutError', message: 'timed out' } };
+        if (error instanceof FakeTimeout)
+          return { ...base, status: 'timed_out', error: { code: 'RUN_TIMEOUT', name: 'TimeoutError', message: 'timed out' } };
         return { ...base, status: 'failed', error: { code: 'AGENT_FAILED', name: 'Error', message: String(error) } };
       }
     })();
-    return Promise.race([ran, cancelled]).then(finish);
+    // Like the real engine, a finished call stops listening to the caller's signal.
+    return Promise.race([ran, cancelled]).then((result) => {
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+      return finish(result);
+    });
   }
 
   /** The agent names of the calls made, in call order. */

@@ -1,5 +1,5 @@
 import { createUserExecutionContext, type UserExecutionContext, type UserExecutionEngine } from '@baton/engine-contract';
-import { FakeEngine, type FakeAgent } from './fake-engine.js';
+import { type FakeAgent, FakeEngine } from './fake-engine.js';
 
 /**
  * The fake engine, passed off as genuine for `WorkflowOrchestrator` unit tests. The contract keeps its
@@ -11,10 +11,15 @@ export class GenuineFakeEngine extends FakeEngine {
   readonly engineId = 'fake-engine-1';
   readonly userContext: UserExecutionContext;
 
-  constructor(agents: Record<string, FakeAgent>, userContext = createUserExecutionContext({ userId: 'user-1', threadId: 'thread-1', runId: 'run-1' })) {
+  constructor(
+    agents: Record<string, FakeAgent>,
+    userContext = createUserExecutionContext({ userId: 'user-1', threadId: 'thread-1', runId: 'run-1' }),
+  ) {
     super(agents);
     this.userContext = userContext;
-    const genuine = (globalThis as unknown as Record<symbol, WeakSet<object> | undefined>)[Symbol.for('baton.engine-contract.genuine-engines.v1')];
+    const genuine = (globalThis as unknown as Record<symbol, WeakSet<object> | undefined>)[
+      Symbol.for('baton.engine-contract.genuine-engines.v1')
+    ];
     if (!(genuine instanceof WeakSet)) throw new Error('the contract has not created its genuine-engine set');
     genuine.add(this);
   }

@@ -1,0 +1,298 @@
+import {
+  type AgentCompletedEvent,
+  type AgentRunResult,
+  type AgentStartedEvent,
+  type AgentThinkingEvent,
+  redact,
+  type ToolCompletedEvent,
+  type ToolExecutingEvent,
+  type UserExecutionContext,
+  WORKFLOW_AGENT_NAME,
+  type WorkflowCompletedEvent,
+  type WorkflowEventInput,
+  type WorkflowPlannedEvent,
+  type WorkflowStartedEvent,
+} from '@baton/engine-contract';
+import type { AgentRun } from './agent-run.js';
+
+// One typed builder per event type. Each builds one object literal holding the envelope and the
+// type's required fields, then adds the optional ones, so every event type has a few fixed shapes
+// (monomorphic listeners) and the compiler checks every field: no untyped record, no cast.
+
+/** Whose events they are: every event of an engine carries these ids. @internal */
+export interface EventOrigin {
+  readonly engineId: string;
+  readonly userContext: UserExecutionContext;
+}
+
+/** The workflow event input of one type. @internal */
+export type WorkflowEventInputOf<T extends WorkflowEventInput['type']> = Extract<WorkflowEventInput, { type: T }>;
+
+/** Events carry a redacted copy; primitives need no copy (and `redact` would allocate for nothing). */
+function redactPayload(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? redact(value) : value;
+}
+
+/**
+ * `agent_started`. Built as one complete literal per variant (with or without input), because it and
+ * `agent_completed` are on every run's path: one allocation, no property added on the common path.
+ * @internal
+ */
+export function agentStartedEvent(origin: EventOrigin, run: AgentRun, seq: number): AgentStartedEvent {
+  const context = origin.userContext;
+  const event: AgentStartedEvent =
+    run.input === undefined
+      ? {
+          type: 'agent_started',
+          userId: context.userId,
+          threadId: context.threadId,
+          runId: context.runId,
+          requestId: context.requestId,
+          engineId: origin.engineId,
+          executionId: run.executionId,
+          agentName: run.agent.name,
+          seq,
+          timestamp: run.startedAt,
+        }
+      : {
+          type: 'agent_started',
+          userId: context.userId,
+          threadId: context.threadId,
+          runId: context.runId,
+          requestId: context.requestId,
+          engineId: origin.engineId,
+          executionId: run.executionId,
+          agentName: run.agent.name,
+          seq,
+          timestamp: run.startedAt,
+          input: redactPayload(run.input),
+        };
+  if (run.stage !== undefined) event.stage = run.stage;
+  return event;
+}
+
+/** `agent_completed`, mirroring `result` (output redacted); one literal per variant like `agent_started`. @internal */
+export function agentCompletedEvent(
+  origin: EventOrigin,
+  run: AgentRun,
+  seq: number,
+  endedAt: number,
+  result: AgentRunResult,
+): AgentCompletedEvent {
+  const context = origin.userContext;
+  const event: AgentCompletedEvent =
+    result.output === undefined
+      ? {
+          type: 'agent_completed',
+          userId: context.userId,
+          threadId: context.threadId,
+          runId: context.runId,
+          requestId: context.requestId,
+          engineId: origin.engineId,
+          executionId: run.executionId,
+          agentName: run.agent.name,
+          seq,
+          timestamp: endedAt,
+          status: result.status,
+          durationMs: result.durationMs,
+        }
+      : {
+          type: 'agent_completed',
+          userId: context.userId,
+          threadId: context.threadId,
+          runId: context.runId,
+          requestId: context.requestId,
+          engineId: origin.engineId,
+          executionId: run.executionId,
+          agentName: run.agent.name,
+          seq,
+          timestamp: endedAt,
+          status: result.status,
+          durationMs: result.durationMs,
+          output: redactPayload(result.output),
+        };
+  if (result.error !== undefined) event.error = result.error;
+  if (run.stage !== undefined) event.stage = run.stage;
+  return event;
+}
+
+/** `agent_thinking`. @internal */
+export function agentThinkingEvent(
+  origin: EventOrigin,
+  run: AgentRun,
+  seq: number,
+  timestamp: number,
+  thought: string,
+): AgentThinkingEvent {
+  const context = origin.userContext;
+  const event: AgentThinkingEvent = {
+    type: 'agent_thinking',
+    userId: context.userId,
+    threadId: context.threadId,
+    runId: context.runId,
+    requestId: context.requestId,
+    engineId: origin.engineId,
+    executionId: run.executionId,
+    agentName: run.agent.name,
+    seq,
+    timestamp,
+    thought,
+  };
+  if (run.stage !== undefined) event.stage = run.stage;
+  return event;
+}
+
+/** `tool_executing`; the tool's input redacted. @internal */
+export function toolExecutingEvent(
+  origin: EventOrigin,
+  run: AgentRun,
+  seq: number,
+  startedAt: number,
+  toolCallId: string,
+  toolName: string,
+  input: unknown,
+): ToolExecutingEvent {
+  const context = origin.userContext;
+  const event: ToolExecutingEvent = {
+    type: 'tool_executing',
+    userId: context.userId,
+    threadId: context.threadId,
+    runId: context.runId,
+    requestId: context.requestId,
+    engineId: origin.engineId,
+    executionId: run.executionId,
+    agentName: run.agent.name,
+    seq,
+    timestamp: startedAt,
+    toolCallId,
+    toolName,
+  };
+  if (run.stage !== undefined) event.stage = run.stage;
+  if (input !== undefined) event.input = redactPayload(input);
+  return event;
+}
+
+/** Why a tool call failed (the thrown value's `name` and `message`). @internal */
+export type ToolError = NonNullable<ToolCompletedEvent['error']>;
+
+/**
+ * `tool_completed`: failed when `error` is given, else succeeded with `output` (redacted).
+ * Two parameters rather than an outcome object: no allocation per tool call.
+ * @internal
+ */
+export function toolCompletedEvent(
+  origin: EventOrigin,
+  run: AgentRun,
+  seq: number,
+  endedAt: number,
+  toolCallId: string,
+  toolName: string,
+  startedAt: number,
+  output: unknown,
+  error: ToolError | undefined,
+): ToolCompletedEvent {
+  const context = origin.userContext;
+  const event: ToolCompletedEvent = {
+    type: 'tool_completed',
+    userId: context.userId,
+    threadId: context.threadId,
+    runId: context.runId,
+    requestId: context.requestId,
+    engineId: origin.engineId,
+    executionId: run.executionId,
+    agentName: run.agent.name,
+    seq,
+    timestamp: endedAt,
+    toolCallId,
+    toolName,
+    status: error === undefined ? 'succeeded' : 'failed',
+    durationMs: endedAt > startedAt ? endedAt - startedAt : 0,
+  };
+  if (run.stage !== undefined) event.stage = run.stage;
+  if (error !== undefined) event.error = error;
+  else if (output !== undefined) event.output = redactPayload(output);
+  return event;
+}
+
+/**
+ * `workflow_started`. The workflow builders copy the payload field by field: the envelope is the
+ * engine's and the caller cannot override it. They trust the input's types; the caller validates.
+ * @internal
+ */
+export function workflowStartedEvent(
+  origin: EventOrigin,
+  input: WorkflowEventInputOf<'workflow_started'>,
+  seq: number,
+  timestamp: number,
+): WorkflowStartedEvent {
+  const context = origin.userContext;
+  return {
+    type: 'workflow_started',
+    userId: context.userId,
+    threadId: context.threadId,
+    runId: context.runId,
+    requestId: context.requestId,
+    engineId: origin.engineId,
+    executionId: input.executionId,
+    agentName: WORKFLOW_AGENT_NAME,
+    seq,
+    timestamp,
+    workflowId: input.workflowId,
+    workflowName: input.workflowName,
+  };
+}
+
+/** `workflow_planned`; `stages` is copied, so the caller's array cannot change the event afterwards. @internal */
+export function workflowPlannedEvent(
+  origin: EventOrigin,
+  input: WorkflowEventInputOf<'workflow_planned'>,
+  seq: number,
+  timestamp: number,
+): WorkflowPlannedEvent {
+  const context = origin.userContext;
+  const stages = input.stages;
+  return {
+    type: 'workflow_planned',
+    userId: context.userId,
+    threadId: context.threadId,
+    runId: context.runId,
+    requestId: context.requestId,
+    engineId: origin.engineId,
+    executionId: input.executionId,
+    agentName: WORKFLOW_AGENT_NAME,
+    seq,
+    timestamp,
+    workflowId: input.workflowId,
+    path: input.path,
+    // Not an array: left as it is for validation to refuse.
+    stages: Array.isArray(stages) ? [...stages] : stages,
+  };
+}
+
+/** `workflow_completed`. @internal */
+export function workflowCompletedEvent(
+  origin: EventOrigin,
+  input: WorkflowEventInputOf<'workflow_completed'>,
+  seq: number,
+  timestamp: number,
+): WorkflowCompletedEvent {
+  const context = origin.userContext;
+  return {
+    type: 'workflow_completed',
+    userId: context.userId,
+    threadId: context.threadId,
+    runId: context.runId,
+    requestId: context.requestId,
+    engineId: origin.engineId,
+    executionId: input.executionId,
+    agentName: WORKFLOW_AGENT_NAME,
+    seq,
+    timestamp,
+    workflowId: input.workflowId,
+    path: input.path,
+    status: input.status,
+    durationMs: input.durationMs,
+    succeededStages: input.succeededStages,
+    totalStages: input.totalStages,
+  };
+}
