@@ -11,7 +11,14 @@ const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const trackedResults = ['latest.json', 'latest.md'].map((name) => join(benchRoot, 'results', name));
 
 async function modifiedTimes(): Promise<(number | null)[]> {
-  return Promise.all(trackedResults.map((path) => stat(path).then((stats) => stats.mtimeMs, () => null)));
+  return Promise.all(
+    trackedResults.map((path) =>
+      stat(path).then(
+        (stats) => stats.mtimeMs,
+        () => null,
+      ),
+    ),
+  );
 }
 
 // A benchmark, not a test of speed: this only keeps the bench code from rotting. It asserts that
@@ -25,11 +32,11 @@ describe('pnpm bench --smoke', () => {
   it('runs every case once, with finite figures, and writes latest.json and latest.md to --out only', async () => {
     out = await mkdtemp(join(os.tmpdir(), 'baton-bench-test-'));
     const before = await modifiedTimes();
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'src/main.ts', '--smoke', '--out', out],
-      { cwd: benchRoot, maxBuffer: 16 * 1024 * 1024, timeout: 90_000 },
-    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main.ts', '--smoke', '--out', out], {
+      cwd: benchRoot,
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 90_000,
+    });
     expect(stdout).toContain('Standing');
 
     const report = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as Report;
@@ -57,7 +64,18 @@ describe('pnpm bench --smoke', () => {
       'memory.growth-kib',
     ]);
     const workflowKeys = report.cases.find((result) => result.id === 'workflow')?.rows.map((row) => row.key);
-    expect(workflowKeys).toEqual(expect.arrayContaining(['workflow.bare-execute-us', 'workflow.orchestrator-own-cost-per-stage-us', 'workflow.baton-linear-us', 'workflow.linear-own-cost-vs-bare-execute']));
+    expect(workflowKeys).toEqual(
+      expect.arrayContaining([
+        'workflow.bare-execute-us',
+        'workflow.orchestrator-own-cost-per-stage-us',
+        'workflow.baton-linear-us',
+        'workflow.linear-own-cost-vs-bare-execute',
+      ]),
+    );
+    const eventKeys = report.cases.find((result) => result.id === 'event-throughput')?.rows.map((row) => row.key);
+    expect(eventKeys).toEqual(
+      expect.arrayContaining(['events.baton-one-subscriber', 'events.baton-write-output', 'events.write-output-vs-think']),
+    );
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toContain('| Case | Metric |');
     expect(await modifiedTimes()).toEqual(before);
   }, 120_000);

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * `pnpm demo` entry: reads PORT, HOST, BATON_DEMO_USERS and REDIS_URL, starts the demo server (in
- * memory, or in Redis mode when REDIS_URL is set), prints the mode, the URL and the accounts, and
- * shuts down gracefully on SIGINT/SIGTERM (exit code 0).
+ * `pnpm demo` entry: reads PORT, HOST, BATON_DEMO_USERS, REDIS_URL, BATON_DEMO_MODEL (with
+ * OPENAI_API_KEY) and BATON_DEMO_WORD_DELAY_MS, starts the demo server (in memory, or in Redis mode
+ * when REDIS_URL is set), prints the mode, the model, the URL and the accounts, and shuts down
+ * gracefully on SIGINT/SIGTERM (exit code 0).
  */
-import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers } from './server/demo-users.js';
+import { type ResolvedDemoModel, resolveDemoModel } from './agents/demo-model.js';
 import { createDemoServer } from './server/create-demo-server.js';
+import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers } from './server/demo-users.js';
 import { redactRedisUrl } from './server/redis-backend.js';
 
 const customUsers = process.env.BATON_DEMO_USERS;
@@ -17,12 +19,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT m
 // Empty counts as unset, so `REDIS_URL= pnpm demo` is the memory mode too.
 const redisUrl = process.env.REDIS_URL || undefined;
 let server: Awaited<ReturnType<typeof createDemoServer>>;
+let reporting: ResolvedDemoModel;
 try {
+  reporting = await resolveDemoModel(process.env);
   server = await createDemoServer({
     users,
-    // In Redis mode, warnings (Redis unreachable, then back) are worth seeing even without the request log.
-    logger: process.env.BATON_DEMO_LOG === '1' ? true : redisUrl ? { level: 'warn' } : false,
+    // Warnings (Redis unreachable, then back; a real model's errors) are worth seeing even without the request log.
+    logger: process.env.BATON_DEMO_LOG === '1' ? true : redisUrl || reporting.model ? { level: 'warn' } : false,
     ...(redisUrl ? { redis: { url: redisUrl } } : {}),
+    ...(reporting.model ? { reportingModel: reporting.model } : {}),
+    ...(reporting.answerDelayMs === undefined ? {} : { answerDelayMs: reporting.answerDelayMs }),
   });
 } catch (error) {
   console.error(`\n  Baton demo could not start: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -37,6 +43,11 @@ console.log(
   redisUrl
     ? `  Mode: Redis (${redactRedisUrl(redisUrl)}): limits, events and sessions are shared with every instance on it.\n`
     : '  Mode: in memory (one process). Set REDIS_URL to run several instances on one Redis.\n',
+);
+console.log(
+  reporting.model
+    ? `  Reporting model: ${reporting.label} (each answer is a call to OpenAI).\n`
+    : `  Reporting model: ${reporting.label}. Set BATON_DEMO_MODEL=openai:<model> and OPENAI_API_KEY for a real one.\n`,
 );
 console.log('  Demo accounts:');
 for (const user of users) {

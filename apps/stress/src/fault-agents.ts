@@ -1,5 +1,14 @@
-import { defineAgent, type AgentContext, type AnyAgentDefinition } from '@baton/engine-contract';
-import { STAGE_AGENTS, WORKER_AGENT, DIRECT_STAGE, type AgentBehaviour, type AgentTrigger, type PlannedRun, type StageAgent } from './workload-plan.js';
+import { InvalidConfigError, defineAgent, type AgentContext, type AnyAgentDefinition } from '@baton/engine-contract';
+import { LATE_DELTA, LATE_USAGE, plannedDelta } from './streamed-output.js';
+import {
+  STAGE_AGENTS,
+  WORKER_AGENT,
+  DIRECT_STAGE,
+  type AgentBehaviour,
+  type AgentTrigger,
+  type PlannedRun,
+  type StageAgent,
+} from './workload-plan.js';
 
 /**
  * A value the agents put under secret-looking keys (tool input `apiKey`, output `token`, a thrown
@@ -97,17 +106,59 @@ function checkStageInput(name: StageAgent, input: unknown, runKey: string, suffi
     return;
   }
   const outputs = previous as Record<string, unknown>;
-  if (name === 'triage' && Object.keys(outputs).length > 0) hooks.violation('stage-input', `triage of run ${runKey} got a non-empty previous`);
+  if (name === 'triage' && Object.keys(outputs).length > 0)
+    hooks.violation('stage-input', `triage of run ${runKey} got a non-empty previous`);
   const triage = outputs.triage as { dataSufficiency?: unknown } | undefined;
   if (triage !== undefined && triage.dataSufficiency !== sufficiency) {
     hooks.violation('stage-input', `${name} of run ${runKey} saw triage output ${JSON.stringify(triage)} (planned ${sufficiency})`);
   }
-  if (name === 'reporting' && !Array.isArray(failedStages)) hooks.violation('stage-input', `reporting of run ${runKey} got no failedStages array`);
+  if (name === 'reporting' && !Array.isArray(failedStages))
+    hooks.violation('stage-input', `reporting of run ${runKey} got no failedStages array`);
 }
 
 function outputFor(name: string, runKey: string, runPlan: PlannedRun | undefined): unknown {
   if (name === 'triage') return { dataSufficiency: runPlan?.workflow?.sufficiency, token: STRESS_SECRET };
   return { agent: name, runKey, token: STRESS_SECRET };
+}
+
+/**
+ * The planned deltas, numbered from 0 (with an empty one after each when the plan probes edges, and
+ * a bad delta and a bad usage report, which must throw InvalidConfigError synchronously).
+ */
+function writeDeltas(name: string, runKey: string, behaviour: AgentBehaviour, ctx: AgentContext, hooks: FaultAgentHooks): void {
+  for (let index = 0; index < behaviour.deltas; index++) {
+    ctx.writeOutput(plannedDelta(index));
+    if (behaviour.probeEdges) ctx.writeOutput('');
+  }
+  if (!behaviour.probeEdges) return;
+  const refused = (what: string, attempt: () => void): void => {
+    try {
+      attempt();
+      hooks.violation('bad-input', `${name} of run ${runKey}: ${what} was accepted`);
+    } catch (error) {
+      if (!InvalidConfigError.isInstance(error)) hooks.violation('bad-input', `${name} of run ${runKey}: ${what} threw ${String(error)}`);
+    }
+  };
+  refused('a delta that is not a string', () => ctx.writeOutput(42 as unknown as string));
+  refused('a negative token count', () => ctx.reportUsage({ inputTokens: -1 }));
+  refused('a fractional token count', () => ctx.reportUsage({ outputTokens: 0.5 }));
+}
+
+/** Reports the planned usage one report at a time (`next`) or all that is left (`rest`). */
+function usageReporter(behaviour: AgentBehaviour, ctx: AgentContext): { next(): void; rest(): void } {
+  let reported = 0;
+  const next = (): void => {
+    const report = behaviour.usage[reported];
+    if (report === undefined) return;
+    reported++;
+    ctx.reportUsage(report);
+  };
+  return {
+    next,
+    rest: () => {
+      while (reported < behaviour.usage.length) next();
+    },
+  };
 }
 
 async function runScripted(name: string, resolved: Resolved, ctx: AgentContext, hooks: FaultAgentHooks): Promise<unknown> {
@@ -117,6 +168,9 @@ async function runScripted(name: string, resolved: Resolved, ctx: AgentContext, 
     ctx.think(`${name} thought ${index + 1} of ${behaviour.thoughts}`);
     if (behaviour.trigger !== undefined && index + 1 === behaviour.trigger.afterThoughts) hooks.fire(runKey, behaviour.trigger);
   }
+  writeDeltas(name, runKey, behaviour, ctx, hooks);
+  const usage = usageReporter(behaviour, ctx);
+  usage.next();
   for (const [index, tool] of behaviour.tools.entries()) {
     try {
       await ctx.tool(`lookup_${index}`, { step: index, apiKey: STRESS_SECRET }, async () => {
@@ -127,12 +181,16 @@ async function runScripted(name: string, resolved: Resolved, ctx: AgentContext, 
     } catch {
       // A failing tool is part of the workload; the agent carries on, as real agents often do.
     }
+    usage.next();
   }
+  usage.rest();
   if (behaviour.outcome === 'hang') {
     // Ignores ctx.signal on purpose (never reads it): settles only after its deadline has passed.
     await new Promise((resolve) => setTimeout(resolve, behaviour.hangMs ?? 0));
-    // Both must be dropped by the engine: the run already ended.
+    // All must be dropped by the engine: the run already ended.
     ctx.think(`${name} thinking after its deadline`);
+    ctx.writeOutput(LATE_DELTA);
+    ctx.reportUsage(LATE_USAGE);
     await ctx.tool('late_tool', { apiKey: STRESS_SECRET }, () => 'late');
     return outputFor(name, runKey, hooks.lookup(runKey)?.run);
   }
@@ -156,6 +214,8 @@ function createFaultAgent(name: string, hooks: FaultAgentHooks): AnyAgentDefinit
           ctx.think(`${name} sync thought ${index + 1}`);
           if (behaviour.trigger !== undefined && index + 1 === behaviour.trigger.afterThoughts) hooks.fire(runKey, behaviour.trigger);
         }
+        writeDeltas(name, runKey, behaviour, ctx, hooks);
+        usageReporter(behaviour, ctx).rest();
         throw new Error(`${name} threw synchronously on purpose`);
       }
       return runScripted(name, resolved, ctx, hooks);
@@ -166,7 +226,9 @@ function createFaultAgent(name: string, hooks: FaultAgentHooks): AnyAgentDefinit
 /**
  * The six agents `triageWorkflow` calls plus `worker` (direct calls), all scripted by the plan:
  * they succeed, throw (Error, string, undefined, secret-bearing object; sync or async), hang past
- * their deadline ignoring the signal, emit thought and tool bursts, and fire mid-run triggers. They
+ * their deadline ignoring the signal, emit thought and tool bursts, stream numbered output deltas,
+ * report token usage (and, when hanging, write and report again after their deadline), and fire
+ * mid-run triggers. They
  * also check that they run with their own user's context and get the stage input the API promises.
  */
 export function createFaultAgents(hooks: FaultAgentHooks): AnyAgentDefinition[] {

@@ -4,9 +4,12 @@ import {
   type AgentRunResult,
   type AgentRunStatus,
   type EngineStats,
+  type TokenUsage,
+  type TokenUsageReport,
 } from '@baton/engine-contract';
 import type { EngineFactoryMetrics } from '@baton/engine-factory';
 import type { WorkflowResult } from '@baton/orchestrator';
+import { describeUsage, plannedDelta, possibleUsages, sameUsage } from './streamed-output.js';
 import { checkStageSequence, expectedPath, TRIAGE_PATH_STAGES } from './triage-expectations.js';
 import type { Violation, ViolationRule } from './violation.js';
 import { NON_ERROR_OUTCOMES, THROW_OUTCOMES, type AgentOutcome, type PlannedSufficiency } from './workload-plan.js';
@@ -30,6 +33,16 @@ export interface CallExpectation {
   preAborted: boolean;
   /** The call's deadline (its `timeoutMs`, else the factory's `runTimeoutMs`): no success or failure after it. */
   timeoutMs: number;
+  /** The deltas the agent writes (`plannedDelta(0..n-1)`); absent: not checked against a plan. */
+  deltas?: number;
+  /** The usage reports the agent makes, in order; absent: not checked against a plan. */
+  usageReports?: readonly TokenUsageReport[];
+}
+
+/** What one stage agent of a workflow streams and reports. */
+export interface StageStreams {
+  deltas: number;
+  usageReports: readonly TokenUsageReport[];
 }
 
 /** What the driver meant one workflow run to do. */
@@ -42,6 +55,8 @@ export interface WorkflowExpectation {
   stageOutcomes: Readonly<Record<string, AgentOutcome>>;
   /** The deadline of every stage call (the factory's `runTimeoutMs`: the orchestrator passes none). */
   stageTimeoutMs: number;
+  /** The deltas and usage reports of each stage agent; absent: not checked against a plan. */
+  stageStreams?: Readonly<Record<string, StageStreams>>;
 }
 
 /** Why an engine was disposed: by a mid-run trigger on it, by `disposeUser` of its user, or at the end of its run. */
@@ -83,6 +98,15 @@ export interface CheckCounts {
   orphanedAgents: number;
   /** Completed executions whose results were lost with a rejected workflow (allowed, see README). */
   unclaimedAfterRejectedWorkflow: number;
+  /** agent_output_delta events delivered to the engines' own listeners. */
+  outputDeltas: number;
+  /** Calls whose agent_completed carried usage. */
+  callsWithUsage: number;
+  /** Calls cut short (timed out or cancelled) after some, not all, of their usage reports. */
+  callsWithPartialUsage: number;
+  /** Tokens on agent_completed events, summed (what getStats and getMetrics must report). */
+  inputTokens: number;
+  outputTokens: number;
 }
 
 /** The checker's verdict. */
@@ -118,6 +142,10 @@ interface ExecutionState {
   completedSeq: number;
   openTools: Set<string> | undefined;
   claimed: boolean;
+  /** agent_output_delta events so far: the next one must be `plannedDelta(deltas)`. */
+  deltas: number;
+  /** agent_completed's usage. */
+  usage: TokenUsage | undefined;
 }
 
 interface WorkflowState {
@@ -143,6 +171,9 @@ interface EngineState {
   reaped: boolean;
   workflowRejected: boolean;
   workflowIds: string[];
+  /** Tokens on this engine's agent_completed events, summed. */
+  inputTokens: number;
+  outputTokens: number;
 }
 
 const REDACTED = '[REDACTED]';
@@ -174,6 +205,11 @@ function emptyCounts(): CheckCounts {
     enginesReaped: 0,
     orphanedAgents: 0,
     unclaimedAfterRejectedWorkflow: 0,
+    outputDeltas: 0,
+    callsWithUsage: 0,
+    callsWithPartialUsage: 0,
+    inputTokens: 0,
+    outputTokens: 0,
   };
 }
 
@@ -190,10 +226,11 @@ function errorText(error: unknown): string {
  * Checks, from the outside, every promise the API makes about events and results while the stress
  * workload runs: per engine (ids, gapless `seq`, concurrency, nothing after dispose, the factory tap
  * seeing the same stream as the engine's listener), per execution (first event, exactly one
- * agent_completed, tool order, redaction), per workflow (started first, completed last, the result
- * agreeing with the events and the workflow's rules), per result (status equal to its
- * agent_completed, explained by the injected fault) and, at the end, the factory's metrics and every
- * engine's stats against the checker's own counts.
+ * agent_completed, tool order, redaction, output deltas in the order written and never after
+ * agent_completed, usage equal to what the agent reported while it ran), per workflow (started first, completed last, the result
+ * agreeing with the events and the workflow's rules), per result (status and usage equal to its
+ * agent_completed's, explained by the injected fault) and, at the end, the factory's metrics and every
+ * engine's stats (token sums included) against the checker's own counts.
  *
  * It holds no reference to an engine: it is fed plain events and results, so that tests can feed it
  * synthetic bad streams and see that it catches them.
@@ -261,6 +298,8 @@ export class IsolationChecker {
       reaped: false,
       workflowRejected: false,
       workflowIds: [],
+      inputTokens: 0,
+      outputTokens: 0,
     });
     this.counts.engines++;
   }
@@ -287,7 +326,8 @@ export class IsolationChecker {
     }
     // Resynchronise so that one gap is reported once, not for every later event.
     engine.nextSeq = event.seq + 1;
-    if (engine.disposeReturned) this.violation('event-after-dispose', `engine ${engineId} delivered ${event.type} seq ${event.seq} after dispose()`);
+    if (engine.disposeReturned)
+      this.violation('event-after-dispose', `engine ${engineId} delivered ${event.type} seq ${event.seq} after dispose()`);
     engine.tapBacklog.push(event);
     if (event.type === 'workflow_started' || event.type === 'workflow_planned' || event.type === 'workflow_completed') {
       this.#onWorkflowEvent(engine, event);
@@ -307,7 +347,10 @@ export class IsolationChecker {
     const expected = engine.tapBacklog[engine.tapHead];
     if (expected === undefined) {
       const late = engine.disposeReturned ? ' (after dispose())' : '';
-      this.violation('tap-mismatch', `the tap saw ${event.type} seq ${event.seq} of engine ${event.engineId} that its listener never got${late}`);
+      this.violation(
+        'tap-mismatch',
+        `the tap saw ${event.type} seq ${event.seq} of engine ${event.engineId} that its listener never got${late}`,
+      );
       return;
     }
     engine.tapHead++;
@@ -328,7 +371,10 @@ export class IsolationChecker {
     let execution = this.#executions.get(executionId);
     if (execution === undefined) {
       if (event.type !== 'agent_started' && event.type !== 'agent_completed') {
-        this.violation('first-event', `execution ${executionId} (${event.agentName}) began with ${event.type} seq ${event.seq}, not agent_started`);
+        this.violation(
+          'first-event',
+          `execution ${executionId} (${event.agentName}) began with ${event.type} seq ${event.seq}, not agent_started`,
+        );
       }
       execution = {
         engineId: engine.identity.engineId,
@@ -342,16 +388,24 @@ export class IsolationChecker {
         completedSeq: -1,
         openTools: undefined,
         claimed: false,
+        deltas: 0,
+        usage: undefined,
       };
       this.#executions.set(executionId, execution);
       engine.executions++;
       this.counts.executions++;
     } else {
       if (execution.engineId !== engine.identity.engineId) {
-        this.violation('execution-shape', `execution ${executionId} appeared on engines ${execution.engineId} and ${engine.identity.engineId}`);
+        this.violation(
+          'execution-shape',
+          `execution ${executionId} appeared on engines ${execution.engineId} and ${engine.identity.engineId}`,
+        );
       }
       if (execution.agentName !== event.agentName || execution.stage !== event.stage) {
-        this.violation('execution-shape', `execution ${executionId} changed from ${execution.agentName}/${String(execution.stage)} to ${event.agentName}/${String(event.stage)}`);
+        this.violation(
+          'execution-shape',
+          `execution ${executionId} changed from ${execution.agentName}/${String(execution.stage)} to ${event.agentName}/${String(event.stage)}`,
+        );
       }
       if (execution.completed !== undefined) {
         this.violation(
@@ -362,14 +416,33 @@ export class IsolationChecker {
     }
     switch (event.type) {
       case 'agent_started':
-        if (execution.started) this.violation('duplicate-started', `execution ${executionId} got a second agent_started (seq ${event.seq})`);
+        if (execution.started)
+          this.violation('duplicate-started', `execution ${executionId} got a second agent_started (seq ${event.seq})`);
         execution.started = true;
         execution.startedAt = event.timestamp;
         engine.running++;
         if (engine.running > this.#maxConcurrent) {
-          this.violation('concurrency-limit', `engine ${engine.identity.engineId} runs ${engine.running} calls at once (limit ${this.#maxConcurrent})`);
+          this.violation(
+            'concurrency-limit',
+            `engine ${engine.identity.engineId} runs ${engine.running} calls at once (limit ${this.#maxConcurrent})`,
+          );
         }
         break;
+      case 'agent_output_delta': {
+        this.counts.outputDeltas++;
+        // A delta after its agent_completed is reported above (event-after-completed).
+        const expected = plannedDelta(execution.deltas);
+        if (!execution.started)
+          this.violation('output-delta', `agent_output_delta seq ${event.seq} of ${executionId} before its agent_started`);
+        if (event.delta !== expected) {
+          this.violation(
+            'output-delta',
+            `agent_output_delta seq ${event.seq} of ${executionId} (${event.agentName}) is ${JSON.stringify(event.delta)}, expected ${JSON.stringify(expected)}`,
+          );
+        }
+        execution.deltas++;
+        break;
+      }
       case 'tool_executing':
         (execution.openTools ??= new Set()).add(event.toolCallId);
         this.#checkRedacted(event.input, `tool_executing input of ${executionId}`);
@@ -387,6 +460,15 @@ export class IsolationChecker {
           execution.completedAt = event.timestamp;
           engine.byStatus[event.status]++;
           if (execution.started) engine.running--;
+          const { usage } = event;
+          if (usage !== undefined) {
+            execution.usage = usage;
+            engine.inputTokens += usage.inputTokens;
+            engine.outputTokens += usage.outputTokens;
+            this.counts.callsWithUsage++;
+            this.counts.inputTokens += usage.inputTokens;
+            this.counts.outputTokens += usage.outputTokens;
+          }
         }
         this.#checkRedacted(event.output, `agent_completed output of ${executionId}`);
         if (this.#secret !== undefined && event.error !== undefined && event.error.message.includes(this.#secret)) {
@@ -403,13 +485,18 @@ export class IsolationChecker {
     if (this.#secret === undefined || typeof value !== 'object' || value === null) return;
     const record = value as Record<string, unknown>;
     for (const key of ['apiKey', 'token'] as const) {
-      if (key in record && record[key] !== REDACTED) this.violation('redaction', `${where}: ${key} is ${JSON.stringify(record[key])}, not ${REDACTED}`);
+      if (key in record && record[key] !== REDACTED)
+        this.violation('redaction', `${where}: ${key} is ${JSON.stringify(record[key])}, not ${REDACTED}`);
     }
   }
 
-  #onWorkflowEvent(engine: EngineState, event: Extract<AgentEvent, { type: 'workflow_started' | 'workflow_planned' | 'workflow_completed' }>): void {
+  #onWorkflowEvent(
+    engine: EngineState,
+    event: Extract<AgentEvent, { type: 'workflow_started' | 'workflow_planned' | 'workflow_completed' }>,
+  ): void {
     const { workflowId } = event;
-    if (event.executionId !== workflowId) this.violation('workflow-order', `${event.type} of ${workflowId} has executionId ${event.executionId}`);
+    if (event.executionId !== workflowId)
+      this.violation('workflow-order', `${event.type} of ${workflowId} has executionId ${event.executionId}`);
     if (event.agentName !== 'workflow') this.violation('workflow-order', `${event.type} of ${workflowId} has agentName ${event.agentName}`);
     const workflow = this.#workflows.get(workflowId);
     if (event.type === 'workflow_started') {
@@ -510,7 +597,11 @@ export class IsolationChecker {
   }
 
   /** `orchestrator.run` settled. */
-  recordWorkflowSettled(engineId: string, settled: { result: WorkflowResult } | { error: unknown }, expectation: WorkflowExpectation): void {
+  recordWorkflowSettled(
+    engineId: string,
+    settled: { result: WorkflowResult } | { error: unknown },
+    expectation: WorkflowExpectation,
+  ): void {
     const engine = this.#engines.get(engineId);
     if (engine === undefined) {
       this.violation('foreign-engine', `a workflow result for unregistered engine ${engineId}`);
@@ -543,27 +634,36 @@ export class IsolationChecker {
       const mismatches: string[] = [];
       if (completed.status !== result.status) mismatches.push(`status ${completed.status} vs ${result.status}`);
       if (completed.path !== result.path) mismatches.push(`path ${completed.path} vs ${result.path}`);
-      if (completed.totalStages !== result.stages.length) mismatches.push(`totalStages ${completed.totalStages} vs ${result.stages.length}`);
+      if (completed.totalStages !== result.stages.length)
+        mismatches.push(`totalStages ${completed.totalStages} vs ${result.stages.length}`);
       const succeeded = result.stages.filter((stage) => stage.status === 'succeeded').length;
       if (completed.succeededStages !== succeeded) mismatches.push(`succeededStages ${completed.succeededStages} vs ${succeeded}`);
-      if (mismatches.length > 0) this.violation('workflow-result', `${where}: workflow_completed disagrees with the result: ${mismatches.join('; ')}`);
+      if (mismatches.length > 0)
+        this.violation('workflow-result', `${where}: workflow_completed disagrees with the result: ${mismatches.join('; ')}`);
     }
-    if (workflow.workflowName !== result.workflowName) this.violation('workflow-result', `${where}: workflowName ${result.workflowName} vs event ${workflow.workflowName}`);
+    if (workflow.workflowName !== result.workflowName)
+      this.violation('workflow-result', `${where}: workflowName ${result.workflowName} vs event ${workflow.workflowName}`);
 
     // Stages: each claimed against its own events, inside the workflow's events.
     for (const stage of result.stages) {
+      const streams = expectation.stageStreams?.[stage.agentName];
       this.#claim(engineId, stage, {
         outcome: expectation.stageOutcomes[stage.agentName] ?? 'succeed',
         cancelIntent: expectation.cancelIntent,
         preAborted: false,
         timeoutMs: expectation.stageTimeoutMs,
+        ...(streams === undefined ? {} : { deltas: streams.deltas, usageReports: streams.usageReports }),
       });
       const execution = this.#executions.get(stage.executionId);
       if (execution === undefined) continue;
       if (execution.firstSeq < workflow.startedSeq || (completed !== undefined && execution.completedSeq > completed.seq)) {
-        this.violation('workflow-order', `${where}: stage ${stage.agentName} (seq ${execution.firstSeq}..${execution.completedSeq}) outside the workflow's events`);
+        this.violation(
+          'workflow-order',
+          `${where}: stage ${stage.agentName} (seq ${execution.firstSeq}..${execution.completedSeq}) outside the workflow's events`,
+        );
       }
-      if (stage.stage !== stage.agentName) this.violation('result-shape', `${where}: stage ${stage.agentName} has stage field ${String(stage.stage)}`);
+      if (stage.stage !== stage.agentName)
+        this.violation('result-shape', `${where}: stage ${stage.agentName} has stage field ${String(stage.stage)}`);
     }
     this.#checkWorkflowRules(engine, result, planned, expectation, where);
     if (result.status === 'succeeded') this.counts.workflowsSucceeded++;
@@ -581,7 +681,10 @@ export class IsolationChecker {
     const stages = result.stages;
     if (expectation.preAborted) {
       if (stages.length > 0 || result.status !== 'cancelled' || result.path !== '') {
-        this.violation('workflow-rules', `${where}: cancelled before run, yet status ${result.status}, path '${result.path}', ${stages.length} stages`);
+        this.violation(
+          'workflow-rules',
+          `${where}: cancelled before run, yet status ${result.status}, path '${result.path}', ${stages.length} stages`,
+        );
       }
       return;
     }
@@ -591,7 +694,11 @@ export class IsolationChecker {
       return;
     }
     const path = expectedPath(triage.status, expectation.sufficiency);
-    if (result.path !== path) this.violation('workflow-rules', `${where}: path '${result.path}', expected '${path}' (triage ${triage.status}, planned ${expectation.sufficiency})`);
+    if (result.path !== path)
+      this.violation(
+        'workflow-rules',
+        `${where}: path '${result.path}', expected '${path}' (triage ${triage.status}, planned ${expectation.sufficiency})`,
+      );
     const plannedStages = TRIAGE_PATH_STAGES[path];
     if (path === '' || plannedStages === undefined) {
       if (planned !== undefined) this.violation('workflow-rules', `${where}: workflow_planned although triage was cancelled`);
@@ -604,11 +711,17 @@ export class IsolationChecker {
       this.violation('workflow-order', `${where}: no workflow_planned although triage ended ${triage.status}`);
     } else {
       if (planned.path !== path || planned.stages.join(',') !== plannedStages.join(',')) {
-        this.violation('workflow-result', `${where}: workflow_planned ${planned.path} [${planned.stages.join(',')}], expected ${path} [${plannedStages.join(',')}]`);
+        this.violation(
+          'workflow-result',
+          `${where}: workflow_planned ${planned.path} [${planned.stages.join(',')}], expected ${path} [${plannedStages.join(',')}]`,
+        );
       }
       const triageExecution = this.#executions.get(triage.executionId);
       if (triageExecution !== undefined && triageExecution.completedSeq > planned.seq) {
-        this.violation('workflow-order', `${where}: workflow_planned (seq ${planned.seq}) before triage completed (seq ${triageExecution.completedSeq})`);
+        this.violation(
+          'workflow-order',
+          `${where}: workflow_planned (seq ${planned.seq}) before triage completed (seq ${triageExecution.completedSeq})`,
+        );
       }
     }
     const sequence = checkStageSequence(plannedStages, stages);
@@ -627,7 +740,8 @@ export class IsolationChecker {
   }
 
   #checkCancelExplained(engine: EngineState, expectation: WorkflowExpectation, where: string): void {
-    if (!expectation.cancelIntent && !engine.disposedMidRun) this.violation('fault-mismatch', `${where}: cancelled although nobody cancelled it or disposed its engine`);
+    if (!expectation.cancelIntent && !engine.disposedMidRun)
+      this.violation('fault-mismatch', `${where}: cancelled although nobody cancelled it or disposed its engine`);
   }
 
   /** Matches a result with its execution's events and with the fault that was injected. */
@@ -649,22 +763,61 @@ export class IsolationChecker {
     }
     const { identity } = engine;
     if (result.runId !== identity.runId || result.requestId !== identity.requestId) {
-      this.violation('result-shape', `${where}: result ids ${result.runId}/${result.requestId}, engine ${identity.runId}/${identity.requestId}`);
+      this.violation(
+        'result-shape',
+        `${where}: result ids ${result.runId}/${result.requestId}, engine ${identity.runId}/${identity.requestId}`,
+      );
     }
     if (result.agentName !== execution.agentName || result.stage !== execution.stage) {
-      this.violation('result-shape', `${where}: result ${result.agentName}/${String(result.stage)}, events ${execution.agentName}/${String(execution.stage)}`);
+      this.violation(
+        'result-shape',
+        `${where}: result ${result.agentName}/${String(result.stage)}, events ${execution.agentName}/${String(execution.stage)}`,
+      );
     }
     if (!(result.durationMs >= 0) || !(result.queuedMs >= 0) || result.queuedMs > result.durationMs) {
       this.violation('result-shape', `${where}: durationMs ${result.durationMs}, queuedMs ${result.queuedMs}`);
     }
     this.#checkFault(engine, execution, result, expectation, where);
+    this.#checkStreams(execution, result, expectation, where);
+  }
+
+  /**
+   * The streamed output and the usage against what the agent did: a call whose agent finished
+   * (succeeded, or failed by its own throw) wrote every planned delta and made every planned report
+   * while it ran; a call cut short (timed out, cancelled) got a first part of them, never more, and
+   * nothing of what a hanging agent wrote or reported after its deadline.
+   */
+  #checkStreams(execution: ExecutionState, result: AgentRunResult, expectation: CallExpectation, where: string): void {
+    if (!sameUsage(result.usage, execution.usage)) {
+      this.violation(
+        'usage',
+        `${where}: result usage ${describeUsage(result.usage)}, agent_completed usage ${describeUsage(execution.usage)}`,
+      );
+    }
+    const finished = (result.status === 'succeeded' || result.status === 'failed') && expectation.outcome !== 'hang';
+    const { deltas, usageReports } = expectation;
+    if (deltas !== undefined && (finished ? execution.deltas !== deltas : execution.deltas > deltas)) {
+      this.violation('output-delta', `${where}: ${execution.deltas} deltas for a ${result.status} call whose agent wrote ${deltas}`);
+    }
+    if (usageReports === undefined) return;
+    const possible = possibleUsages(usageReports);
+    const all = possible[possible.length - 1];
+    if (finished ? !sameUsage(result.usage, all) : !possible.some((usage) => sameUsage(result.usage, usage))) {
+      this.violation(
+        'usage',
+        `${where}: ${result.status} with usage ${describeUsage(result.usage)}; its agent reported ${finished ? describeUsage(all) : `one of ${possible.map(describeUsage).join(', ')}`}`,
+      );
+    } else if (!finished && !sameUsage(result.usage, all) && result.usage !== undefined) {
+      this.counts.callsWithPartialUsage++;
+    }
   }
 
   /** The status must be one the injected fault explains; also counts what was exercised. */
   #checkFault(engine: EngineState, execution: ExecutionState, result: AgentRunResult, expectation: CallExpectation, where: string): void {
     const { outcome } = expectation;
     const error = result.error;
-    const mismatch = (why: string) => this.violation('fault-mismatch', `${where}: ${why} (scripted ${outcome}, result ${result.status} ${error?.code ?? ''})`);
+    const mismatch = (why: string) =>
+      this.violation('fault-mismatch', `${where}: ${why} (scripted ${outcome}, result ${result.status} ${error?.code ?? ''})`);
     if (expectation.preAborted && (result.status !== 'cancelled' || execution.started)) mismatch('its signal was aborted before the call');
     // The API: timeoutMs "is a deadline from the call". Work must not start, or win, after it.
     const calledAt = execution.completedAt - result.durationMs;
@@ -735,18 +888,34 @@ export class IsolationChecker {
     const { byStatus } = engine;
     if (stats.userId !== engine.identity.userId) problems.push(`userId ${stats.userId}`);
     if (stats.runsStarted !== engine.executions) problems.push(`runsStarted ${stats.runsStarted}, calls seen ${engine.executions}`);
-    if (stats.runsStarted !== stats.runsSucceeded + stats.runsFailed + stats.runsTimedOut + stats.runsCancelled + stats.activeRuns + stats.queuedRuns) {
+    if (
+      stats.runsStarted !==
+      stats.runsSucceeded + stats.runsFailed + stats.runsTimedOut + stats.runsCancelled + stats.activeRuns + stats.queuedRuns
+    ) {
       problems.push('runs do not balance');
     }
-    if (stats.runsSucceeded !== byStatus.succeeded || stats.runsFailed !== byStatus.failed || stats.runsTimedOut !== byStatus.timed_out || stats.runsCancelled !== byStatus.cancelled) {
+    if (
+      stats.runsSucceeded !== byStatus.succeeded ||
+      stats.runsFailed !== byStatus.failed ||
+      stats.runsTimedOut !== byStatus.timed_out ||
+      stats.runsCancelled !== byStatus.cancelled
+    ) {
       problems.push(
         `statuses ${stats.runsSucceeded}/${stats.runsFailed}/${stats.runsTimedOut}/${stats.runsCancelled}, events ${byStatus.succeeded}/${byStatus.failed}/${byStatus.timed_out}/${byStatus.cancelled}`,
       );
     }
-    if (stats.activeRuns !== 0 || stats.queuedRuns !== 0) problems.push(`active ${stats.activeRuns}, queued ${stats.queuedRuns} after dispose`);
-    if (stats.maxConcurrentRuns !== this.#maxConcurrent) problems.push(`maxConcurrentRuns ${stats.maxConcurrentRuns}, configured ${this.#maxConcurrent}`);
-    if (stats.peakConcurrentRuns > this.#maxConcurrent) problems.push(`peakConcurrentRuns ${stats.peakConcurrentRuns} > ${this.#maxConcurrent}`);
+    if (stats.activeRuns !== 0 || stats.queuedRuns !== 0)
+      problems.push(`active ${stats.activeRuns}, queued ${stats.queuedRuns} after dispose`);
+    if (stats.maxConcurrentRuns !== this.#maxConcurrent)
+      problems.push(`maxConcurrentRuns ${stats.maxConcurrentRuns}, configured ${this.#maxConcurrent}`);
+    if (stats.peakConcurrentRuns > this.#maxConcurrent)
+      problems.push(`peakConcurrentRuns ${stats.peakConcurrentRuns} > ${this.#maxConcurrent}`);
     if (stats.listenerErrors !== 0) problems.push(`listenerErrors ${stats.listenerErrors}`);
+    if (stats.inputTokens !== engine.inputTokens || stats.outputTokens !== engine.outputTokens) {
+      problems.push(
+        `tokens ${stats.inputTokens}/${stats.outputTokens}, agent_completed usage ${engine.inputTokens}/${engine.outputTokens}`,
+      );
+    }
     if (problems.length > 0) this.violation('engine-stats', `engine ${stats.engineId}: ${problems.join('; ')}`);
     this.counts.orphanedAgents += stats.orphanedRuns;
   }
@@ -768,7 +937,11 @@ export class IsolationChecker {
         this.violation('unsettled', `execution ${executionId} (${execution.agentName}) never got agent_completed`);
       } else if (!execution.claimed) {
         if (engine.workflowRejected) this.counts.unclaimedAfterRejectedWorkflow++;
-        else this.violation('unsettled', `execution ${executionId} (${execution.agentName}) ended ${execution.completed} but no caller got its result`);
+        else
+          this.violation(
+            'unsettled',
+            `execution ${executionId} (${execution.agentName}) ended ${execution.completed} but no caller got its result`,
+          );
       }
     }
     for (const [workflowId, workflow] of this.#workflows) {
@@ -779,7 +952,10 @@ export class IsolationChecker {
     }
     for (const engine of this.#engines.values()) {
       if (engine.tapHead < engine.tapBacklog.length) {
-        this.violation('tap-mismatch', `engine ${engine.identity.engineId}: ${engine.tapBacklog.length - engine.tapHead} events reached its listener but not the tap`);
+        this.violation(
+          'tap-mismatch',
+          `engine ${engine.identity.engineId}: ${engine.tapBacklog.length - engine.tapHead} events reached its listener but not the tap`,
+        );
       }
     }
     this.#checkMetrics(metrics);
@@ -796,7 +972,8 @@ export class IsolationChecker {
       statuses.cancelled += engine.byStatus.cancelled;
     }
     const ended = metrics.runsSucceeded + metrics.runsFailed + metrics.runsTimedOut + metrics.runsCancelled;
-    if (metrics.runsStarted !== ended) problems.push(`runsStarted ${metrics.runsStarted} != succeeded+failed+timedOut+cancelled ${ended} with nothing in flight`);
+    if (metrics.runsStarted !== ended)
+      problems.push(`runsStarted ${metrics.runsStarted} != succeeded+failed+timedOut+cancelled ${ended} with nothing in flight`);
     if (metrics.enginesCreated !== metrics.enginesActive + metrics.enginesDisposed) {
       problems.push(`enginesCreated ${metrics.enginesCreated} != active ${metrics.enginesActive} + disposed ${metrics.enginesDisposed}`);
     }
@@ -811,6 +988,8 @@ export class IsolationChecker {
       ['activeUsers', metrics.activeUsers, 0],
       ['enginesReaped', metrics.enginesReaped, this.counts.enginesReaped],
       ['userLimitRejections', metrics.userLimitRejections, this.#limitErrors],
+      ['inputTokens', metrics.inputTokens, this.counts.inputTokens],
+      ['outputTokens', metrics.outputTokens, this.counts.outputTokens],
     ];
     for (const [name, actual, seen] of expected) if (actual !== seen) problems.push(`${name} ${actual}, checker saw ${seen}`);
     // Calls that ended without ever starting (and were not pre-aborted) had to wait: runsQueued counts at least those.
@@ -822,6 +1001,11 @@ export class IsolationChecker {
 
   /** The verdict so far. */
   report(): CheckReport {
-    return { violationCount: this.#violationCount, violations: [...this.#violations], byRule: { ...this.#byRule }, counts: { ...this.counts } };
+    return {
+      violationCount: this.#violationCount,
+      violations: [...this.#violations],
+      byRule: { ...this.#byRule },
+      counts: { ...this.counts },
+    };
   }
 }

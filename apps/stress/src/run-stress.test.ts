@@ -37,6 +37,10 @@ describe(`stress: ${USERS} users x ${RUNS_PER_USER} concurrent runs, seed ${SEED
       workflowsFailed: counts.workflowsFailed,
       workflowsCancelled: counts.workflowsCancelled,
       badInputProbes: stress.badInputProbes,
+      outputDeltas: counts.outputDeltas,
+      callsWithUsage: counts.callsWithUsage,
+      callsCutShortAfterSomeUsage: counts.callsWithPartialUsage,
+      inputTokens: stress.metrics.inputTokens,
     };
     const missing = Object.entries(exercised).filter(([, count]) => !(count > 0));
     expect(missing, JSON.stringify(exercised)).toEqual([]);

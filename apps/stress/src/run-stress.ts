@@ -14,7 +14,7 @@ import {
 import { createEngineFactory, type EngineFactory, type EngineFactoryMetrics } from '@baton/engine-factory';
 import { WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
 import { createFaultAgents, STRESS_SECRET, type DirectCallInput, type FaultAgentHooks, type WorkflowInput } from './fault-agents.js';
-import { IsolationChecker, type CheckReport } from './isolation-checker.js';
+import { IsolationChecker, type CallExpectation, type CheckReport, type WorkflowExpectation } from './isolation-checker.js';
 import type { ViolationRule } from './violation.js';
 import {
   createWorkloadPlan,
@@ -87,7 +87,8 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
   const checker = new IsolationChecker({ maxConcurrentRunsPerEngine: plan.limits.maxConcurrentRunsPerEngine, secret: STRESS_SECRET });
   const entries = new Map<string, RunEntry>();
   for (const user of plan.users) {
-    for (const run of user.runs) entries.set(run.key, { userId: user.userId, run, live: { engine: undefined, workflowController: undefined, callControllers: [] } });
+    for (const run of user.runs)
+      entries.set(run.key, { userId: user.userId, run, live: { engine: undefined, workflowController: undefined, callControllers: [] } });
   }
   // The user's engines we hold (for disposeUser bookkeeping) and how often a user was disposed.
   const userEngines = new Map<string, Set<UserExecutionEngine>>();
@@ -138,11 +139,13 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     const controller = new AbortController();
     if (index >= 0) entry.live.callControllers[index] = controller;
     if (call.cancel === 'before') controller.abort(new Error('cancelled before the call'));
-    const expectation = {
+    const expectation: CallExpectation = {
       outcome: call.behaviour.outcome,
       cancelIntent: call.cancel !== 'none',
       preAborted: call.cancel === 'before',
       timeoutMs: call.timeoutMs ?? plan.limits.runTimeoutMs,
+      deltas: call.behaviour.deltas,
+      usageReports: call.behaviour.usage,
     };
     const input: DirectCallInput = { runKey: entry.run.key, call: index };
     const { engineId } = engine;
@@ -174,12 +177,15 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     const controller = new AbortController();
     entry.live.workflowController = controller;
     if (workflow.cancel === 'before') controller.abort(new Error('cancelled before the run'));
-    const expectation = {
+    const expectation: WorkflowExpectation = {
       sufficiency: workflow.sufficiency,
       cancelIntent: workflow.cancel !== 'none',
       preAborted: workflow.cancel === 'before',
       stageOutcomes: Object.fromEntries(STAGE_AGENTS.map((agent) => [agent, workflow.stages[agent].outcome])),
       stageTimeoutMs: plan.limits.runTimeoutMs,
+      stageStreams: Object.fromEntries(
+        STAGE_AGENTS.map((agent) => [agent, { deltas: workflow.stages[agent].deltas, usageReports: workflow.stages[agent].usage }]),
+      ),
     };
     const { engineId } = engine;
     const input: WorkflowInput = { runKey: entry.run.key };
@@ -208,7 +214,11 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
         if (!isExpected(error)) checker.violation('bad-input', `${what} was refused with ${String(error)}`);
       }
     };
-    await expectRefusal('an unknown agent', () => engine.executeAgent({ agentName: 'no-such-agent' }), (error) => UnknownAgentError.isInstance(error));
+    await expectRefusal(
+      'an unknown agent',
+      () => engine.executeAgent({ agentName: 'no-such-agent' }),
+      (error) => UnknownAgentError.isInstance(error),
+    );
     await expectRefusal(
       'a negative timeoutMs',
       () => engine.executeAgent({ agentName: WORKER_AGENT, input: { runKey: entry.run.key, call: 0 } }, { timeoutMs: -1 }),
@@ -291,7 +301,9 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
   try {
     const all = Promise.all(
       [...entries.values()].map((entry) =>
-        executeRun(entry).catch((error: unknown) => checker.violation('unexpected-error', `run ${entry.run.key} crashed: ${String(error)}`)),
+        executeRun(entry).catch((error: unknown) =>
+          checker.violation('unexpected-error', `run ${entry.run.key} crashed: ${String(error)}`),
+        ),
       ),
     );
     let watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -320,7 +332,10 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
       seed: plan.seed,
       users: options.users,
       runs: entries.size,
-      plannedDirectCalls: plan.users.reduce((sum, user) => sum + user.runs.reduce((runs, run) => runs + run.calls.length + (run.followUp ? 1 : 0), 0), 0),
+      plannedDirectCalls: plan.users.reduce(
+        (sum, user) => sum + user.runs.reduce((runs, run) => runs + run.calls.length + (run.followUp ? 1 : 0), 0),
+        0,
+      ),
       badInputProbes,
       seconds: (performance.now() - startedAt) / 1000,
       metrics,

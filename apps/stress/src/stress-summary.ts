@@ -21,6 +21,8 @@ export function formatOutcomeLines(stress: StressReport): string[] {
     `workflows: succeeded=${counts.workflowsSucceeded} failed=${counts.workflowsFailed} cancelled=${counts.workflowsCancelled} rejectedByDispose=${counts.workflowsRejectedByDispose}`,
     `engines: disposedMidRun=${counts.enginesDisposedMidRun} disposedByUser=${counts.enginesDisposedByUser} reaped=${counts.enginesReaped} callsRefusedByDispose=${counts.callsRefusedByDispose}`,
     `factory: runsStarted=${metrics.runsStarted} runsQueued=${metrics.runsQueued} enginesCreated=${metrics.enginesCreated} enginesDisposed=${metrics.enginesDisposed} enginesReaped=${metrics.enginesReaped}`,
+    `streams: outputDeltas=${counts.outputDeltas} callsWithUsage=${counts.callsWithUsage} (cutShort=${counts.callsWithPartialUsage}) ` +
+      `tokens=${metrics.inputTokens}/${metrics.outputTokens} (input/output, factory metrics)`,
   ];
 }
 
@@ -30,5 +32,8 @@ export function formatViolations(stress: StressReport, limit = 20): string[] {
   const byRule = Object.entries(report.byRule)
     .map(([rule, count]) => `${rule}=${count}`)
     .join(' ');
-  return [`violations by rule: ${byRule}`, ...report.violations.slice(0, limit).map((violation) => `  [${violation.rule}] ${violation.message}`)];
+  return [
+    `violations by rule: ${byRule}`,
+    ...report.violations.slice(0, limit).map((violation) => `  [${violation.rule}] ${violation.message}`),
+  ];
 }

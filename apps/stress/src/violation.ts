@@ -23,6 +23,17 @@ export const VIOLATION_RULES = [
   'execution-shape',
   /** tool_completed without a preceding tool_executing of the same toolCallId. */
   'tool-order',
+  /**
+   * An agent_output_delta that is empty, not what the agent wrote next (lost, repeated, reordered,
+   * or written after the deadline), or a call whose deltas are more, or fewer, than it wrote.
+   */
+  'output-delta',
+  /**
+   * A result whose usage differs from its agent_completed's, or that the agent's reports cannot
+   * explain (not their sum when the agent finished, not the sum of a first part of them when it was
+   * cut short; usage reported after the end counted).
+   */
+  'usage',
   /** More calls running at once on one engine than maxConcurrentRunsPerEngine. */
   'concurrency-limit',
   /** The factory's onEvent tap and the engine's listener saw different streams. */

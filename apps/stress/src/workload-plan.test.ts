@@ -22,9 +22,14 @@ describe('createWorkloadPlan', () => {
 
   it('is a pure function of (seed, users, runsPerUser) for any seed', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), (seed, users, runsPerUser) => {
-        expect(createWorkloadPlan({ seed, users, runsPerUser })).toEqual(createWorkloadPlan({ seed, users, runsPerUser }));
-      }),
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        (seed, users, runsPerUser) => {
+          expect(createWorkloadPlan({ seed, users, runsPerUser })).toEqual(createWorkloadPlan({ seed, users, runsPerUser }));
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -45,7 +50,8 @@ describe('createWorkloadPlan', () => {
         run.calls.forEach((call, index) => {
           // "Cancelled while queued" is only planned for calls beyond the engine's concurrency.
           if (call.cancel === 'queued') expect(index).toBeGreaterThanOrEqual(limits.maxConcurrentRunsPerEngine);
-          if (call.cancel === 'running') expect(call.behaviour.trigger).toEqual({ action: 'cancel', target: index, afterThoughts: expect.any(Number) });
+          if (call.cancel === 'running')
+            expect(call.behaviour.trigger).toEqual({ action: 'cancel', target: index, afterThoughts: expect.any(Number) });
           if (call.behaviour.outcome === 'hang') expect(call.behaviour.hangMs).toBeGreaterThan(call.timeoutMs ?? limits.runTimeoutMs);
         });
         if (run.idleGapMs !== undefined) expect(run.idleGapMs).toBeGreaterThan(limits.engineIdleTimeoutMs + limits.reapIntervalMs);
@@ -64,12 +70,30 @@ describe('createWorkloadPlan', () => {
     const all = behaviours(plan);
     const runs = plan.users.flatMap((user) => user.runs);
     const calls = runs.flatMap((run) => run.calls);
-    for (const outcome of ['succeed', 'throw-error', 'throw-error-sync', 'throw-string', 'throw-undefined', 'throw-object', 'hang'] as const) {
-      expect(all.some((behaviour) => behaviour.outcome === outcome), outcome).toBe(true);
+    for (const outcome of [
+      'succeed',
+      'throw-error',
+      'throw-error-sync',
+      'throw-string',
+      'throw-undefined',
+      'throw-object',
+      'hang',
+    ] as const) {
+      expect(
+        all.some((behaviour) => behaviour.outcome === outcome),
+        outcome,
+      ).toBe(true);
     }
-    for (const cancel of ['before', 'queued', 'running'] as const) expect(calls.some((call) => call.cancel === cancel), cancel).toBe(true);
+    for (const cancel of ['before', 'queued', 'running'] as const)
+      expect(
+        calls.some((call) => call.cancel === cancel),
+        cancel,
+      ).toBe(true);
     for (const action of ['cancel', 'dispose-engine', 'dispose-user'] as const) {
-      expect(all.some((behaviour) => behaviour.trigger?.action === action), action).toBe(true);
+      expect(
+        all.some((behaviour) => behaviour.trigger?.action === action),
+        action,
+      ).toBe(true);
     }
     expect(runs.some((run) => run.idleGapMs !== undefined)).toBe(true);
     expect(runs.some((run) => run.probeBadInput)).toBe(true);
@@ -77,6 +101,25 @@ describe('createWorkloadPlan', () => {
     expect(new Set(runs.flatMap((run) => (run.workflow ? [run.workflow.sufficiency, run.workflow.cancel] : [])))).toEqual(
       new Set(['sufficient', 'partial', 'insufficient', 'bogus', 'none', 'before', 'running']),
     );
+  });
+
+  it('plans streamed output and usage of every shape', () => {
+    const plan = createWorkloadPlan({ seed: '42', users: 200, runsPerUser: 10 });
+    const all = behaviours(plan);
+    expect(all.some((behaviour) => behaviour.deltas === 0)).toBe(true);
+    expect(all.some((behaviour) => behaviour.deltas >= 20)).toBe(true);
+    expect(all.some((behaviour) => behaviour.probeEdges)).toBe(true);
+    expect(all.some((behaviour) => behaviour.usage.length === 0)).toBe(true);
+    const reports = all.flatMap((behaviour) => behaviour.usage);
+    const shapes = new Set(reports.map((report) => Object.keys(report).sort().join('+') || 'empty'));
+    expect(shapes).toEqual(
+      new Set(['inputTokens+outputTokens', 'inputTokens+outputTokens+totalTokens', 'outputTokens', 'inputTokens', 'empty']),
+    );
+    for (const report of reports) {
+      for (const count of Object.values(report)) expect(Number.isInteger(count) && count >= 0).toBe(true);
+      if (report.totalTokens !== undefined)
+        expect(report.totalTokens).toBeGreaterThanOrEqual((report.inputTokens ?? 0) + (report.outputTokens ?? 0));
+    }
   });
 
   it('refuses sizes that are not positive integers', () => {

@@ -1,3 +1,4 @@
+import type { TokenUsageReport } from '@baton/engine-contract';
 import { createPrng, type Prng } from './prng.js';
 
 /** The agents `triageWorkflow` calls, in the order a `sufficient` run calls them. */
@@ -14,19 +15,18 @@ export const DIRECT_STAGE = 'direct';
  * each into a `failed` result, `error.name` `NonError` for the latter); `hang` ignores its signal
  * and settles only after its deadline has passed.
  */
-export type AgentOutcome =
-  | 'succeed'
-  | 'throw-error'
-  | 'throw-error-sync'
-  | 'throw-string'
-  | 'throw-undefined'
-  | 'throw-object'
-  | 'hang';
+export type AgentOutcome = 'succeed' | 'throw-error' | 'throw-error-sync' | 'throw-string' | 'throw-undefined' | 'throw-object' | 'hang';
 
 /** Outcomes whose thrown value is not an `Error` (reported with `error.name === 'NonError'`). */
 export const NON_ERROR_OUTCOMES: ReadonlySet<AgentOutcome> = new Set(['throw-string', 'throw-undefined', 'throw-object']);
 /** Outcomes that throw or reject. */
-export const THROW_OUTCOMES: ReadonlySet<AgentOutcome> = new Set(['throw-error', 'throw-error-sync', 'throw-string', 'throw-undefined', 'throw-object']);
+export const THROW_OUTCOMES: ReadonlySet<AgentOutcome> = new Set([
+  'throw-error',
+  'throw-error-sync',
+  'throw-string',
+  'throw-undefined',
+  'throw-object',
+]);
 
 /** Something an agent does to its own run from inside it, after its n-th thought: the "mid-run" faults. */
 export interface AgentTrigger {
@@ -54,6 +54,15 @@ export interface AgentBehaviour {
   /** For `hang`: how long the agent keeps going (ignoring its signal), always past its deadline. */
   hangMs?: number;
   trigger?: AgentTrigger;
+  /** `ctx.writeOutput` calls (numbered deltas, see `plannedDelta`), after the thoughts. */
+  deltas: number;
+  /**
+   * Also writes an empty delta after each planned one (the engine must drop it: no event, no seq) and
+   * probes a bad delta and a bad usage report (each must throw InvalidConfigError and emit nothing).
+   */
+  probeEdges: boolean;
+  /** `ctx.reportUsage` calls: one before the tool calls, one after each, the rest at the end. */
+  usage: TokenUsageReport[];
 }
 
 /** When a caller aborts a direct call: never, before calling, while it is queued, or while it runs (from inside the agent). */
@@ -185,7 +194,8 @@ function behaviour(prng: Prng, outcomes: Record<AgentOutcome, number>, deadlineM
   const thoughts = prng.chance(0.05) ? prng.int(20, 60) : prng.int(0, 4);
   const toolCount = prng.chance(0.6) ? prng.int(0, 2) : 0;
   const tools = Array.from({ length: toolCount }, () => ({ fails: prng.chance(0.2), delayMs: prng.int(0, 2) }));
-  const result: AgentBehaviour = { outcome, delayMs: prng.int(0, 5), thoughts, tools };
+  // Streamed output and usage are drawn later, by `planStreams`, from their own generator.
+  const result: AgentBehaviour = { outcome, delayMs: prng.int(0, 5), thoughts, tools, deltas: 0, probeEdges: false, usage: [] };
   // Past the deadline by a margin, so that the engine's deadline timer always fires first.
   if (outcome === 'hang') result.hangMs = deadlineMs + prng.int(5, 20);
   return result;
@@ -260,6 +270,46 @@ function planRun(prng: Prng, limits: WorkloadLimits, userIndex: number, runIndex
   return run;
 }
 
+/** One usage report: the shapes providers send (both counts, with or without a larger total, one count, none). */
+function usageReport(prng: Prng): TokenUsageReport {
+  const inputTokens = prng.int(0, 800);
+  const outputTokens = prng.int(0, 300);
+  switch (prng.weighted({ both: 40, withTotal: 25, outputOnly: 15, inputOnly: 10, empty: 10 })) {
+    case 'both':
+      return { inputTokens, outputTokens };
+    case 'withTotal':
+      // A provider's total may exceed input + output (reasoning or cached tokens).
+      return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens + prng.int(0, 50) };
+    case 'outputOnly':
+      return { outputTokens };
+    case 'inputOnly':
+      return { inputTokens };
+    default:
+      return {};
+  }
+}
+
+/**
+ * Adds streamed output and usage to every behaviour of a user's runs, from a generator of their own,
+ * so that the fault decisions above stay what they were before agents streamed (plans of the same
+ * seed stay comparable across versions) and user `i` still does not depend on the user count.
+ */
+function planStreams(prng: Prng, runs: readonly PlannedRun[]): void {
+  for (const run of runs) {
+    const behaviours = [
+      ...run.calls.map((call) => call.behaviour),
+      ...(run.followUp === undefined ? [] : [run.followUp.behaviour]),
+      ...(run.workflow === undefined ? [] : STAGE_AGENTS.map((agent) => run.workflow!.stages[agent])),
+    ];
+    for (const behaviour of behaviours) {
+      // Mostly a short answer; now and then a long one, to load the dispatcher like a model's stream.
+      behaviour.deltas = prng.chance(0.04) ? prng.int(20, 80) : prng.chance(0.6) ? prng.int(1, 8) : 0;
+      behaviour.probeEdges = prng.chance(0.1);
+      behaviour.usage = prng.chance(0.55) ? Array.from({ length: prng.int(1, 3) }, () => usageReport(prng)) : [];
+    }
+  }
+}
+
 /**
  * Builds the workload from its seed. Each user draws from its own generator (`fork`), so user `i`'s
  * runs do not depend on how many users there are: `--users 2000` extends the `--users 200` workload.
@@ -279,10 +329,9 @@ export function createWorkloadPlan(options: WorkloadPlanOptions): WorkloadPlan {
     limits,
     users: Array.from({ length: users }, (_, userIndex) => {
       const prng = root.fork(`user-${userIndex}`);
-      return {
-        userId: `user-${userIndex}`,
-        runs: Array.from({ length: runsPerUser }, (_, runIndex) => planRun(prng, limits, userIndex, runIndex)),
-      };
+      const runs = Array.from({ length: runsPerUser }, (_, runIndex) => planRun(prng, limits, userIndex, runIndex));
+      planStreams(root.fork(`user-${userIndex}/streams`), runs);
+      return { userId: `user-${userIndex}`, runs };
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent, type AgentContext, type AgentDefinition, type AnyAgentDefinition } from './agent-definition.js';
+import type { TokenUsageReport } from './token-usage.js';
 import type { UserExecutionContext } from './user-execution-context.js';
 
 describe('defineAgent types', () => {
@@ -30,7 +31,10 @@ describe('defineAgent types', () => {
   it("uses the schema's output type (after defaults and transforms)", () => {
     defineAgent({
       name: 'defaults',
-      input: z.string().default('x').transform((text) => text.length),
+      input: z
+        .string()
+        .default('x')
+        .transform((text) => text.length),
       run: (input) => {
         expectTypeOf(input).toEqualTypeOf<number>();
       },
@@ -70,10 +74,37 @@ describe('defineAgent types', () => {
     expectTypeOf<AgentContext['stage']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<AgentContext['think']>().toEqualTypeOf<(thought: string) => void>();
     const ctx = {} as AgentContext;
-    expectTypeOf(ctx.tool('search', { q: 1 }, async (signal) => {
-      expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
-      return ['hit'];
-    })).toEqualTypeOf<Promise<string[]>>();
+    expectTypeOf(
+      ctx.tool('search', { q: 1 }, async (signal) => {
+        expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+        return ['hit'];
+      }),
+    ).toEqualTypeOf<Promise<string[]>>();
+  });
+
+  it('gives run ctx.writeOutput(delta: string) and ctx.reportUsage({ inputTokens?, outputTokens?, totalTokens? })', () => {
+    expectTypeOf<AgentContext['writeOutput']>().toEqualTypeOf<(delta: string) => void>();
+    expectTypeOf<AgentContext['reportUsage']>().toEqualTypeOf<(usage: TokenUsageReport) => void>();
+    expectTypeOf<TokenUsageReport>().toEqualTypeOf<{
+      inputTokens?: number | undefined;
+      outputTokens?: number | undefined;
+      totalTokens?: number | undefined;
+    }>();
+    defineAgent({
+      name: 'streaming',
+      run: (_input, { writeOutput, reportUsage }) => {
+        writeOutput('Hello');
+        reportUsage({ inputTokens: 3 });
+        reportUsage({ inputTokens: 1, outputTokens: 2, totalTokens: 3 });
+        // @ts-expect-error a delta is a string
+        writeOutput(42);
+        // @ts-expect-error counts are numbers
+        reportUsage({ inputTokens: '3' });
+        // @ts-expect-error a report is an object
+        reportUsage(3);
+        return 'Hello';
+      },
+    });
   });
 
   it('lets definitions of different types share an AnyAgentDefinition list', () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AGENT_NAME_RULE, isAgentName } from './agent-name.js';
 import { InvalidConfigError } from './errors/invalid-config-error.js';
+import type { TokenUsageReport } from './token-usage.js';
 import type { UserExecutionContext } from './user-execution-context.js';
 import { isZodSchema } from './zod-schema.js';
 
@@ -14,6 +15,20 @@ export interface AgentContext {
   readonly stage?: string;
   /** Reports a thought: emits an `agent_thinking` event. */
   think(thought: string): void;
+  /**
+   * Streams a piece of the answer as it is produced: emits an `agent_output_delta` event. An empty
+   * delta emits nothing; so does a write after the call ended (timeout, cancellation, dispose).
+   * What the agent returns stays the call's `output`: the deltas are for watching it being written.
+   * @throws InvalidConfigError (synchronously) when `delta` is not a string.
+   */
+  writeOutput(delta: string): void;
+  /**
+   * Reports tokens used (e.g. after each model call). Counts are summed over the call and carried as
+   * `usage` on its `agent_completed` and its result; usage reported after the call ended is ignored.
+   * @throws InvalidConfigError (synchronously) when `usage` is not an object or a count is not a
+   *   non-negative integer.
+   */
+  reportUsage(usage: TokenUsageReport): void;
   /**
    * Runs `fn(signal)` as a tool call: emits `tool_executing` before and `tool_completed` after
    * (inputs and outputs redacted), and returns or rethrows what `fn` did.
@@ -69,7 +84,8 @@ export function defineAgent<TInput = unknown, TOutput = unknown, const TName ext
     throw new InvalidConfigError({ message: `Agent "${name}": description must be a string` });
   }
   if (input !== undefined && !isZodSchema(input)) throw new InvalidConfigError({ message: `Agent "${name}": input must be a zod schema` });
-  if (output !== undefined && !isZodSchema(output)) throw new InvalidConfigError({ message: `Agent "${name}": output must be a zod schema` });
+  if (output !== undefined && !isZodSchema(output))
+    throw new InvalidConfigError({ message: `Agent "${name}": output must be a zod schema` });
   return Object.freeze({
     name,
     run,

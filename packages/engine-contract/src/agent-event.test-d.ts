@@ -9,6 +9,7 @@ import {
   type AgentEventOfType,
   type AgentEventSchema,
   type AgentEventType,
+  type AgentOutputDeltaEvent,
   type AgentStartedEvent,
   type AgentThinkingEvent,
   type ToolCompletedEvent,
@@ -20,10 +21,12 @@ import {
   type WorkflowStartedEvent,
 } from './agent-event.js';
 import type { AgentRunError, AgentRunStatus, WorkflowStatus } from './agent-run-result.js';
+import type { TokenUsage } from './token-usage.js';
 
 type EventTypes =
   | 'agent_started'
   | 'agent_thinking'
+  | 'agent_output_delta'
   | 'tool_executing'
   | 'tool_completed'
   | 'agent_completed'
@@ -32,11 +35,12 @@ type EventTypes =
   | 'workflow_completed';
 
 describe('AgentEvent types', () => {
-  it('AgentEvent is z.infer of AgentEventSchema and the union of the eight event types', () => {
+  it('AgentEvent is z.infer of AgentEventSchema and the union of the nine event types', () => {
     expectTypeOf<AgentEvent>().toEqualTypeOf<z.infer<typeof AgentEventSchema>>();
     expectTypeOf<AgentEvent>().toEqualTypeOf<
       | AgentStartedEvent
       | AgentThinkingEvent
+      | AgentOutputDeltaEvent
       | ToolExecutingEvent
       | ToolCompletedEvent
       | AgentCompletedEvent
@@ -56,6 +60,7 @@ describe('AgentEvent types', () => {
       readonly [
         'agent_started',
         'agent_thinking',
+        'agent_output_delta',
         'tool_executing',
         'tool_completed',
         'agent_completed',
@@ -78,6 +83,10 @@ describe('AgentEvent types', () => {
       case 'agent_thinking':
         expectTypeOf(event.thought).toEqualTypeOf<string>();
         break;
+      case 'agent_output_delta':
+        expectTypeOf(event.delta).toEqualTypeOf<string>();
+        expectTypeOf(event).not.toHaveProperty('thought');
+        break;
       case 'tool_executing':
         expectTypeOf(event.toolCallId).toEqualTypeOf<string>();
         expectTypeOf(event.toolName).toEqualTypeOf<string>();
@@ -92,6 +101,7 @@ describe('AgentEvent types', () => {
         expectTypeOf(event.status).toEqualTypeOf<AgentRunStatus>();
         expectTypeOf(event.error).toEqualTypeOf<AgentRunError | undefined>();
         expectTypeOf(event.output).toEqualTypeOf<unknown>();
+        expectTypeOf(event.usage).toEqualTypeOf<TokenUsage | undefined>();
         break;
       case 'workflow_started':
         expectTypeOf(event.workflowName).toEqualTypeOf<string>();
@@ -112,6 +122,7 @@ describe('AgentEvent types', () => {
 
   it('AgentEventOfType picks one member', () => {
     expectTypeOf<AgentEventOfType<'tool_completed'>>().toEqualTypeOf<ToolCompletedEvent>();
+    expectTypeOf<AgentEventOfType<'agent_output_delta'>>().toEqualTypeOf<AgentOutputDeltaEvent>();
     expectTypeOf<AgentEventOfType<'agent_thinking'>['thought']>().toEqualTypeOf<string>();
     // @ts-expect-error not an event type
     type _Invalid = AgentEventOfType<'agent_exploded'>;
@@ -131,6 +142,21 @@ describe('AgentEvent types', () => {
       stage?: string | undefined;
     }>();
     expectTypeOf<AgentStartedEvent>().toMatchTypeOf<AgentEventEnvelope>();
+    expectTypeOf<AgentOutputDeltaEvent>().toMatchTypeOf<AgentEventEnvelope>();
+    expectTypeOf<AgentOutputDeltaEvent>().toEqualTypeOf<{
+      type: 'agent_output_delta';
+      userId: string;
+      threadId: string;
+      runId: string;
+      requestId: string;
+      engineId: string;
+      executionId: string;
+      agentName: string;
+      seq: number;
+      timestamp: number;
+      stage?: string | undefined;
+      delta: string;
+    }>();
     expectTypeOf<WorkflowCompletedEvent>().toMatchTypeOf<AgentEventEnvelope>();
   });
 
@@ -138,10 +164,18 @@ describe('AgentEvent types', () => {
     expectTypeOf<WorkflowEvent['type']>().toEqualTypeOf<'workflow_started' | 'workflow_planned' | 'workflow_completed'>();
     const input: WorkflowEventInput = { type: 'workflow_started', executionId: 'wf_1', workflowId: 'wf_1', workflowName: 'support' };
     expectTypeOf(input.executionId).toEqualTypeOf<string>();
-    // @ts-expect-error the engine owns the envelope: userId cannot be given
-    const withUser: WorkflowEventInput = { type: 'workflow_started', executionId: 'wf_1', workflowId: 'wf_1', workflowName: 'support', userId: 'u' };
+    const withUser: WorkflowEventInput = {
+      type: 'workflow_started',
+      executionId: 'wf_1',
+      workflowId: 'wf_1',
+      workflowName: 'support',
+      // @ts-expect-error the engine owns the envelope: userId cannot be given
+      userId: 'u',
+    };
     // @ts-expect-error agent events are not workflow event input
     const agentEvent: WorkflowEventInput = { type: 'agent_thinking', executionId: 'x', thought: 't' };
-    void [withUser, agentEvent];
+    // @ts-expect-error nor are output deltas: only an agent emits them, through ctx.writeOutput
+    const deltaEvent: WorkflowEventInput = { type: 'agent_output_delta', executionId: 'x', delta: 'd' };
+    void [withUser, agentEvent, deltaEvent];
   });
 });

@@ -5,6 +5,7 @@ import {
   AGENT_EVENT_TYPES,
   AgentCompletedEventSchema,
   AgentEventSchema,
+  AgentOutputDeltaEventSchema,
   AgentStartedEventSchema,
   AgentThinkingEventSchema,
   ToolCompletedEventSchema,
@@ -36,6 +37,7 @@ const workflowEnvelope = { ...envelope, agentName: 'workflow', executionId: 'wf_
 const EXAMPLES: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
   agent_started: { type: 'agent_started', ...envelope, stage: 'triage', input: { question: 'why?' } },
   agent_thinking: { type: 'agent_thinking', ...envelope, thought: 'Looking it up' },
+  agent_output_delta: { type: 'agent_output_delta', ...envelope, stage: 'reporting', delta: 'The answer ' },
   tool_executing: { type: 'tool_executing', ...envelope, toolCallId: 'call_1', toolName: 'search', input: { q: 'x' } },
   tool_completed: {
     type: 'tool_completed',
@@ -54,9 +56,16 @@ const EXAMPLES: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
     durationMs: 30,
     output: 'partial',
     error: { code: 'AGENT_FAILED', name: 'Error', message: 'boom' },
+    usage: { inputTokens: 120, outputTokens: 40, totalTokens: 170 },
   },
   workflow_started: { type: 'workflow_started', ...workflowEnvelope, workflowId: 'wf_run_1', workflowName: 'support' },
-  workflow_planned: { type: 'workflow_planned', ...workflowEnvelope, workflowId: 'wf_run_1', path: 'billing', stages: ['triage', 'billing'] },
+  workflow_planned: {
+    type: 'workflow_planned',
+    ...workflowEnvelope,
+    workflowId: 'wf_run_1',
+    path: 'billing',
+    stages: ['triage', 'billing'],
+  },
   workflow_completed: {
     type: 'workflow_completed',
     ...workflowEnvelope,
@@ -73,6 +82,7 @@ const EXAMPLES: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
 const MINIMAL: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
   agent_started: { type: 'agent_started', ...envelope },
   agent_thinking: { type: 'agent_thinking', ...envelope, thought: '' },
+  agent_output_delta: { type: 'agent_output_delta', ...envelope, delta: ' ' },
   tool_executing: { type: 'tool_executing', ...envelope, toolCallId: 'c', toolName: 't' },
   tool_completed: { type: 'tool_completed', ...envelope, toolCallId: 'c', toolName: 't', status: 'succeeded', durationMs: 0 },
   agent_completed: { type: 'agent_completed', ...envelope, status: 'succeeded', durationMs: 0 },
@@ -93,6 +103,7 @@ const MINIMAL: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
 const SCHEMAS: { [T in AgentEventType]: z.ZodType } = {
   agent_started: AgentStartedEventSchema,
   agent_thinking: AgentThinkingEventSchema,
+  agent_output_delta: AgentOutputDeltaEventSchema,
   tool_executing: ToolExecutingEventSchema,
   tool_completed: ToolCompletedEventSchema,
   agent_completed: AgentCompletedEventSchema,
@@ -101,12 +112,24 @@ const SCHEMAS: { [T in AgentEventType]: z.ZodType } = {
   workflow_completed: WorkflowCompletedEventSchema,
 };
 
-const ENVELOPE_FIELDS = ['type', 'userId', 'threadId', 'runId', 'requestId', 'engineId', 'executionId', 'agentName', 'seq', 'timestamp'] as const;
+const ENVELOPE_FIELDS = [
+  'type',
+  'userId',
+  'threadId',
+  'runId',
+  'requestId',
+  'engineId',
+  'executionId',
+  'agentName',
+  'seq',
+  'timestamp',
+] as const;
 
 /** Required payload fields per type (beyond the envelope). */
 const REQUIRED_PAYLOAD: { [T in AgentEventType]: string[] } = {
   agent_started: [],
   agent_thinking: ['thought'],
+  agent_output_delta: ['delta'],
   tool_executing: ['toolCallId', 'toolName'],
   tool_completed: ['toolCallId', 'toolName', 'status', 'durationMs'],
   agent_completed: ['status', 'durationMs'],
@@ -129,6 +152,9 @@ const WRONG_VALUES: Record<string, unknown[]> = {
   timestamp: ['2024-01-01', Number.NaN, Number.POSITIVE_INFINITY, null],
   stage: [1, null],
   thought: [1, null],
+  // Never empty: the engine drops empty deltas.
+  delta: ['', 1, null, ['a']],
+  usage: ['many', null, {}, { inputTokens: -1, outputTokens: 0, totalTokens: 0 }, { inputTokens: 1.5, outputTokens: 0, totalTokens: 1.5 }],
   toolCallId: ['', 1],
   toolName: ['', 1],
   status: ['weird', 1, null],
@@ -172,6 +198,7 @@ describe('AGENT_EVENT_TYPES', () => {
     expect([...AGENT_EVENT_TYPES]).toEqual([
       'agent_started',
       'agent_thinking',
+      'agent_output_delta',
       'tool_executing',
       'tool_completed',
       'agent_completed',
@@ -270,6 +297,20 @@ describe('payload specifics', () => {
     expect(parseError({ ...EXAMPLES.workflow_planned, stages: ['triage', 3] }).message).toContain('stages.1');
   });
 
+  it('agent_output_delta needs a non-empty string delta, whitespace and newlines included', () => {
+    for (const delta of [' ', '\n', 'word ', '🙂'])
+      expect(parseAgentEvent({ ...MINIMAL.agent_output_delta, delta })).toMatchObject({ delta });
+    expect(parseError({ ...MINIMAL.agent_output_delta, delta: '' }).message).toMatch(/^Invalid agent event: delta: /);
+  });
+
+  it('agent_completed usage, when present, has all three counts as non-negative integers, naming the bad one', () => {
+    const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    expect(parseAgentEvent({ ...MINIMAL.agent_completed, usage })).toMatchObject({ usage });
+    expect(parseAgentEvent(MINIMAL.agent_completed)).not.toHaveProperty('usage');
+    expect(parseError({ ...MINIMAL.agent_completed, usage: { inputTokens: 1, outputTokens: 2 } }).message).toContain('usage.totalTokens');
+    expect(parseError({ ...MINIMAL.agent_completed, usage: { ...usage, outputTokens: -2 } }).message).toContain('usage.outputTokens');
+  });
+
   it('seq accepts 0 and large integers', () => {
     expect(parseAgentEvent({ ...MINIMAL.agent_thinking, seq: 0 }).seq).toBe(0);
     expect(parseAgentEvent({ ...MINIMAL.agent_thinking, seq: 2 ** 40 }).seq).toBe(2 ** 40);
@@ -329,6 +370,7 @@ describe('parseAgentEvent', () => {
     const payload = fc.oneof(
       fc.record({ type: fc.constant('agent_started' as const), input: fc.jsonValue() }),
       fc.record({ type: fc.constant('agent_thinking' as const), thought: fc.string() }),
+      fc.record({ type: fc.constant('agent_output_delta' as const), delta: fc.string({ minLength: 1 }) }),
       fc.record({ type: fc.constant('tool_executing' as const), toolCallId: id, toolName: id }),
       fc.record({
         type: fc.constant('tool_completed' as const),
@@ -341,6 +383,12 @@ describe('parseAgentEvent', () => {
         type: fc.constant('agent_completed' as const),
         status: fc.constantFrom('succeeded' as const, 'failed' as const, 'timed_out' as const, 'cancelled' as const),
         durationMs: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
+      }),
+      fc.record({
+        type: fc.constant('agent_completed' as const),
+        status: fc.constant('succeeded' as const),
+        durationMs: fc.nat(),
+        usage: fc.record({ inputTokens: fc.nat(), outputTokens: fc.nat(), totalTokens: fc.nat() }),
       }),
       fc.record({ type: fc.constant('workflow_planned' as const), workflowId: id, path: fc.string(), stages: fc.array(fc.string()) }),
     );
@@ -374,7 +422,19 @@ describe('parseAgentEvent', () => {
 
 describe('parseAgentEvent: messages', () => {
   it("names the path and zod's own message of the first problem", () => {
-    const broken = { type: 'agent_thinking', userId: 'u', threadId: 't', runId: 'r', requestId: 'q', engineId: 'e', executionId: 'x', agentName: 'a', seq: -1, timestamp: 1, thought: 'hm' };
+    const broken = {
+      type: 'agent_thinking',
+      userId: 'u',
+      threadId: 't',
+      runId: 'r',
+      requestId: 'q',
+      engineId: 'e',
+      executionId: 'x',
+      agentName: 'a',
+      seq: -1,
+      timestamp: 1,
+      thought: 'hm',
+    };
     const parsed = AgentEventSchema.safeParse(broken);
     expect(parsed.success).toBe(false);
     const issue = parsed.error?.issues[0];

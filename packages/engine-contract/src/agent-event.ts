@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentRunErrorSchema, AgentRunStatusSchema, WorkflowStatusSchema } from './agent-run-result.js';
 import { InvalidEventError } from './errors/invalid-event-error.js';
+import { TokenUsageSchema } from './token-usage.js';
 import { describeZodIssue } from './zod-issue.js';
 
 const id = z.string().min(1);
@@ -28,6 +29,15 @@ const envelope = {
 export const AgentStartedEventSchema = z.object({ type: z.literal('agent_started'), ...envelope, input: z.unknown().optional() });
 /** A thought the agent reported through `ctx.think`. */
 export const AgentThinkingEventSchema = z.object({ type: z.literal('agent_thinking'), ...envelope, thought: z.string() });
+/**
+ * A piece of the agent's answer as it is produced (`ctx.writeOutput`); never empty, never after the
+ * call's `agent_completed`. The deltas of a call, concatenated in `seq` order, are its streamed answer.
+ */
+export const AgentOutputDeltaEventSchema = z.object({
+  type: z.literal('agent_output_delta'),
+  ...envelope,
+  delta: z.string().min(1),
+});
 /** A tool call began (`ctx.tool`); `input` is redacted. */
 export const ToolExecutingEventSchema = z.object({
   type: z.literal('tool_executing'),
@@ -55,6 +65,8 @@ export const AgentCompletedEventSchema = z.object({
   durationMs: z.number().nonnegative(),
   output: z.unknown().optional(),
   error: AgentRunErrorSchema.optional(),
+  /** The tokens the agent reported through `ctx.reportUsage`, summed; absent when it reported none. */
+  usage: TokenUsageSchema.optional(),
 });
 /** The first event of a workflow run. */
 export const WorkflowStartedEventSchema = z.object({
@@ -87,6 +99,7 @@ export const WorkflowCompletedEventSchema = z.object({
 export const AgentEventSchema = z.discriminatedUnion('type', [
   AgentStartedEventSchema,
   AgentThinkingEventSchema,
+  AgentOutputDeltaEventSchema,
   ToolExecutingEventSchema,
   ToolCompletedEventSchema,
   AgentCompletedEventSchema,
@@ -105,6 +118,8 @@ export type AgentEventOfType<T extends AgentEventType> = Extract<AgentEvent, { t
 export type AgentStartedEvent = z.infer<typeof AgentStartedEventSchema>;
 /** `agent_thinking`. */
 export type AgentThinkingEvent = z.infer<typeof AgentThinkingEventSchema>;
+/** `agent_output_delta`. */
+export type AgentOutputDeltaEvent = z.infer<typeof AgentOutputDeltaEventSchema>;
 /** `tool_executing`. */
 export type ToolExecutingEvent = z.infer<typeof ToolExecutingEventSchema>;
 /** `tool_completed`. */
@@ -118,7 +133,10 @@ export type WorkflowPlannedEvent = z.infer<typeof WorkflowPlannedEventSchema>;
 /** `workflow_completed`. */
 export type WorkflowCompletedEvent = z.infer<typeof WorkflowCompletedEventSchema>;
 /** The envelope fields every event carries. */
-export type AgentEventEnvelope = Pick<AgentEvent, 'userId' | 'threadId' | 'runId' | 'requestId' | 'engineId' | 'executionId' | 'agentName' | 'seq' | 'timestamp' | 'stage'>;
+export type AgentEventEnvelope = Pick<
+  AgentEvent,
+  'userId' | 'threadId' | 'runId' | 'requestId' | 'engineId' | 'executionId' | 'agentName' | 'seq' | 'timestamp' | 'stage'
+>;
 
 /** The three workflow event types, emitted by the orchestrator through its engine. */
 export type WorkflowEvent = WorkflowStartedEvent | WorkflowPlannedEvent | WorkflowCompletedEvent;
@@ -132,6 +150,7 @@ export type WorkflowEventInput =
 export const AGENT_EVENT_TYPES = Object.freeze([
   'agent_started',
   'agent_thinking',
+  'agent_output_delta',
   'tool_executing',
   'tool_completed',
   'agent_completed',
@@ -147,5 +166,8 @@ export const AGENT_EVENT_TYPES = Object.freeze([
 export function parseAgentEvent(value: unknown): AgentEvent {
   const parsed = AgentEventSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new InvalidEventError({ message: `Invalid agent event: ${describeZodIssue(parsed.error, { root: 'event' })}`, cause: parsed.error });
+  throw new InvalidEventError({
+    message: `Invalid agent event: ${describeZodIssue(parsed.error, { root: 'event' })}`,
+    cause: parsed.error,
+  });
 }

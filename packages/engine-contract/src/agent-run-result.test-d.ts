@@ -8,6 +8,7 @@ import type {
   AgentRunStatus,
   WorkflowStatus,
 } from './agent-run-result.js';
+import type { TokenUsage } from './token-usage.js';
 
 describe('AgentRunResult types', () => {
   it('AgentRunStatus is the literal union of the four statuses', () => {
@@ -36,6 +37,7 @@ describe('AgentRunResult types', () => {
       error?: AgentRunError | undefined;
       durationMs: number;
       queuedMs: number;
+      usage?: TokenUsage | undefined;
     }>();
   });
 

@@ -62,11 +62,21 @@ describe('AgentRunResultSchema', () => {
     expect(AgentRunResultSchema.safeParse(result).success).toBe(true);
   });
 
-  it.each(['status', 'executionId', 'agentName', 'runId', 'requestId', 'durationMs', 'queuedMs'])('rejects a result without %s', (field) => {
-    const broken: Record<string, unknown> = { ...succeeded };
-    delete broken[field];
-    expect(AgentRunResultSchema.safeParse(broken).success).toBe(false);
+  it('accepts a result with the usage its agent reported, and rejects a partial or negative one', () => {
+    const usage = { inputTokens: 10, outputTokens: 4, totalTokens: 14 };
+    expect(AgentRunResultSchema.parse({ ...succeeded, usage })).toEqual({ ...succeeded, usage });
+    expect(AgentRunResultSchema.safeParse({ ...succeeded, usage: { inputTokens: 10 } }).success).toBe(false);
+    expect(AgentRunResultSchema.safeParse({ ...succeeded, usage: { ...usage, totalTokens: -1 } }).success).toBe(false);
   });
+
+  it.each(['status', 'executionId', 'agentName', 'runId', 'requestId', 'durationMs', 'queuedMs'])(
+    'rejects a result without %s',
+    (field) => {
+      const broken: Record<string, unknown> = { ...succeeded };
+      delete broken[field];
+      expect(AgentRunResultSchema.safeParse(broken).success).toBe(false);
+    },
+  );
 
   it.each([
     ['status', 'ok'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TokenUsageSchema } from './token-usage.js';
 
 /** How a call of `executeAgent` ended. */
 export const AgentRunStatusSchema = z.enum(['succeeded', 'failed', 'timed_out', 'cancelled']);
@@ -35,6 +36,8 @@ export const AgentRunResultSchema = z.object({
   durationMs: z.number().nonnegative(),
   /** The part of `durationMs` spent waiting for a slot (ms). */
   queuedMs: z.number().nonnegative(),
+  /** The tokens the agent reported through `ctx.reportUsage`, summed; absent when it reported none. */
+  usage: TokenUsageSchema.optional(),
 });
 /** The result of one `executeAgent` call. */
 export type AgentRunResult = z.infer<typeof AgentRunResultSchema>;

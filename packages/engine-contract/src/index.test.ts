@@ -22,6 +22,7 @@ const RUNTIME_EXPORTS = [
   'AGENT_EVENT_TYPES',
   'AgentCompletedEventSchema',
   'AgentEventSchema',
+  'AgentOutputDeltaEventSchema',
   'AgentRunErrorCodeSchema',
   'AgentRunErrorSchema',
   'AgentRunResultSchema',
@@ -45,6 +46,8 @@ const RUNTIME_EXPORTS = [
   'PLACEHOLDER_IDS',
   'REDACTED',
   'ReplayUnavailableError',
+  'TokenUsageReportSchema',
+  'TokenUsageSchema',
   'ToolCompletedEventSchema',
   'ToolExecutingEventSchema',
   'TransportError',
@@ -77,10 +80,12 @@ describe('package entry points', () => {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> };
     expect(Object.keys(manifest.exports)).toEqual(['.', './package.json']);
     // Self-reference by package name goes through the exports map, as a user's import would.
-    expect(() => require.resolve('@baton/engine-contract/internal')).toThrow(expect.objectContaining({ code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' }));
+    expect(() => require.resolve('@baton/engine-contract/internal')).toThrow(
+      expect.objectContaining({ code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' }),
+    );
   });
 
-  it('marks every helper for Baton\'s own packages @internal in the published types', () => {
+  it("marks every helper for Baton's own packages @internal in the published types", () => {
     const declarations = readFileSync(new URL('../dist/index.d.ts', import.meta.url), 'utf8');
     for (const name of INTERNAL_HELPERS) {
       const declaration = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*declare (?:const|function) ${name}\\b`).exec(declarations);

@@ -2,6 +2,7 @@ export {
   AGENT_EVENT_TYPES,
   AgentCompletedEventSchema,
   AgentEventSchema,
+  AgentOutputDeltaEventSchema,
   AgentStartedEventSchema,
   AgentThinkingEventSchema,
   ToolCompletedEventSchema,
@@ -15,6 +16,7 @@ export {
   type AgentEventEnvelope,
   type AgentEventOfType,
   type AgentEventType,
+  type AgentOutputDeltaEvent,
   type AgentStartedEvent,
   type AgentThinkingEvent,
   type ToolCompletedEvent,
@@ -42,6 +44,7 @@ export { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand
 export { DEFAULT_ENGINE_LIMITS, EngineLimitsSchema, type EngineLimits, type EngineLimitsInput } from './engine-limits.js';
 export * from './errors/index.js';
 export { REDACTED, isSecretKey, redact } from './redact.js';
+export { TokenUsageReportSchema, TokenUsageSchema, type TokenUsage, type TokenUsageReport } from './token-usage.js';
 export { InMemoryUserAdmission, type AdmissionLease, type UserAdmission } from './user-admission.js';
 export {
   MAX_CONTEXT_DEPTH,

@@ -9,13 +9,25 @@ describe('module loading', () => {
   it('loads the entry point with every public name defined', async () => {
     const api = await import('./index.js');
     for (const [name, value] of Object.entries(api)) expect(value, name).toBeDefined();
-    expect(api.AGENT_EVENT_TYPES).toHaveLength(8);
+    expect(api.AGENT_EVENT_TYPES).toHaveLength(9);
     expect(api.PLACEHOLDER_IDS).toContain('placeholder');
   });
 
   it('builds the event schemas: a valid event parses and the union discriminates on type', async () => {
     const { parseAgentEvent, AgentEventSchema } = await import('./agent-event.js');
-    const event = { type: 'agent_thinking', userId: 'u', threadId: 't', runId: 'r', requestId: 'q', engineId: 'e', executionId: 'x', agentName: 'a', seq: 0, timestamp: 1, thought: 'hm' };
+    const event = {
+      type: 'agent_thinking',
+      userId: 'u',
+      threadId: 't',
+      runId: 'r',
+      requestId: 'q',
+      engineId: 'e',
+      executionId: 'x',
+      agentName: 'a',
+      seq: 0,
+      timestamp: 1,
+      thought: 'hm',
+    };
     expect(parseAgentEvent(event)).toEqual(event);
     expect(AgentEventSchema.safeParse({ ...event, type: 'agent_started' }).success).toBe(true);
     expect(AgentEventSchema.safeParse({ ...event, type: 'nope' }).success).toBe(false);

@@ -3,7 +3,13 @@ import type { AgentEvent, WorkflowEventInput } from './agent-event.js';
 import type { AgentRunResult } from './agent-run-result.js';
 import { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand.js';
 import type { UserExecutionContext } from './user-execution-context.js';
-import type { AgentEventListener, EngineStats, ExecuteAgentOptions, ExecuteAgentRequest, UserExecutionEngine } from './user-execution-engine.js';
+import type {
+  AgentEventListener,
+  EngineStats,
+  ExecuteAgentOptions,
+  ExecuteAgentRequest,
+  UserExecutionEngine,
+} from './user-execution-engine.js';
 
 describe('UserExecutionEngine types', () => {
   it('has the documented members and method signatures', () => {
@@ -56,7 +62,11 @@ describe('UserExecutionEngine types', () => {
       | 'avgQueueMs'
       | 'orphanedRuns'
       | 'listenerErrors'
+      | 'inputTokens'
+      | 'outputTokens'
     >();
+    expectTypeOf<EngineStats['inputTokens']>().toEqualTypeOf<number>();
+    expectTypeOf<EngineStats['outputTokens']>().toEqualTypeOf<number>();
     expectTypeOf<EngineStats['engineId']>().toEqualTypeOf<string>();
     expectTypeOf<EngineStats['activeRuns']>().toEqualTypeOf<number>();
   });

@@ -54,6 +54,10 @@ export interface EngineStats {
   orphanedRuns: number;
   /** Listener calls that threw. */
   listenerErrors: number;
+  /** Input tokens reported (`ctx.reportUsage`) by the calls that finished, summed. */
+  inputTokens: number;
+  /** Output tokens reported (`ctx.reportUsage`) by the calls that finished, summed. */
+  outputTokens: number;
 }
 
 /**

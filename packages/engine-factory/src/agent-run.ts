@@ -1,4 +1,4 @@
-import type { AgentRunResult, AnyAgentDefinition } from '@baton/engine-contract';
+import type { AgentRunResult, AnyAgentDefinition, TokenUsage } from '@baton/engine-contract';
 import type { RunListNode } from './run-list.js';
 
 /** Where a call is in its life. Numbers, so that the hot path compares small integers. @internal */
@@ -19,6 +19,10 @@ export interface RunOwner {
   signalOf(run: AgentRun): AbortSignal;
   /** `ctx.think`. */
   think(run: AgentRun, thought: unknown): void;
+  /** `ctx.writeOutput`: emits `agent_output_delta`; throws `InvalidConfigError` for a non-string. */
+  writeOutput(run: AgentRun, delta: unknown): void;
+  /** `ctx.reportUsage`: adds to the run's usage; throws `InvalidConfigError` for a bad report. */
+  reportUsage(run: AgentRun, usage: unknown): void;
   /** Emits `tool_executing`; returns the tool call id, or `undefined` when the run has ended (emit nothing). */
   toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number): string | undefined;
   /** Emits `tool_completed` unless the run has ended (then the engine has closed the call already). */
@@ -53,6 +57,8 @@ export class AgentRun implements RunListNode<AgentRun> {
    * that ends mid-tool can still close each one before its agent_completed. Created on first tool call.
    */
   openTools: Map<string, { readonly toolName: string; readonly startedAt: number }> | undefined = undefined;
+  /** The usage reported so far (`ctx.reportUsage`), summed. Created on the first report: most runs report none. */
+  usage: TokenUsage | undefined = undefined;
   /** Resolves `promise`; set by the constructor. */
   resolve!: (result: AgentRunResult) => void;
   readonly promise: Promise<AgentRunResult>;

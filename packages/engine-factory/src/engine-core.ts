@@ -14,7 +14,7 @@ import {
   type WorkflowEventInput,
 } from '@baton/engine-contract';
 import { AgentInvocation } from './agent-invocation.js';
-import type { AgentRun, RunOwner } from './agent-run.js';
+import { type AgentRun, type RunOwner, RunState } from './agent-run.js';
 import { DeadlineTimer, MAX_TIMER_DELAY_MS } from './deadline-timer.js';
 import { EngineDisposal } from './engine-disposal.js';
 import type { SafeLogger } from './engine-logger.js';
@@ -25,6 +25,7 @@ import { RunEvents } from './run-events.js';
 import { RunQueue } from './run-queue.js';
 import { signalOf } from './run-signal.js';
 import { RunStats, type RunTotals } from './run-stats.js';
+import { addUsage, checkUsageReport } from './run-usage.js';
 import { toWorkflowEvent } from './workflow-event.js';
 
 /** The factory's configuration every engine reads (never written by an engine). @internal */
@@ -61,6 +62,7 @@ const UNSUBSCRIBED = (): void => {};
  * - `AgentInvocation`: calling the agent, its schemas, its promise;
  * - `RunEnding`: ending each call once, its result, timeouts (`DeadlineTimer`) and cancellation;
  * - `RunEvents` / `EventStream`: the run events, `seq`, listeners and iterators;
+ * - `checkUsageReport` / `addUsage`: the usage a run reports (summed on the run, counted by `RunStats` at its end);
  * - `toWorkflowEvent`: the orchestrator's workflow events;
  * - `RunStats`: counters; `EngineDisposal`: dispose.
  * Nothing here is shared with another engine; runs reach their engine only through the private
@@ -98,7 +100,7 @@ export class EngineCore implements RunOwner {
     const queue = new RunQueue(limits.maxConcurrentRunsPerEngine, limits.maxQueuedRunsPerEngine);
     const stats = new RunStats(now());
     const stream = new EventStream({ engineId, logger, tap: host.onEvent, validate: host.validateEvents });
-    const events = new RunEvents(this, stream, now);
+    const events = new RunEvents(this, stream, now, (run) => ending.timeOutOverdue(run));
     // Ending a call frees a slot for a waiting one, and the timer ends calls: both reach parts made
     // after them, hence the arrow functions (one per engine, not per call).
     const timer = new DeadlineTimer(now, (reached) => ending.timeOutDue(reached));
@@ -227,6 +229,20 @@ export class EngineCore implements RunOwner {
   /** @inheritDoc */
   think(run: AgentRun, thought: unknown): void {
     this.#events.thought(run, thought);
+  }
+
+  /** @inheritDoc */
+  writeOutput(run: AgentRun, delta: unknown): void {
+    this.#events.outputDelta(run, delta);
+  }
+
+  /** @inheritDoc */
+  reportUsage(run: AgentRun, usage: unknown): void {
+    const report = checkUsageReport(usage);
+    if (report === undefined || run.state !== RunState.RUNNING) return;
+    // Past the deadline, the timer not run yet (event-loop lag): the deadline decides, as for deltas.
+    if (this.now() > run.deadline) this.#ending.timeOutOverdue(run);
+    else addUsage(run, report);
   }
 
   /** @inheritDoc */

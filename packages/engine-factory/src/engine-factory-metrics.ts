@@ -29,4 +29,11 @@ export interface EngineFactoryMetrics {
   runsCancelled: number;
   /** Calls that had to wait in an engine's queue for a slot. */
   runsQueued: number;
+  /**
+   * Input tokens reported (`ctx.reportUsage`) by finished calls: the sum of `EngineStats.inputTokens`
+   * over all engines, disposed ones included.
+   */
+  inputTokens: number;
+  /** Output tokens reported by finished calls, summed like `inputTokens`. */
+  outputTokens: number;
 }

@@ -22,7 +22,7 @@ import { markGenuineEngine } from './genuine-engine-registry.js';
 import type { EngineLimits, EngineLimitsInput } from '@baton/engine-contract';
 import { resolveEngineLimits } from './engine-limits.js';
 import { toSafeLogger, type EngineLogger, type SafeLogger } from './engine-logger.js';
-import type { RunTotals } from './run-stats.js';
+import { emptyRunTotals, type RunTotals } from './run-stats.js';
 import { UserExecutionEngineImpl } from './user-execution-engine-impl.js';
 
 /** What `createEngineFactory` accepts. */
@@ -86,7 +86,8 @@ function indexAgents(agents: unknown): Map<string, AnyAgentDefinition> {
   if (!Array.isArray(agents)) fail('createEngineFactory: agents must be an array of agent definitions (made with defineAgent)');
   const byName = new Map<string, AnyAgentDefinition>();
   agents.forEach((agent: unknown, index: number) => {
-    if (typeof agent !== 'object' || agent === null) fail(`createEngineFactory: agents[${index}] must be an agent definition (made with defineAgent)`);
+    if (typeof agent !== 'object' || agent === null)
+      fail(`createEngineFactory: agents[${index}] must be an agent definition (made with defineAgent)`);
     const { name, run, input, output } = agent as Partial<AnyAgentDefinition>;
     if (typeof name !== 'string' || name.length === 0) fail(`createEngineFactory: agents[${index}].name must be a non-empty string`);
     if (name === WORKFLOW_AGENT_NAME) fail(`createEngineFactory: agent name "${WORKFLOW_AGENT_NAME}" is reserved for workflow events`);
@@ -142,7 +143,7 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
   // Factory state. Engines never touch it: the factory reads their counters and folds them in on dispose.
   const live = new Set<EngineCore>();
   const byUser = new Map<string, Set<EngineCore>>();
-  const retired: RunTotals = { runsStarted: 0, runsSucceeded: 0, runsFailed: 0, runsTimedOut: 0, runsCancelled: 0, runsQueued: 0, queueRejections: 0 };
+  const retired: RunTotals = emptyRunTotals();
   let enginesCreated = 0;
   let enginesDisposed = 0;
   let enginesReaped = 0;
@@ -183,7 +184,11 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
       const idleSince = core.idleSince();
       if (idleSince !== undefined && reachedAt - idleSince > limits.engineIdleTimeoutMs) {
         enginesReaped++;
-        logger.info('Baton: disposing an idle engine', { engineId: core.engineId, userId: core.userContext.userId, idleMs: reachedAt - idleSince });
+        logger.info('Baton: disposing an idle engine', {
+          engineId: core.engineId,
+          userId: core.userContext.userId,
+          idleMs: reachedAt - idleSince,
+        });
         void core.dispose();
       }
     }
@@ -236,7 +241,10 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
     return engine;
   }
 
-  async function withEngine<T>(userContext: UserExecutionContext, fn: (engine: UserExecutionEngine) => T | PromiseLike<T>): Promise<Awaited<T>> {
+  async function withEngine<T>(
+    userContext: UserExecutionContext,
+    fn: (engine: UserExecutionEngine) => T | PromiseLike<T>,
+  ): Promise<Awaited<T>> {
     if (typeof fn !== 'function') fail('withEngine(userContext, fn): fn must be a function');
     const engine = await createEngine(userContext);
     try {
@@ -285,6 +293,8 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
       runsTimedOut: totals.runsTimedOut,
       runsCancelled: totals.runsCancelled,
       runsQueued: totals.runsQueued,
+      inputTokens: totals.inputTokens,
+      outputTokens: totals.outputTokens,
     };
   }
 

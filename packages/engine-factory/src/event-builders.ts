@@ -1,5 +1,6 @@
 import {
   type AgentCompletedEvent,
+  type AgentOutputDeltaEvent,
   type AgentRunResult,
   type AgentStartedEvent,
   type AgentThinkingEvent,
@@ -113,6 +114,8 @@ export function agentCompletedEvent(
         };
   if (result.error !== undefined) event.error = result.error;
   if (run.stage !== undefined) event.stage = run.stage;
+  // A copy: a listener that edits the event's usage cannot change the result's.
+  if (result.usage !== undefined) event.usage = { ...result.usage };
   return event;
 }
 
@@ -137,6 +140,32 @@ export function agentThinkingEvent(
     seq,
     timestamp,
     thought,
+  };
+  if (run.stage !== undefined) event.stage = run.stage;
+  return event;
+}
+
+/** `agent_output_delta`; built like `agent_thinking`, so that streaming costs what thinking does. @internal */
+export function agentOutputDeltaEvent(
+  origin: EventOrigin,
+  run: AgentRun,
+  seq: number,
+  timestamp: number,
+  delta: string,
+): AgentOutputDeltaEvent {
+  const context = origin.userContext;
+  const event: AgentOutputDeltaEvent = {
+    type: 'agent_output_delta',
+    userId: context.userId,
+    threadId: context.threadId,
+    runId: context.runId,
+    requestId: context.requestId,
+    engineId: origin.engineId,
+    executionId: run.executionId,
+    agentName: run.agent.name,
+    seq,
+    timestamp,
+    delta,
   };
   if (run.stage !== undefined) event.stage = run.stage;
   return event;

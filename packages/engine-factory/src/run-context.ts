@@ -1,10 +1,10 @@
-import { InvalidConfigError, type AgentContext, type UserExecutionContext } from '@baton/engine-contract';
+import { InvalidConfigError, type AgentContext, type TokenUsageReport, type UserExecutionContext } from '@baton/engine-contract';
 import type { AgentRun } from './agent-run.js';
 
 /**
- * The `ctx` an agent's `run` receives. `think`, `tool` and `signal` are getters so that they also
- * work when destructured (`run: (input, { think, signal }) => ...`) while a run that never touches
- * them allocates neither the bound functions nor the AbortSignal.
+ * The `ctx` an agent's `run` receives. `think`, `writeOutput`, `reportUsage`, `tool` and `signal`
+ * are getters so that they also work when destructured (`run: (input, { think, signal }) => ...`)
+ * while a run that never touches them allocates neither the bound functions nor the AbortSignal.
  * The run is held in a private field: an agent cannot reach the engine's internals through `ctx`.
  * @internal
  */
@@ -13,6 +13,8 @@ export class RunContext implements AgentContext {
   readonly stage?: string;
   readonly #run: AgentRun;
   #think: ((thought: string) => void) | undefined = undefined;
+  #writeOutput: ((delta: string) => void) | undefined = undefined;
+  #reportUsage: ((usage: TokenUsageReport) => void) | undefined = undefined;
   #tool: AgentContext['tool'] | undefined = undefined;
 
   constructor(run: AgentRun, userContext: UserExecutionContext) {
@@ -31,6 +33,22 @@ export class RunContext implements AgentContext {
       this.#think = (thought: string) => run.owner.think(run, thought);
     }
     return this.#think;
+  }
+
+  get writeOutput(): (delta: string) => void {
+    if (this.#writeOutput === undefined) {
+      const run = this.#run;
+      this.#writeOutput = (delta: string) => run.owner.writeOutput(run, delta);
+    }
+    return this.#writeOutput;
+  }
+
+  get reportUsage(): (usage: TokenUsageReport) => void {
+    if (this.#reportUsage === undefined) {
+      const run = this.#run;
+      this.#reportUsage = (usage: TokenUsageReport) => run.owner.reportUsage(run, usage);
+    }
+    return this.#reportUsage;
   }
 
   get tool(): AgentContext['tool'] {

@@ -92,6 +92,12 @@ export class RunEnding {
     if (run.stage !== undefined) result.stage = run.stage;
     if (output !== undefined) result.output = output;
     if (error !== undefined) result.error = error;
+    // The run is over: no later report can change this object any more (they are ignored).
+    const usage = run.usage;
+    if (usage !== undefined) {
+      result.usage = usage;
+      this.#stats.recordUsage(usage);
+    }
 
     this.#events.completed(run, endedAt, result);
     run.resolve(result);
@@ -99,6 +105,14 @@ export class RunEnding {
     // for, nobody waiting) they are never made, which keeps this function within V8's inlining budget.
     if (run.controller !== undefined) abortRunSignal(run, this.#engineId);
     if (previous === RunState.RUNNING && this.#queue.waiting.size !== 0) this.#onSlotFreed();
+  }
+
+  /**
+   * A running call whose deadline has passed although the deadline timer has not run yet (event-loop
+   * lag) reported output or usage: it ends `timed_out` now, and what it reported is dropped.
+   */
+  timeOutOverdue(run: AgentRun): void {
+    if (run.state !== RunState.DONE) this.end(run, 'timed_out', EndCause.TIMEOUT, undefined, timedOut(run));
   }
 
   /** The caller's signal fired: the call ends `cancelled` at once, running or queued. */

@@ -1,7 +1,8 @@
-import type { AgentRunResult } from '@baton/engine-contract';
+import { type AgentRunResult, InvalidConfigError } from '@baton/engine-contract';
 import { type AgentRun, EndCause, RunState } from './agent-run.js';
 import {
   agentCompletedEvent,
+  agentOutputDeltaEvent,
   agentStartedEvent,
   agentThinkingEvent,
   type EventOrigin,
@@ -16,9 +17,15 @@ const TOOL_TIMED_OUT: ToolError = Object.freeze({ name: 'TimeoutError', message:
 const TOOL_OUTLIVED_AGENT: ToolError = Object.freeze({ name: 'AbortError', message: 'The agent finished before the tool call did' });
 const TOOL_CANCELLED: ToolError = Object.freeze({ name: 'AbortError', message: 'The run was cancelled before the tool call finished' });
 
+/** What `ctx.writeOutput` was given instead of a string (never the value itself: it may hold a secret). */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
 /**
  * The events of one engine's runs, in the order a run emits them: agent_started, then any
- * agent_thinking / tool_executing / tool_completed, then agent_completed. It keeps that order
+ * agent_thinking / agent_output_delta / tool_executing / tool_completed, then agent_completed. It keeps that order
  * whatever the agent does: nothing an agent reports after its run ended is emitted, and a run that
  * ends mid-tool gets a failed tool_completed for each open call before its agent_completed.
  * @internal
@@ -27,11 +34,17 @@ export class RunEvents {
   readonly #origin: EventOrigin;
   readonly #stream: EventStream;
   readonly #now: () => number;
+  readonly #onOverdue: (run: AgentRun) => void;
 
-  constructor(origin: EventOrigin, stream: EventStream, now: () => number) {
+  /**
+   * @param onOverdue ends a running call whose deadline has passed before its deadline timer ran
+   *   (event-loop lag), when its agent writes output: the deadline decides, as it does for the result.
+   */
+  constructor(origin: EventOrigin, stream: EventStream, now: () => number, onOverdue: (run: AgentRun) => void) {
     this.#origin = origin;
     this.#stream = stream;
     this.#now = now;
+    this.#onOverdue = onOverdue;
   }
 
   /** `agent_started`, when the run gets its slot. */
@@ -59,6 +72,28 @@ export class RunEvents {
     this.#stream.deliver(
       agentThinkingEvent(this.#origin, run, seq, timestamp, typeof thought === 'string' ? thought : renderThrownValue(thought)),
     );
+  }
+
+  /**
+   * `ctx.writeOutput`: `agent_output_delta`. A non-string throws (whenever it is written: a
+   * programming error should not depend on timing); an empty delta, or one written after the run
+   * ended, emits nothing and takes no `seq`. A delta written after the deadline, while the deadline
+   * timer has not run yet (event-loop lag), ends the run as timed out instead: a timed-out call
+   * never streams past its deadline, however late the timer. The clock is read once, for both.
+   */
+  outputDelta(run: AgentRun, delta: unknown): void {
+    if (typeof delta !== 'string') {
+      throw new InvalidConfigError({ message: `ctx.writeOutput(delta): delta must be a string, got ${kindOf(delta)}` });
+    }
+    if (delta.length === 0 || run.state !== RunState.RUNNING) return;
+    const timestamp = this.#now();
+    if (timestamp > run.deadline) {
+      this.#onOverdue(run);
+      return;
+    }
+    const seq = this.#stream.take();
+    if (!this.#stream.observed) return;
+    this.#stream.deliver(agentOutputDeltaEvent(this.#origin, run, seq, timestamp, delta));
   }
 
   /** `tool_executing`; returns the new tool call id, or `undefined` (and emits nothing) when the run has ended. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunStats, type RunTotals } from './run-stats.js';
+import { emptyRunTotals, RunStats, type RunTotals } from './run-stats.js';
 
 const gauges = { engineId: 'e_1', userId: 'u_1', maxConcurrentRuns: 3, activeRuns: 1, queuedRuns: 2, listenerErrors: 4 };
 
@@ -22,6 +22,8 @@ describe('RunStats', () => {
       avgQueueMs: 0,
       orphanedRuns: 0,
       listenerErrors: 4,
+      inputTokens: 0,
+      outputTokens: 0,
     });
   });
 
@@ -79,7 +81,10 @@ describe('RunStats', () => {
       runsCancelled: 0,
       runsQueued: 0,
       queueRejections: 0,
+      inputTokens: 5,
+      outputTokens: 7,
     };
+    stats.recordUsage({ inputTokens: 3, outputTokens: 4, totalTokens: 9 });
     stats.addTo(totals);
     expect(totals).toEqual({
       runsStarted: 12,
@@ -89,8 +94,35 @@ describe('RunStats', () => {
       runsCancelled: 0,
       runsQueued: 1,
       queueRejections: 1,
+      inputTokens: 8,
+      outputTokens: 11,
     });
     expect(stats.snapshot(gauges).orphanedRuns).toBe(1);
+  });
+
+  it('sums the input and output tokens of the calls that reported usage', () => {
+    const stats = new RunStats(0);
+    stats.recordUsage({ inputTokens: 10, outputTokens: 2, totalTokens: 12 });
+    stats.recordUsage({ inputTokens: 0, outputTokens: 5, totalTokens: 6 });
+    expect(stats.snapshot(gauges)).toMatchObject({ inputTokens: 10, outputTokens: 7 });
+  });
+
+  it('starts the factory totals at zero for every counter', () => {
+    const totals = emptyRunTotals();
+    expect(Object.values(totals).every((value) => value === 0)).toBe(true);
+    expect(Object.keys(totals).sort()).toEqual(
+      [
+        'inputTokens',
+        'outputTokens',
+        'queueRejections',
+        'runsCancelled',
+        'runsFailed',
+        'runsQueued',
+        'runsStarted',
+        'runsSucceeded',
+        'runsTimedOut',
+      ].sort(),
+    );
   });
 
   it('hands out a fresh snapshot every time', () => {

@@ -1,4 +1,4 @@
-import type { AgentRunStatus, EngineStats } from '@baton/engine-contract';
+import type { AgentRunStatus, EngineStats, TokenUsage } from '@baton/engine-contract';
 
 /**
  * The counters an engine hands to its factory, which sums them over every engine (disposed ones
@@ -15,6 +15,24 @@ export interface RunTotals {
   runsQueued: number;
   /** Calls refused because the queue was full. */
   queueRejections: number;
+  /** Tokens reported (`ctx.reportUsage`) by finished calls. */
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Totals that count nothing yet (the factory's start for disposed engines' sums). @internal */
+export function emptyRunTotals(): RunTotals {
+  return {
+    runsStarted: 0,
+    runsSucceeded: 0,
+    runsFailed: 0,
+    runsTimedOut: 0,
+    runsCancelled: 0,
+    runsQueued: 0,
+    queueRejections: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  };
 }
 
 /** What `snapshot` needs besides the counters: the engine's identity and its current gauges. @internal */
@@ -47,6 +65,8 @@ export class RunStats {
   #totalRunMs = 0;
   #totalQueueMs = 0;
   #maxRunMs = 0;
+  #inputTokens = 0;
+  #outputTokens = 0;
   #lastActivityAt: number;
 
   /** @param createdAt when the engine was created: an engine that never ran is idle since then. */
@@ -93,6 +113,12 @@ export class RunStats {
     this.#lastActivityAt = at;
   }
 
+  /** A call that reported usage ended (called with its final usage, once). */
+  recordUsage(usage: TokenUsage): void {
+    this.#inputTokens += usage.inputTokens;
+    this.#outputTokens += usage.outputTokens;
+  }
+
   /** A timed-out or cancelled agent settled after its result was returned. */
   recordOrphan(): void {
     this.#orphaned++;
@@ -123,6 +149,8 @@ export class RunStats {
       avgQueueMs: finished === 0 ? 0 : this.#totalQueueMs / finished,
       orphanedRuns: this.#orphaned,
       listenerErrors: gauges.listenerErrors,
+      inputTokens: this.#inputTokens,
+      outputTokens: this.#outputTokens,
     };
   }
 
@@ -135,5 +163,7 @@ export class RunStats {
     totals.runsCancelled += this.#cancelled;
     totals.runsQueued += this.#queued;
     totals.queueRejections += this.#queueRejections;
+    totals.inputTokens += this.#inputTokens;
+    totals.outputTokens += this.#outputTokens;
   }
 }

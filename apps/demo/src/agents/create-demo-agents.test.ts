@@ -1,7 +1,8 @@
-import { createUserExecutionContext, type AgentEvent } from '@baton/engine-contract';
+import { type AgentEvent, createUserExecutionContext } from '@baton/engine-contract';
 import { createEngineFactory } from '@baton/engine-factory';
 import { WorkflowOrchestrator } from '@baton/orchestrator';
 import { afterAll, describe, expect, it } from 'vitest';
+import { answerToText } from '../shared/answer-text.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { createDemoAgents } from './create-demo-agents.js';
 
@@ -38,31 +39,46 @@ function stableView(events: AgentEvent[]) {
     agent: event.agentName,
     thought: event.type === 'agent_thinking' ? event.thought : undefined,
     tool: event.type === 'tool_executing' || event.type === 'tool_completed' ? event.toolName : undefined,
-    output: event.type === 'agent_completed' ? event.output : undefined,
+    output: event.type === 'agent_completed' ? event.output : event.type === 'agent_output_delta' ? event.delta : undefined,
   }));
 }
 
 describe('demo agents', () => {
   it('defines the six agents triageWorkflow needs', () => {
-    expect(createDemoAgents().map((agent) => agent.name)).toEqual(['triage', 'data_helper', 'data', 'optimization', 'actions', 'reporting']);
+    expect(createDemoAgents().map((agent) => agent.name)).toEqual([
+      'triage',
+      'data_helper',
+      'data',
+      'optimization',
+      'actions',
+      'reporting',
+    ]);
   });
 
-  it.each(EXAMPLE_QUESTIONS.map((example) => [example.path, example.text] as const))('takes the %s path for its example question', async (path, text) => {
-    const { result, events } = await ask(text);
-    expect(result.status).toBe('succeeded');
-    expect(result.path).toBe(path);
-    expect(result.stages.map((stage) => stage.agentName)).toEqual(STAGES[path]);
-    const planned = events.find((event) => event.type === 'workflow_planned');
-    expect(planned).toMatchObject({ path, stages: STAGES[path] });
-    // Every stage thinks and calls at least one tool, so a person watching sees progress.
-    for (const stage of STAGES[path]!) {
-      expect(events.some((event) => event.agentName === stage && event.type === 'agent_thinking')).toBe(true);
-      expect(events.some((event) => event.agentName === stage && event.type === 'tool_executing')).toBe(true);
-    }
-    const reporting = result.stages.at(-1)!.output as { headline: string; answer: string };
-    expect(reporting.headline.length).toBeGreaterThan(20);
-    expect(reporting.answer.length).toBeGreaterThan(200);
-  });
+  it.each(EXAMPLE_QUESTIONS.map((example) => [example.path, example.text] as const))(
+    'takes the %s path for its example question',
+    async (path, text) => {
+      const { result, events } = await ask(text);
+      expect(result.status).toBe('succeeded');
+      expect(result.path).toBe(path);
+      expect(result.stages.map((stage) => stage.agentName)).toEqual(STAGES[path]);
+      const planned = events.find((event) => event.type === 'workflow_planned');
+      expect(planned).toMatchObject({ path, stages: STAGES[path] });
+      // Every stage thinks, and calls at least one tool or streams its answer, so a person watching sees progress.
+      for (const stage of STAGES[path]!) {
+        expect(events.some((event) => event.agentName === stage && event.type === 'agent_thinking')).toBe(true);
+        const working = stage === 'reporting' ? 'agent_output_delta' : 'tool_executing';
+        expect(events.some((event) => event.agentName === stage && event.type === working)).toBe(true);
+      }
+      const reporting = result.stages.at(-1)!.output as { headline: string; answer: string };
+      expect(reporting.headline.length).toBeGreaterThan(20);
+      expect(reporting.answer.length).toBeGreaterThan(200);
+      // The streamed words are the answer: headline, blank line, body.
+      const deltas = events.flatMap((event) => (event.type === 'agent_output_delta' ? [event.delta] : []));
+      expect(deltas.length).toBeGreaterThan(30);
+      expect(deltas.join('')).toBe(answerToText(reporting));
+    },
+  );
 
   it('is deterministic: the same question gives the same events and answer', async () => {
     for (const example of EXAMPLE_QUESTIONS) {

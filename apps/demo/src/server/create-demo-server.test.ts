@@ -1,4 +1,4 @@
-import { FactoryShutdownError, createUserExecutionContext } from '@baton/engine-contract';
+import { createUserExecutionContext, FactoryShutdownError } from '@baton/engine-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login, upgradeStatus } from '../test-support/demo-test-client.js';
@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 function post(url: string, body: string | undefined, headers: Record<string, string> = {}) {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body }),
+  });
 }
 
 describe('HTTP', () => {
@@ -90,13 +94,19 @@ describe('HTTP', () => {
   });
 
   it('refuses a login body that is not JSON with 400 INVALID_REQUEST', async () => {
-    const response = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'alice:alice-demo-pw' });
+    const response = await fetch(`${url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'alice:alice-demo-pw',
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe('INVALID_REQUEST');
   });
 
   it('refuses a cross-site login (foreign Origin) with 403', async () => {
-    const response = await post(`${url}/api/login`, JSON.stringify({ username: 'alice', password: 'alice-demo-pw' }), { origin: 'http://evil.example' });
+    const response = await post(`${url}/api/login`, JSON.stringify({ username: 'alice', password: 'alice-demo-pw' }), {
+      origin: 'http://evil.example',
+    });
     expect(response.status).toBe(403);
   });
 
@@ -350,7 +360,8 @@ describe('replay with ?since', () => {
   let url: string;
   let cookie: string;
   beforeAll(async () => {
-    ({ url } = await start({ replayBufferSize: 60 }));
+    // Holds one insufficient run (about 190 events, most of them answer words), not a sufficient one (about 390).
+    ({ url } = await start({ replayBufferSize: 300 }));
     cookie = await login(url, 'alice', 'alice-demo-pw');
   });
 
@@ -390,7 +401,7 @@ describe('replay with ?since', () => {
     const runId = await client.ask(SUFFICIENT);
     await client.result(runId);
     const oldest = client.events()[0]!.id;
-    // A second run pushes the first one's events out of the 60 kept.
+    // Its own later events, and a second run, push the first one's events out of the 300 kept.
     await client.result(await client.ask(SUFFICIENT));
     await client.close();
     const late = await FrameClient.connect(url, { cookie, since: oldest });
@@ -419,7 +430,10 @@ describe('graceful shutdown', () => {
     const bob = await FrameClient.connect(url, { cookie: await login(url, 'bob', 'bob-demo-pw') });
     const aliceRuns = [await alice.ask(SUFFICIENT), await alice.ask(PARTIAL)];
     const bobRun = await bob.ask(INSUFFICIENT);
-    await Promise.all([...aliceRuns.map((runId) => alice.event(runId, (event) => event.type === 'agent_started')), bob.event(bobRun, (event) => event.type === 'agent_started')]);
+    await Promise.all([
+      ...aliceRuns.map((runId) => alice.event(runId, (event) => event.type === 'agent_started')),
+      bob.event(bobRun, (event) => event.type === 'agent_started'),
+    ]);
 
     await server.close();
 

@@ -1,25 +1,26 @@
 import type { AddressInfo } from 'node:net';
+import { type AnyAgentDefinition, TransportError } from '@baton/engine-contract';
+import { createEngineFactory, type EngineFactory, type EngineLimits } from '@baton/engine-factory';
 import { fastifyCookie } from '@fastify/cookie';
 import { fastifyStatic } from '@fastify/static';
 import { fastifyWebsocket } from '@fastify/websocket';
-import { TransportError, type AnyAgentDefinition } from '@baton/engine-contract';
-import { createEngineFactory, type EngineFactory, type EngineLimits } from '@baton/engine-factory';
-import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { LanguageModel } from 'ai';
+import { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, fastify } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { createDemoAgents } from '../agents/create-demo-agents.js';
 import { attachClientConnection, CLOSE_CODES, type ClientConnection } from './client-connection.js';
-import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers, type DemoUserCredentials } from './demo-users.js';
-import { InMemoryEventDelivery, type EventDelivery } from './event-delivery.js';
+import { DEFAULT_DEMO_USERS_SPEC, type DemoUserCredentials, parseDemoUsers } from './demo-users.js';
+import { type EventDelivery, InMemoryEventDelivery } from './event-delivery.js';
 import { LoginThrottle } from './login-throttle.js';
 import { isOwnOrigin } from './origin-policy.js';
 import { DEFAULT_SCRYPT_COST } from './password-hasher.js';
-import { LoginBodySchema, MAX_FRAME_BYTES, httpError, type DemoErrorCode } from './protocol.js';
+import { type DemoErrorCode, httpError, LoginBodySchema, MAX_FRAME_BYTES } from './protocol.js';
 import { openRedisBackend, type RedisBackend } from './redis-backend.js';
 import { RunRegistry } from './run-registry.js';
 import type { SessionBackend } from './session-backend.js';
-import { SessionStore, type Session } from './session-store.js';
-import { PAGE_NOT_BUILT_HTML, defaultStaticDir, hasBuiltPage } from './static-site.js';
+import { type Session, SessionStore } from './session-store.js';
+import { defaultStaticDir, hasBuiltPage, PAGE_NOT_BUILT_HTML } from './static-site.js';
 import { createUserDirectory } from './user-directory.js';
 import { UserEventHub } from './user-event-hub.js';
 
@@ -34,6 +35,13 @@ export interface DemoServerOptions {
   now?: () => number;
   /** Scales every agent pause (default 1; tests use 0 for speed, or more to keep runs in flight). */
   delayScale?: number;
+  /**
+   * The model that writes the reporting stage's answer (main.ts: `BATON_DEMO_MODEL`). Default: the
+   * offline scripted model, which streams the composed answer word by word.
+   */
+  reportingModel?: LanguageModel;
+  /** Milliseconds between the scripted answer's words. Default 15 times `delayScale`. */
+  answerDelayMs?: number;
   /** Replaces the demo agents (they must still be the six `triageWorkflow` needs). */
   agents?: AnyAgentDefinition[];
   /** Engine limits; the demo defaults are 3 engines (= runs) per user and a 20 s deadline per agent call. */
@@ -101,6 +109,13 @@ export const DEMO_ENGINE_LIMITS = Object.freeze({
   disposeTimeoutMs: 2_000,
 }) satisfies Partial<EngineLimits>;
 
+/** Name and message of a model error, for the log. */
+function describeModelError(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message.slice(0, 500) }
+    : { name: 'NonError', message: String(error).slice(0, 500) };
+}
+
 const SinceQuerySchema = z.object({ since: z.string().max(64).optional() }).loose();
 
 /**
@@ -142,9 +157,19 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     : undefined;
   const memorySessions = redis ? undefined : new SessionStore({ ttlMs: sessionTtlMs, now });
   const sessions: SessionBackend = redis?.sessions ?? memorySessions!;
-  const events: EventDelivery = redis?.delivery ?? new InMemoryEventDelivery(new UserEventHub({ replayBufferSize: options.replayBufferSize ?? 2000 }));
+  const events: EventDelivery =
+    redis?.delivery ?? new InMemoryEventDelivery(new UserEventHub({ replayBufferSize: options.replayBufferSize ?? 2000 }));
   const factory = createEngineFactory({
-    agents: options.agents ?? createDemoAgents({ delayScale: options.delayScale ?? 1 }),
+    agents:
+      options.agents ??
+      createDemoAgents({
+        delayScale: options.delayScale ?? 1,
+        reportingModel: options.reportingModel,
+        answerDelayMs: options.answerDelayMs,
+        // The user sees a fixed message; the provider's error (credentials already redacted by
+        // @baton/ai-sdk) is for the operator.
+        onModelError: (error) => app.log.warn({ model: describeModelError(error) }, 'the reporting model failed'),
+      }),
     limits: { ...DEMO_ENGINE_LIMITS, ...options.limits },
     ...(redis ? { admission: redis.admission, onEvent: redis.delivery.publish } : {}),
   });
@@ -187,7 +212,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   // The session the upgrade was accepted with (looked up once, before the upgrade).
   const upgradeSessions = new WeakMap<FastifyRequest, Session>();
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (_request, reply) => {
     if (closing) return sendError(reply, 503, 'SHUTTING_DOWN', 'The server is shutting down.');
     return undefined;
   });

@@ -1,6 +1,7 @@
 import type { AgentEvent } from '@baton/engine-contract';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerToText } from '../shared/answer-text.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
@@ -27,7 +28,9 @@ afterAll(async () => {
 });
 
 /** Two instances sharing one Redis and key prefix (a fresh prefix per pair, so tests never meet). */
-async function startPair(options: DemoServerOptions = {}): Promise<{ a: string; b: string; servers: [DemoServer, DemoServer]; keyPrefix: string }> {
+async function startPair(
+  options: DemoServerOptions = {},
+): Promise<{ a: string; b: string; servers: [DemoServer, DemoServer]; keyPrefix: string }> {
   const redis = { url: requireRedisUrl(), keyPrefix: uniqueKeyPrefix(), retryDelayMs: { min: 50, max: 500 } };
   prefixes.push(redis.keyPrefix);
   const started = await Promise.all(
@@ -117,6 +120,14 @@ describe('Redis mode: two instances, one Redis', () => {
     // Frame ids are the Redis stream ids: increasing, unique.
     expect(onB.every((frame) => STREAM_ID.test(frame.id))).toBe(true);
     expect(new Set(onB.map((frame) => frame.id)).size).toBe(onB.length);
+    // The streamed answer crossed the stream too (the bus validates every event with the contract):
+    // on A, the reporting deltas add up to the answer of reporting's agent_completed.
+    const deltasOnA = onA.flatMap(({ event }) => (event.type === 'agent_output_delta' && event.stage === 'reporting' ? [event.delta] : []));
+    const reportingDone = onA.find(({ event }) => event.type === 'agent_completed' && event.agentName === 'reporting')!.event;
+    expect(deltasOnA.length).toBeGreaterThan(100);
+    expect(deltasOnA.join('')).toBe(
+      answerToText((reportingDone as Extract<AgentEvent, { type: 'agent_completed' }>).output as { headline: string; answer: string }),
+    );
 
     // Bob asks too, so "nothing of alice's" is checked against sockets that demonstrably receive events.
     const bobRun = await bobOnA.ask(INSUFFICIENT);
@@ -213,7 +224,9 @@ describe('Redis mode: reconnecting mid-run', () => {
     await asker.event(runId, (event) => event.seq === lastSeen.event.seq + 5);
     const back = await FrameClient.connect(b, { cookie, since: lastSeen.id });
     // The replay met live events: the run was still going when the socket came back.
-    expect(asker.frames.some((frame) => frame.type === 'event' && frame.event.runId === runId && frame.event.type === 'workflow_completed')).toBe(false);
+    expect(
+      asker.frames.some((frame) => frame.type === 'event' && frame.event.runId === runId && frame.event.type === 'workflow_completed'),
+    ).toBe(false);
     await completed(back, runId);
     await asker.result(runId);
 

@@ -3,11 +3,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
 import type { ServerFrame } from '../server/protocol.js';
+import { answerToText } from '../shared/answer-text.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -31,14 +32,28 @@ beforeAll(async () => {
   }
   // The root test command builds only packages/*, so the page is built here, into a temp folder.
   staticDir = await mkdtemp(join(tmpdir(), 'baton-demo-page-'));
-  await build({ configFile: join(APP_DIR, 'vite.config.ts'), logLevel: 'warn', build: { outDir: staticDir, emptyOutDir: true, sourcemap: false } });
+  await build({
+    configFile: join(APP_DIR, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: staticDir, emptyOutDir: true, sourcemap: false },
+  });
   // Slower than realistic (scale 3: a run lasts 5-10 s) so that runs are surely in flight while the
-  // test drops the sockets and cancels; liveness itself is recorded in the page, race-free.
-  server = await createDemoServer({ staticDir, scryptCost: 2 ** 10, delayScale: 3 });
+  // test drops the sockets and cancels; liveness itself is recorded in the page, race-free. The
+  // answer streams at 10 ms a word (a few seconds), not 3 x 15 ms.
+  server = await createDemoServer({ staticDir, scryptCost: 2 ** 10, delayScale: 3, answerDelayMs: 10 });
   url = await server.listen({ port: 0 });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   await mkdir(RESULTS_DIR, { recursive: true });
 }, 180_000);
@@ -77,10 +92,17 @@ async function openAs(username: string, password: string, viewport: { width: num
 
 /**
  * Runs in the page (before the app): watches the DOM and remembers what was ever shown, so the test
- * can check that cards filled live without racing against the runs.
+ * can check that cards filled live without racing against the runs. `answers` holds, per run, each
+ * distinct text the answer showed while it was streaming and the card was still running.
  */
 function recordLiveness() {
-  const seen = { spinnerOnRunningStage: false, activityWhileRunning: false, queuedStage: false, maxStagesSucceededWhileRunning: 0 };
+  const seen = {
+    spinnerOnRunningStage: false,
+    activityWhileRunning: false,
+    queuedStage: false,
+    maxStagesSucceededWhileRunning: 0,
+    answers: {} as Record<string, string[]>,
+  };
   (window as unknown as { __liveness: typeof seen }).__liveness = seen;
   const check = () => {
     for (const card of document.querySelectorAll('[data-testid="run-card"][data-status="running"]')) {
@@ -89,9 +111,25 @@ function recordLiveness() {
       if (card.querySelector('[data-testid="stage-row"][data-status="queued"]')) seen.queuedStage = true;
       const succeeded = card.querySelectorAll('[data-testid="stage-row"][data-status="succeeded"]').length;
       seen.maxStagesSucceededWhileRunning = Math.max(seen.maxStagesSucceededWhileRunning, succeeded);
+      const answer = card.querySelector('[data-testid="answer"][data-answer-state="streaming"]');
+      const runId = card.getAttribute('data-run-id');
+      if (answer && runId) {
+        const texts = seen.answers[runId] ?? [];
+        seen.answers[runId] = texts;
+        const text = answer.textContent ?? '';
+        if (texts.at(-1) !== text) texts.push(text);
+      }
     }
   };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+}
+
+/**
+ * The answer's words without layout and Markdown marks (`### `, `- `, `**`), so that a text shown
+ * while streaming (where a `**` may not be closed yet) compares as a prefix of the finished one.
+ */
+function answerLetters(text: string): string {
+  return text.replace(/[\s#*-]/g, '');
 }
 
 it('two users in two browsers: live cards, reconnect with ?since, cancel, and no cross-user leak', async () => {
@@ -136,6 +174,43 @@ it('two users in two browsers: live cards, reconnect with ?since, cancel, and no
     const seen = await page.evaluate(() => (window as unknown as { __liveness: Record<string, unknown> }).__liveness);
     expect(seen).toMatchObject({ spinnerOnRunningStage: true, activityWhileRunning: true, queuedStage: true });
     expect(seen.maxStagesSucceededWhileRunning).toBeGreaterThanOrEqual(2);
+  }
+
+  // The answer streamed: while the run was still running, the page showed it in several growing
+  // steps, each a beginning of the finished answer. On the wire, the reporting call's deltas add up
+  // to exactly the answer in the result.
+  for (const [user, card] of [
+    [alice, aliceCard],
+    [bob, bobCard],
+  ] as const) {
+    const runId = (await card.getAttribute('data-run-id'))!;
+    const answers = await user.page.evaluate(
+      (id) => (window as unknown as { __liveness: { answers: Record<string, string[]> } }).__liveness.answers[id] ?? [],
+      runId,
+    );
+    const finished = answerLetters((await card.getByTestId('answer').textContent()) ?? '');
+    const steps = [...new Set(answers.map(answerLetters))].filter((text) => text !== '');
+    expect(steps.length).toBeGreaterThanOrEqual(2);
+    steps.forEach((text, index) => {
+      expect(finished.startsWith(text)).toBe(true);
+      if (index > 0) expect(text.length).toBeGreaterThan(steps[index - 1]!.length);
+    });
+    expect(steps.at(-1)!.length).toBeLessThanOrEqual(finished.length);
+    expect(await card.getByTestId('answer').getAttribute('data-answer-state')).toBe('final');
+
+    const runFrames = user.frames.filter(
+      (frame) => (frame.type === 'event' && frame.event.runId === runId) || (frame.type === 'result' && frame.runId === runId),
+    );
+    const deltas = runFrames.flatMap((frame) => (frame.type === 'event' && frame.event.type === 'agent_output_delta' ? [frame.event] : []));
+    expect(new Set(deltas.map((event) => `${event.agentName}|${event.executionId}`)).size).toBe(1);
+    const result = runFrames.find((frame) => frame.type === 'result');
+    const reporting =
+      result?.type === 'result'
+        ? (result.result.stages.find((stage) => (stage as { agentName?: string }).agentName === 'reporting') as {
+            output: { headline: string; answer: string };
+          })
+        : undefined;
+    expect(deltas.map((event) => event.delta).join('')).toBe(answerToText(reporting!.output));
   }
 
   // From the top of the page, so the sticky header does not sit over the card.

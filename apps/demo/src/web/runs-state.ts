@@ -1,5 +1,6 @@
 import type { AgentEvent } from '@baton/engine-contract';
 import type { ServerFrame } from '../server/protocol.js';
+import { type AnswerParts, splitAnswerText } from '../shared/answer-text.js';
 
 /** What a stage row shows. `skipped`: planned but never run (an earlier stage failed or the run was cancelled). */
 export type StageStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped';
@@ -38,11 +39,25 @@ export interface RunView {
   readonly path?: string;
   readonly stages: readonly StageView[];
   readonly activity: readonly ActivityLine[];
-  readonly answer?: { readonly headline: string; readonly answer: string };
+  /** The finished answer (reporting's output); replaces `streamedAnswer` once it arrives. */
+  readonly answer?: AnswerParts;
+  /**
+   * The answer as reporting streams it (the deltas of the reporting call whose `agent_started` the
+   * page saw, concatenated), until the finished answer arrives; a run whose reporting stage did not
+   * finish keeps what was written.
+   */
+  readonly streamedAnswer?: StreamedAnswer;
   /** Why the ask was refused (limit reached, connection lost, ...). */
   readonly error?: string;
   readonly startedAtLocal: number;
   readonly durationMs?: number;
+}
+
+/** The reporting call's answer so far. */
+export interface StreamedAnswer {
+  /** The reporting call (its `agent_started`) the deltas belong to; another call's start begins a new text. */
+  readonly executionId: string;
+  readonly text: string;
 }
 
 /** Every run the page knows about, newest first. */
@@ -86,10 +101,33 @@ function addActivity(run: RunView, line: ActivityLine): RunView {
   return { ...run, activity: activity.length > MAX_ACTIVITY ? activity.slice(-MAX_ACTIVITY) : activity };
 }
 
+/** The stage whose output is the answer. */
+const REPORTING_STAGE = 'reporting';
+
+/** The answer in reporting's output: `{ headline, answer }`, or a plain text (headline, blank line, body). */
 function answerOf(output: unknown): RunView['answer'] {
+  if (typeof output === 'string') return output.trim() === '' ? undefined : splitAnswerText(output);
   if (typeof output !== 'object' || output === null) return undefined;
   const { headline, answer } = output as { headline?: unknown; answer?: unknown };
   return typeof headline === 'string' && typeof answer === 'string' ? { headline, answer } : undefined;
+}
+
+/**
+ * Appends one streamed piece of the answer to the reporting call whose start the page saw. A page
+ * that joined mid-answer (a new tab, a replay that is no longer available) shows no half answer
+ * without its beginning: it waits for the finished one.
+ */
+function appendAnswerDelta(run: RunView, executionId: string, delta: string): RunView {
+  const streamed = run.streamedAnswer;
+  if (run.answer || streamed?.executionId !== executionId) return run;
+  return { ...run, streamedAnswer: { executionId, text: streamed.text + delta } };
+}
+
+/** Sets the finished answer, which replaces the streamed one. */
+function withAnswer(run: RunView, answer: RunView['answer']): RunView {
+  if (!answer) return run;
+  const { streamedAnswer: _replaced, ...rest } = run;
+  return { ...rest, answer };
 }
 
 function questionFromInput(input: unknown): string | undefined {
@@ -106,8 +144,20 @@ function isFinished(status: RunStatus): boolean {
 function ensureRun(state: RunsState, runId: string, now: number): [RunsState, string] {
   const existing = state.keyByRunId[runId];
   if (existing) return [state, existing];
-  const run: RunView = { key: runId, runId, question: '', status: 'running', cancelRequested: false, stages: [], activity: [], startedAtLocal: now };
-  return [{ order: [runId, ...state.order], runs: { ...state.runs, [runId]: run }, keyByRunId: { ...state.keyByRunId, [runId]: runId } }, runId];
+  const run: RunView = {
+    key: runId,
+    runId,
+    question: '',
+    status: 'running',
+    cancelRequested: false,
+    stages: [],
+    activity: [],
+    startedAtLocal: now,
+  };
+  return [
+    { order: [runId, ...state.order], runs: { ...state.runs, [runId]: run }, keyByRunId: { ...state.keyByRunId, [runId]: runId } },
+    runId,
+  ];
 }
 
 function applyEvent(state: RunsState, event: AgentEvent, eventId: string, now: number): RunsState {
@@ -123,8 +173,13 @@ function applyEvent(state: RunsState, event: AgentEvent, eventId: string, now: n
       }
       case 'agent_started': {
         const question = run.question || (stageName === 'triage' ? (questionFromInput(event.input) ?? '') : '');
-        return updateStage({ ...run, question }, stageName, (stage) => ({ ...stage, status: 'running', startedAtLocal: now }));
+        const started = updateStage({ ...run, question }, stageName, (stage) => ({ ...stage, status: 'running', startedAtLocal: now }));
+        return stageName === REPORTING_STAGE && !run.answer
+          ? { ...started, streamedAnswer: { executionId: event.executionId, text: '' } }
+          : started;
       }
+      case 'agent_output_delta':
+        return stageName === REPORTING_STAGE ? appendAnswerDelta(run, event.executionId, event.delta) : run;
       case 'agent_thinking':
         return addActivity(
           updateStage(run, stageName, (stage) => ({ ...stage, lastActivity: event.thought })),
@@ -143,12 +198,19 @@ function applyEvent(state: RunsState, event: AgentEvent, eventId: string, now: n
           text: `${event.toolName} ${event.status === 'succeeded' ? 'done' : `failed: ${event.error?.message ?? 'error'}`} (${Math.round(event.durationMs)} ms)`,
         });
       case 'agent_completed': {
-        const answer = event.agentName === 'reporting' && event.status === 'succeeded' ? answerOf(event.output) : undefined;
+        const answer = stageName === REPORTING_STAGE && event.status === 'succeeded' ? answerOf(event.output) : undefined;
         const withStage = updateStage(run, stageName, (stage) => ({ ...stage, status: event.status, durationMs: event.durationMs }));
-        return {
-          ...(event.status === 'succeeded' ? withStage : addActivity(withStage, { id: eventId, stage: stageName, kind: 'stage-end', text: `${event.status.replace('_', ' ')}${event.error ? `: ${event.error.message}` : ''}` })),
-          ...(answer ? { answer } : {}),
-        };
+        return withAnswer(
+          event.status === 'succeeded'
+            ? withStage
+            : addActivity(withStage, {
+                id: eventId,
+                stage: stageName,
+                kind: 'stage-end',
+                text: `${event.status.replace('_', ' ')}${event.error ? `: ${event.error.message}` : ''}`,
+              }),
+          answer,
+        );
       }
       case 'workflow_completed':
         return finish(run, event.status, event.durationMs, event.path);
@@ -195,7 +257,9 @@ export function runsReducer(state: RunsState, action: RunsAction): RunsState {
       let next = state;
       for (const key of state.order) {
         next = update(next, key, (run) =>
-          run.status === 'sending' ? { ...run, status: 'rejected', error: 'The connection dropped before the question was accepted. Please ask again.' } : run,
+          run.status === 'sending'
+            ? { ...run, status: 'rejected', error: 'The connection dropped before the question was accepted. Please ask again.' }
+            : run,
         );
       }
       return next;
@@ -220,11 +284,10 @@ function applyFrame(state: RunsState, frame: ServerFrame, now: number): RunsStat
       if (!key) return state;
       return update(state, key, (run) => {
         const reporting = frame.result.stages.find(
-          (stage) => typeof stage === 'object' && stage !== null && (stage as { agentName?: unknown }).agentName === 'reporting',
-        ) as { output?: unknown } | undefined;
-        const answer = run.answer ?? answerOf(reporting?.output);
-        const finished = finish(run, frame.result.status, frame.result.durationMs, frame.result.path);
-        return answer ? { ...finished, answer } : finished;
+          (stage) => typeof stage === 'object' && stage !== null && (stage as { agentName?: unknown }).agentName === REPORTING_STAGE,
+        ) as { output?: unknown; status?: unknown } | undefined;
+        const answer = run.answer ?? (reporting?.status === 'succeeded' ? answerOf(reporting.output) : undefined);
+        return withAnswer(finish(run, frame.result.status, frame.result.durationMs, frame.result.path), answer);
       });
     }
     case 'error': {

@@ -23,7 +23,12 @@ export function syntheticChecker(): IsolationChecker {
 }
 
 /** An event of the synthetic engine: the envelope filled in, `fields` on top (they may override it). */
-export function syntheticEvent(type: AgentEvent['type'], executionId: string, seq: number, fields: Record<string, unknown> = {}): AgentEvent {
+export function syntheticEvent(
+  type: AgentEvent['type'],
+  executionId: string,
+  seq: number,
+  fields: Record<string, unknown> = {},
+): AgentEvent {
   return {
     type,
     userId: ENGINE.userId,
@@ -58,7 +63,11 @@ export function cleanCall(executionId: string, firstSeq = 0): AgentEvent[] {
 }
 
 /** The result `executeAgent` resolves to for `executionId`. */
-export function syntheticResult(executionId: string, status: AgentRunStatus = 'succeeded', fields: Partial<AgentRunResult> = {}): AgentRunResult {
+export function syntheticResult(
+  executionId: string,
+  status: AgentRunStatus = 'succeeded',
+  fields: Partial<AgentRunResult> = {},
+): AgentRunResult {
   return {
     status,
     executionId,
@@ -91,6 +100,8 @@ export function syntheticMetrics(calls: number, overrides: Partial<EngineFactory
     runsTimedOut: 0,
     runsCancelled: 0,
     runsQueued: 0,
+    inputTokens: 0,
+    outputTokens: 0,
     ...overrides,
   };
 }
@@ -104,7 +115,13 @@ export function cleanWorkflow(): { events: AgentEvent[]; result: WorkflowResult;
     syntheticEvent(type, workflowId, seq, { agentName: 'workflow', stage: undefined, workflowId, ...fields });
   const stage = (agent: keyof typeof stageIds, seq: number, output: Record<string, unknown>) => [
     syntheticEvent('agent_started', stageIds[agent], seq, { agentName: agent, stage: agent }),
-    syntheticEvent('agent_completed', stageIds[agent], seq + 1, { agentName: agent, stage: agent, status: 'succeeded', durationMs: 1, output }),
+    syntheticEvent('agent_completed', stageIds[agent], seq + 1, {
+      agentName: agent,
+      stage: agent,
+      status: 'succeeded',
+      durationMs: 1,
+      output,
+    }),
   ];
   const events = [
     wf('workflow_started', 0, { workflowName: 'triage-workflow' }),

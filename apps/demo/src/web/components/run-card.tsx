@@ -1,3 +1,4 @@
+import { splitAnswerText } from '../../shared/answer-text.js';
 import { formatDuration, pathLabel } from '../format.js';
 import type { RunStatus, RunView } from '../runs-state.js';
 import { useNow } from '../use-now.js';
@@ -25,6 +26,35 @@ function placeholder(run: RunView): string {
   }
 }
 
+/** The answer section: the finished answer, the answer as it streams, or a placeholder. */
+function Answer({ run, active }: { run: RunView; active: boolean }) {
+  const streamed = run.answer || run.streamedAnswer?.text === '' ? undefined : run.streamedAnswer;
+  // `final`: reporting's output; `streaming`: growing with each delta; `partial`: the run ended mid-answer.
+  const state = run.answer ? 'final' : streamed ? (active ? 'streaming' : 'partial') : 'empty';
+  const parts = run.answer ?? (streamed ? splitAnswerText(streamed.text) : undefined);
+  return (
+    <section
+      className={`answer answer-${state}`}
+      data-testid="answer"
+      data-answer-state={state}
+      aria-live="polite"
+      aria-busy={state === 'streaming'}
+    >
+      {parts ? (
+        <>
+          <p className="answer-headline">{parts.headline}</p>
+          <div className="answer-body">
+            <AnswerText text={parts.answer} />
+          </div>
+          {state === 'partial' && <p className="answer-note">The answer stopped before it was finished.</p>}
+        </>
+      ) : (
+        <p className="answer-placeholder">{placeholder(run)}</p>
+      )}
+    </section>
+  );
+}
+
 /** Props of a run card. */
 export interface RunCardProps {
   run: RunView;
@@ -32,8 +62,9 @@ export interface RunCardProps {
 }
 
 /**
- * One question and its run: path, fixed-height stage rows, the live activity log and the answer.
- * Space for every part is reserved from the start, so streaming events never make the page jump.
+ * One question and its run: path, fixed-height stage rows, the live activity log and the answer,
+ * which grows word by word while the reporting stage writes it. Space for every part but the
+ * answer's length is reserved from the start, so streaming events never make the page jump.
  */
 export function RunCard({ run, onCancel }: RunCardProps) {
   const active = run.status === 'running' || run.status === 'sending';
@@ -87,18 +118,7 @@ export function RunCard({ run, onCancel }: RunCardProps) {
             </section>
             <ActivityLog lines={run.activity} />
           </div>
-          <section className={`answer${run.answer ? '' : ' answer-empty'}`} data-testid="answer" aria-live="polite">
-            {run.answer ? (
-              <>
-                <p className="answer-headline">{run.answer.headline}</p>
-                <div className="answer-body">
-                  <AnswerText text={run.answer.answer} />
-                </div>
-              </>
-            ) : (
-              <p className="answer-placeholder">{placeholder(run)}</p>
-            )}
-          </section>
+          <Answer run={run} active={active} />
         </>
       )}
     </article>
