@@ -108,11 +108,14 @@ describe('defineModelAgent on a real engine', () => {
     );
   });
 
-  // TODO(contract/factory): api-v2 §3 wants the model's toolCallId on tool_executing / tool_completed.
-  // @baton/ai-sdk passes it as `ctx.tool(name, input, fn, { toolCallId })`; the factory's ctx.tool does
-  // not take that option yet and emits its own `<executionId>:tool:<n>` ids. Turn this into a test
-  // (expect toolCallId 'call_model_1' on both events) once it does.
-  it.todo("tool_executing / tool_completed carry the model's toolCallId (needs ctx.tool's { toolCallId } option in the factory)");
+  it("carries the model's toolCallId on tool_executing and tool_completed", async () => {
+    const lookup = tool({ inputSchema: z.object({ q: z.string() }), execute: async ({ q }) => ({ q, hits: 1 }) });
+    const model = createScriptedModel({ answer: 'Found.', toolCalls: [{ toolName: 'lookup', input: { q: 'tides' }, toolCallId: 'call_model_7' }] });
+    const { engine, events } = await engineWithEvents([defineModelAgent({ name: 'answer', model, prompt: () => 'q?', tools: { lookup } })]);
+    await engine.executeAgent({ agentName: 'answer' });
+    const ids = events.flatMap((event) => (event.type === 'tool_executing' || event.type === 'tool_completed' ? [`${event.type}:${event.toolCallId}`] : []));
+    expect(ids).toEqual(['tool_executing:call_model_7', 'tool_completed:call_model_7']);
+  });
 
   it('fails the run on a provider error, AGENT_FAILED with the message kept and no secret, printed nowhere', async () => {
     const model = new MockLanguageModelV3({

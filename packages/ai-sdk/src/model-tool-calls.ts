@@ -7,14 +7,6 @@ interface PendingToolCall {
   readonly finished: Promise<void>;
 }
 
-/** `ctx.tool` with the option to name the call's id (api-v2 §3: the model's `toolCallId`). */
-type ToolWithCallId = (
-  name: string,
-  input: unknown,
-  fn: (signal: AbortSignal) => Promise<unknown>,
-  options?: { readonly toolCallId?: string },
-) => Promise<unknown>;
-
 /**
  * The model's tool calls as Baton tool calls. The AI SDK runs the tools itself (or the provider
  * does); each call is mirrored by a `ctx.tool` whose work is "wait for the SDK's result", so the
@@ -41,9 +33,8 @@ export class ModelToolCalls {
     });
     let call: Promise<unknown>;
     try {
-      // TODO(contract): ctx.tool's `{ toolCallId }` option (see README "Tool call ids"); until the
-      // engine honours it, events carry the engine's id and the extra argument is ignored.
-      call = (this.#ctx.tool as ToolWithCallId)(toolName, input, () => result, { toolCallId });
+      // The model's id, so that the events match what the AI SDK and a UI key the call on.
+      call = this.#ctx.tool(toolName, input, () => result, { toolCallId });
     } catch (error) {
       call = Promise.reject(error);
     }

@@ -32,8 +32,20 @@ export interface AgentContext {
   /**
    * Runs `fn(signal)` as a tool call: emits `tool_executing` before and `tool_completed` after
    * (inputs and outputs redacted), and returns or rethrows what `fn` did.
+   * @throws InvalidConfigError (as a rejection) for an empty `name`, a non-function `fn`, or a
+   *   `toolCallId` that is not 1 to 256 characters or is the id of a tool call of this run still open.
    */
-  tool<T>(name: string, input: unknown, fn: (signal: AbortSignal) => T | Promise<T>): Promise<T>;
+  tool<T>(name: string, input: unknown, fn: (signal: AbortSignal) => T | Promise<T>, options?: ToolCallOptions): Promise<T>;
+}
+
+/** Options of `ctx.tool`. */
+export interface ToolCallOptions {
+  /**
+   * The id the tool events carry, when the call already has one (a model's tool call id, which the AI
+   * SDK and UIs key on). Default: an id the engine makes, unique per call. 1 to 256 characters; must
+   * not be the id of a tool call of the same run that is still open.
+   */
+  readonly toolCallId?: string;
 }
 
 /**

@@ -23,8 +23,8 @@ export interface RunOwner {
   writeOutput(run: AgentRun, delta: unknown): void;
   /** `ctx.reportUsage`: adds to the run's usage; throws `InvalidConfigError` for a bad report. */
   reportUsage(run: AgentRun, usage: unknown): void;
-  /** Emits `tool_executing`; returns the tool call id, or `undefined` when the run has ended (emit nothing). */
-  toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number): string | undefined;
+  /** Emits `tool_executing` (with `requestedId`, else a new id); returns the tool call id, or `undefined` when the run has ended (emit nothing). */
+  toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number, requestedId?: string): string | undefined;
   /** Emits `tool_completed` unless the run has ended (then the engine has closed the call already). */
   toolEnded(run: AgentRun, toolCallId: string, succeeded: boolean, value: unknown): void;
   /** The injected clock. */

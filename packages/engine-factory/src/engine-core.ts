@@ -246,8 +246,8 @@ export class EngineCore implements RunOwner {
   }
 
   /** @inheritDoc */
-  toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number): string | undefined {
-    return this.#events.toolStarted(run, toolName, input, startedAt);
+  toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number, requestedId?: string): string | undefined {
+    return this.#events.toolStarted(run, toolName, input, startedAt, requestedId);
   }
 
   /** @inheritDoc */

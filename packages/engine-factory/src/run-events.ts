@@ -96,14 +96,22 @@ export class RunEvents {
     this.#stream.deliver(agentOutputDeltaEvent(this.#origin, run, seq, timestamp, delta));
   }
 
-  /** `tool_executing`; returns the new tool call id, or `undefined` (and emits nothing) when the run has ended. */
-  toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number): string | undefined {
+  /**
+   * `tool_executing`; returns the tool call id (`requestedId`, else a new one), or `undefined` (and
+   * emits nothing) when the run has ended.
+   * @throws InvalidConfigError when `requestedId` is the id of a tool call of this run still open:
+   *   its `tool_completed` could not be told apart.
+   */
+  toolStarted(run: AgentRun, toolName: string, input: unknown, startedAt: number, requestedId?: string): string | undefined {
     if (run.state !== RunState.RUNNING) return undefined;
-    const toolCallId = `${run.executionId}:tool:${++run.toolCalls}`;
     let openTools = run.openTools;
     if (openTools === undefined) {
       openTools = new Map();
       run.openTools = openTools;
+    }
+    const toolCallId = requestedId ?? `${run.executionId}:tool:${++run.toolCalls}`;
+    if (requestedId !== undefined && openTools.has(requestedId)) {
+      throw new InvalidConfigError({ message: `ctx.tool("${toolName}", ..., { toolCallId }): a tool call with this id is still open in this run` });
     }
     openTools.set(toolCallId, { toolName, startedAt });
     const seq = this.#stream.take();
