@@ -91,9 +91,13 @@ export function checkWorkspace(root) {
     for (const [dependency, field] of declared) {
       if (!workspaceNames.has(dependency)) continue;
       if (dependency === FORBIDDEN_DEPENDENCY) {
-        violations.push(`${pkg.name} declares ${dependency} in ${field}: nothing in the workspace may depend on the legacy shim; migrate the code instead (see its README).`);
+        violations.push(
+          `${pkg.name} declares ${dependency} in ${field}: nothing in the workspace may depend on the legacy shim; migrate the code instead (see its README).`,
+        );
       } else if (allowed !== undefined && !allowed.includes(dependency)) {
-        violations.push(`${pkg.name} declares ${dependency} in ${field}, but it may depend only on ${allowed.length ? allowed.join(', ') : 'no workspace package'}. Move cross-package tests to apps/.`);
+        violations.push(
+          `${pkg.name} declares ${dependency} in ${field}, but it may depend only on ${allowed.length ? allowed.join(', ') : 'no workspace package'}. Move cross-package tests to apps/.`,
+        );
       }
     }
     for (const file of sourceFiles(pkg.dir)) {
@@ -111,10 +115,15 @@ export function checkWorkspace(root) {
         if (!workspaceNames.has(name) || name === pkg.name) continue;
         const subpath = specifier.slice(name.length);
         if (/^\/(?:src|dist)(?:\/|$)/.test(subpath)) {
-          violations.push(`${at} imports "${specifier}", reaching into ${name}'s ${subpath.split('/')[1]}/: import "${name}" through its exports map.`);
+          violations.push(
+            `${at} imports "${specifier}", reaching into ${name}'s ${subpath.split('/')[1]}/: import "${name}" through its exports map.`,
+          );
         } else if (!ALLOWED_SUBPATHS.includes(subpath)) {
-          const hint = name === '@baton/engine-contract' ? ' Genuine engines come from createEngineFactory(...).createEngine(userContext).' : '';
-          violations.push(`${at} imports "${specifier}", a subpath of ${name}: workspace packages expose only their root entry; import "${name}".${hint}`);
+          const hint =
+            name === '@baton/engine-contract' ? ' Genuine engines come from createEngineFactory(...).createEngine(userContext).' : '';
+          violations.push(
+            `${at} imports "${specifier}", a subpath of ${name}: workspace packages expose only their root entry; import "${name}".${hint}`,
+          );
         }
         if (!declared.has(name)) {
           violations.push(`${at} imports "${specifier}" but ${pkg.name} does not declare ${name} in its package.json.`);

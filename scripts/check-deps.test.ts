@@ -12,7 +12,11 @@ const script = join(here, 'check-deps.mjs');
 const fixtures: string[] = [];
 const demoDependencies = { '@baton/engine-factory': 'workspace:^', '@baton/orchestrator': 'workspace:^' };
 
-type Manifest = { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+type Manifest = {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+};
 
 /** Writes a workspace fixture that follows every rule; `mutate` then breaks one thing. */
 function fixture(mutate: (root: string, write: (path: string, text: string) => void) => void = () => {}): string {
@@ -22,8 +26,7 @@ function fixture(mutate: (root: string, write: (path: string, text: string) => v
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   };
-  const pkg = (dir: string, name: string, manifest: Manifest = {}) =>
-    write(`${dir}/package.json`, JSON.stringify({ name, ...manifest }));
+  const pkg = (dir: string, name: string, manifest: Manifest = {}) => write(`${dir}/package.json`, JSON.stringify({ name, ...manifest }));
   const contract = { dependencies: { '@baton/engine-contract': 'workspace:^' } };
   pkg('packages/engine-contract', '@baton/engine-contract', { dependencies: { zod: '^4' } });
   pkg('packages/engine-factory', '@baton/engine-factory', contract);
@@ -31,10 +34,16 @@ function fixture(mutate: (root: string, write: (path: string, text: string) => v
   pkg('packages/legacy-engines', '@baton/legacy-engines', contract);
   pkg('apps/demo', '@baton/demo', { dependencies: demoDependencies });
   write('packages/engine-contract/src/index.ts', "import { z } from 'zod';\nexport const x = z;\n");
-  write('packages/engine-factory/src/index.ts', "import { isUserExecutionContext } from '@baton/engine-contract';\nimport manifest from '@baton/engine-contract/package.json';\nimport { x } from './x.js';\n");
+  write(
+    'packages/engine-factory/src/index.ts',
+    "import { isUserExecutionContext } from '@baton/engine-contract';\nimport manifest from '@baton/engine-contract/package.json';\nimport { x } from './x.js';\n",
+  );
   write('packages/orchestrator/src/index.ts', "export { assertUserExecutionEngine } from '@baton/engine-contract';\n");
   write('packages/legacy-engines/src/index.test.ts', "import { ExecutionEngine } from '@baton/legacy-engines';\n");
-  write('apps/demo/src/server.ts', "import { createEngineFactory } from '@baton/engine-factory';\nconst o = await import('@baton/orchestrator');\n");
+  write(
+    'apps/demo/src/server.ts',
+    "import { createEngineFactory } from '@baton/engine-factory';\nconst o = await import('@baton/orchestrator');\n",
+  );
   mutate(root, write);
   return root;
 }
@@ -54,52 +63,88 @@ describe('checkWorkspace', () => {
 
   it('fails when the orchestrator depends on the engine factory, even as a devDependency', () => {
     const root = fixture((_, write) =>
-      write('packages/orchestrator/package.json', JSON.stringify({ name: '@baton/orchestrator', dependencies: { '@baton/engine-contract': '1' }, devDependencies: { '@baton/engine-factory': '1' } })),
+      write(
+        'packages/orchestrator/package.json',
+        JSON.stringify({
+          name: '@baton/orchestrator',
+          dependencies: { '@baton/engine-contract': '1' },
+          devDependencies: { '@baton/engine-factory': '1' },
+        }),
+      ),
     );
-    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/orchestrator declares @baton\/engine-factory in devDependencies, but it may depend only on @baton\/engine-contract/)]);
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(
+        /@baton\/orchestrator declares @baton\/engine-factory in devDependencies, but it may depend only on @baton\/engine-contract/,
+      ),
+    ]);
   });
 
   it('fails when the engine factory depends on the orchestrator', () => {
     const root = fixture((_, write) =>
-      write('packages/engine-factory/package.json', JSON.stringify({ name: '@baton/engine-factory', dependencies: { '@baton/engine-contract': '1', '@baton/orchestrator': '1' } })),
+      write(
+        'packages/engine-factory/package.json',
+        JSON.stringify({ name: '@baton/engine-factory', dependencies: { '@baton/engine-contract': '1', '@baton/orchestrator': '1' } }),
+      ),
     );
     expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/engine-factory declares @baton\/orchestrator/)]);
   });
 
   it('fails when the shim depends on anything but the contract', () => {
     const root = fixture((_, write) =>
-      write('packages/legacy-engines/package.json', JSON.stringify({ name: '@baton/legacy-engines', peerDependencies: { '@baton/engine-factory': '1' } })),
+      write(
+        'packages/legacy-engines/package.json',
+        JSON.stringify({ name: '@baton/legacy-engines', peerDependencies: { '@baton/engine-factory': '1' } }),
+      ),
     );
-    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/legacy-engines declares @baton\/engine-factory in peerDependencies/)]);
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(/@baton\/legacy-engines declares @baton\/engine-factory in peerDependencies/),
+    ]);
   });
 
   it('fails when the contract depends on another workspace package', () => {
     const root = fixture((_, write) =>
-      write('packages/engine-contract/package.json', JSON.stringify({ name: '@baton/engine-contract', dependencies: { '@baton/engine-factory': '1' } })),
+      write(
+        'packages/engine-contract/package.json',
+        JSON.stringify({ name: '@baton/engine-contract', dependencies: { '@baton/engine-factory': '1' } }),
+      ),
     );
     expect(checkWorkspace(root)).toEqual([expect.stringMatching(/may depend only on no workspace package/)]);
   });
 
   it('fails when an app depends on the legacy shim', () => {
     const root = fixture((_, write) =>
-      write('apps/demo/package.json', JSON.stringify({ name: '@baton/demo', dependencies: demoDependencies, devDependencies: { '@baton/legacy-engines': '1' } })),
+      write(
+        'apps/demo/package.json',
+        JSON.stringify({ name: '@baton/demo', dependencies: demoDependencies, devDependencies: { '@baton/legacy-engines': '1' } }),
+      ),
     );
-    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/demo declares @baton\/legacy-engines.*nothing in the workspace may depend on the legacy shim/)]);
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(/@baton\/demo declares @baton\/legacy-engines.*nothing in the workspace may depend on the legacy shim/),
+    ]);
   });
 
   it("fails when source reaches into another package's src or dist", () => {
     const root = fixture((_, write) =>
-      write('apps/demo/src/deep.ts', "import '@baton/engine-factory/src/index.js';\nconst d = require('@baton/orchestrator/dist/index.cjs');\n"),
+      write(
+        'apps/demo/src/deep.ts',
+        "import '@baton/engine-factory/src/index.js';\nconst d = require('@baton/orchestrator/dist/index.cjs');\n",
+      ),
     );
     expect(checkWorkspace(root)).toEqual([
-      expect.stringMatching(/apps\/demo\/src\/deep\.ts:1 imports "@baton\/engine-factory\/src\/index\.js", reaching into @baton\/engine-factory's src\//),
+      expect.stringMatching(
+        /apps\/demo\/src\/deep\.ts:1 imports "@baton\/engine-factory\/src\/index\.js", reaching into @baton\/engine-factory's src\//,
+      ),
       expect.stringMatching(/apps\/demo\/src\/deep\.ts:2 .*reaching into @baton\/orchestrator's dist\//),
     ]);
   });
 
   it('fails when a relative import escapes its package', () => {
-    const root = fixture((_, write) => write('packages/orchestrator/src/escape.ts', "export * from '../../engine-factory/src/index.js';\n"));
-    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/escape\.ts:1 imports "\.\.\/\.\.\/engine-factory\/src\/index\.js", which leaves packages\/orchestrator/)]);
+    const root = fixture((_, write) =>
+      write('packages/orchestrator/src/escape.ts', "export * from '../../engine-factory/src/index.js';\n"),
+    );
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(/escape\.ts:1 imports "\.\.\/\.\.\/engine-factory\/src\/index\.js", which leaves packages\/orchestrator/),
+    ]);
   });
 
   it('fails when any package, the engine factory included, imports a subpath of the contract', () => {
@@ -108,31 +153,55 @@ describe('checkWorkspace', () => {
       write('packages/orchestrator/src/forge.ts', "const brand = require('@baton/engine-contract/internal/brand');\n");
     });
     expect(checkWorkspace(root)).toEqual([
-      expect.stringMatching(/engine-factory\/src\/mint\.ts:1 imports "@baton\/engine-contract\/internal", a subpath of @baton\/engine-contract: workspace packages expose only their root entry; import "@baton\/engine-contract"\. Genuine engines come from createEngineFactory/),
-      expect.stringMatching(/orchestrator\/src\/forge\.ts:1 imports "@baton\/engine-contract\/internal\/brand", a subpath of @baton\/engine-contract/),
+      expect.stringMatching(
+        /engine-factory\/src\/mint\.ts:1 imports "@baton\/engine-contract\/internal", a subpath of @baton\/engine-contract: workspace packages expose only their root entry; import "@baton\/engine-contract"\. Genuine engines come from createEngineFactory/,
+      ),
+      expect.stringMatching(
+        /orchestrator\/src\/forge\.ts:1 imports "@baton\/engine-contract\/internal\/brand", a subpath of @baton\/engine-contract/,
+      ),
     ]);
   });
 
   it('fails when source imports a subpath of any other workspace package, and reports src/ or dist/ once', () => {
-    const root = fixture((_, write) => write('apps/demo/src/sub.ts', "import '@baton/orchestrator/workflows';\nimport '@baton/engine-factory/dist/index.js';\n"));
+    const root = fixture((_, write) =>
+      write('apps/demo/src/sub.ts', "import '@baton/orchestrator/workflows';\nimport '@baton/engine-factory/dist/index.js';\n"),
+    );
     const violations = checkWorkspace(root) as string[];
     expect(violations).toEqual([
-      expect.stringMatching(/sub\.ts:1 imports "@baton\/orchestrator\/workflows", a subpath of @baton\/orchestrator: workspace packages expose only their root entry; import "@baton\/orchestrator"\.$/),
+      expect.stringMatching(
+        /sub\.ts:1 imports "@baton\/orchestrator\/workflows", a subpath of @baton\/orchestrator: workspace packages expose only their root entry; import "@baton\/orchestrator"\.$/,
+      ),
       expect.stringMatching(/sub\.ts:2 .*reaching into @baton\/engine-factory's dist\//),
     ]);
   });
 
   it('fails when source imports a workspace package it does not declare', () => {
-    const root = fixture((_, write) => write('packages/orchestrator/src/sneaky.ts', "import { createEngineFactory } from '@baton/engine-factory';\n"));
-    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/sneaky\.ts:1 imports "@baton\/engine-factory" but @baton\/orchestrator does not declare @baton\/engine-factory in its package\.json/)]);
+    const root = fixture((_, write) =>
+      write('packages/orchestrator/src/sneaky.ts', "import { createEngineFactory } from '@baton/engine-factory';\n"),
+    );
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(
+        /sneaky\.ts:1 imports "@baton\/engine-factory" but @baton\/orchestrator does not declare @baton\/engine-factory in its package\.json/,
+      ),
+    ]);
   });
 
   /** The fixture plus @baton/ai-sdk (contract only, `ai` as a peer) and the demo depending on it. */
   function withAiSdk(mutate: (root: string, write: (path: string, text: string) => void) => void = () => {}): string {
     return fixture((root, write) => {
-      write('packages/ai-sdk/package.json', JSON.stringify({ name: '@baton/ai-sdk', dependencies: { '@baton/engine-contract': 'workspace:^' }, peerDependencies: { ai: '^6' } }));
+      write(
+        'packages/ai-sdk/package.json',
+        JSON.stringify({
+          name: '@baton/ai-sdk',
+          dependencies: { '@baton/engine-contract': 'workspace:^' },
+          peerDependencies: { ai: '^6' },
+        }),
+      );
       write('packages/ai-sdk/src/index.ts', "import { defineAgent } from '@baton/engine-contract';\nimport { streamText } from 'ai';\n");
-      write('apps/demo/package.json', JSON.stringify({ name: '@baton/demo', dependencies: { ...demoDependencies, '@baton/ai-sdk': 'workspace:^' } }));
+      write(
+        'apps/demo/package.json',
+        JSON.stringify({ name: '@baton/demo', dependencies: { ...demoDependencies, '@baton/ai-sdk': 'workspace:^' } }),
+      );
       write('apps/demo/src/chat.ts', "import { toUIMessageStream } from '@baton/ai-sdk';\n");
       mutate(root, write);
     });
@@ -144,17 +213,37 @@ describe('checkWorkspace', () => {
 
   it('fails when a library depends on @baton/ai-sdk, even as a devDependency', () => {
     const root = withAiSdk((_, write) =>
-      write('packages/orchestrator/package.json', JSON.stringify({ name: '@baton/orchestrator', dependencies: { '@baton/engine-contract': '1' }, devDependencies: { '@baton/ai-sdk': '1' } })),
+      write(
+        'packages/orchestrator/package.json',
+        JSON.stringify({
+          name: '@baton/orchestrator',
+          dependencies: { '@baton/engine-contract': '1' },
+          devDependencies: { '@baton/ai-sdk': '1' },
+        }),
+      ),
     );
-    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/orchestrator declares @baton\/ai-sdk in devDependencies, but it may depend only on @baton\/engine-contract/)]);
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(
+        /@baton\/orchestrator declares @baton\/ai-sdk in devDependencies, but it may depend only on @baton\/engine-contract/,
+      ),
+    ]);
   });
 
   it('fails when @baton/ai-sdk depends on the engine factory or the orchestrator', () => {
     const root = withAiSdk((_, write) =>
-      write('packages/ai-sdk/package.json', JSON.stringify({ name: '@baton/ai-sdk', dependencies: { '@baton/engine-contract': '1', '@baton/engine-factory': '1' }, devDependencies: { '@baton/orchestrator': '1' } })),
+      write(
+        'packages/ai-sdk/package.json',
+        JSON.stringify({
+          name: '@baton/ai-sdk',
+          dependencies: { '@baton/engine-contract': '1', '@baton/engine-factory': '1' },
+          devDependencies: { '@baton/orchestrator': '1' },
+        }),
+      ),
     );
     expect(checkWorkspace(root)).toEqual([
-      expect.stringMatching(/@baton\/ai-sdk declares @baton\/engine-factory in dependencies, but it may depend only on @baton\/engine-contract/),
+      expect.stringMatching(
+        /@baton\/ai-sdk declares @baton\/engine-factory in dependencies, but it may depend only on @baton\/engine-contract/,
+      ),
       expect.stringMatching(/@baton\/ai-sdk declares @baton\/orchestrator in devDependencies/),
     ]);
   });
@@ -186,7 +275,10 @@ describe('findImports', () => {
 describe('the check-deps command', () => {
   it('exits 1 with a clear message on a bad graph and 0 on a good one', () => {
     const bad = fixture((_, write) =>
-      write('apps/demo/package.json', JSON.stringify({ name: '@baton/demo', dependencies: { ...demoDependencies, '@baton/legacy-engines': '1' } })),
+      write(
+        'apps/demo/package.json',
+        JSON.stringify({ name: '@baton/demo', dependencies: { ...demoDependencies, '@baton/legacy-engines': '1' } }),
+      ),
     );
     let failure: { status: number; stderr: string } | undefined;
     try {

@@ -107,7 +107,8 @@ async function main(): Promise<void> {
   const selected = values.only === undefined ? Object.keys(CASES) : values.only.split(',').map((id) => id.trim());
   const unknown = selected.filter((id) => !(id in CASES));
   if (unknown.length > 0) throw new Error(`Unknown case(s) ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
-  const out = values.out === undefined ? (smoke ? await mkdtemp(join(os.tmpdir(), 'baton-bench-smoke-')) : RESULTS_DIRECTORY) : resolve(values.out);
+  const out =
+    values.out === undefined ? (smoke ? await mkdtemp(join(os.tmpdir(), 'baton-bench-smoke-')) : RESULTS_DIRECTORY) : resolve(values.out);
   if (smoke && out === RESULTS_DIRECTORY) throw new Error('A smoke run must not overwrite results/latest.*; pass another --out');
 
   const nodeCommand = ['node --import tsx src/main.ts', ...args].join(' ');
@@ -115,7 +116,9 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const startedAt = new Date();
   const started = performance.now();
-  log(`${smoke ? 'smoke' : 'full'} run of ${selected.join(', ')}; ${machine.cpus.count} CPUs, load ${machine.loadAverageAtStart.join(' ')}`);
+  log(
+    `${smoke ? 'smoke' : 'full'} run of ${selected.join(', ')}; ${machine.cpus.count} CPUs, load ${machine.loadAverageAtStart.join(' ')}`,
+  );
 
   const scratch = await mkdtemp(join(os.tmpdir(), 'baton-bench-cases-'));
   const cases: CaseResult[] = [];

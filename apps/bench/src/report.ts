@@ -83,7 +83,7 @@ function standingOf(row: Row, targets: readonly TargetStanding[]): string {
 
 const FOOTNOTES = [
   '* the min … max spread straddles the target (targets are judged on the median).',
-  '† measured after LangGraph.js first ran in the process: its AsyncLocalStorage promise hooks slow every await, Baton\'s too.',
+  "† measured after LangGraph.js first ran in the process: its AsyncLocalStorage promise hooks slow every await, Baton's too.",
   'Ratios and overheads are per round (round medians); times are per sample (the mean over a batch of runs).',
 ];
 
@@ -135,7 +135,9 @@ export function renderMarkdown(report: Report): string {
     '',
     `- Machine: ${machine.cpus.count} × ${machine.cpus.model}, ${formatNumber(machine.totalMemoryBytes / 1024 ** 3)} GiB RAM, ${machine.os.type} ${machine.os.release} (${machine.os.platform}/${machine.os.arch}); load average at start ${machine.loadAverageAtStart.join(' / ')}, at end ${report.loadAverageAtEnd.join(' / ')} (shared machine: read the ratios, not the absolute times)`,
     `- Node ${machine.node} (V8 ${machine.v8}), gc exposed: ${machine.exposeGc}${machine.commit === undefined ? '' : `, commit ${machine.commit}`}`,
-    `- Versions: ${Object.entries(machine.versions).map(([name, version]) => `${name} ${version}`).join(', ')}`,
+    `- Versions: ${Object.entries(machine.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}`,
     '',
     `| ${HEADERS.join(' | ')} |`,
     `| ${HEADERS.map((_, column) => (column === 2 || column === 3 ? '---:' : '---')).join(' | ')} |`,
@@ -153,7 +155,14 @@ export function renderMarkdown(report: Report): string {
     '## Cases',
   ];
   for (const result of report.cases) {
-    lines.push('', `### ${result.title}`, '', ...result.notes.map((note) => `- ${note}`), '', `Settings: \`${JSON.stringify(result.settings)}\``);
+    lines.push(
+      '',
+      `### ${result.title}`,
+      '',
+      ...result.notes.map((note) => `- ${note}`),
+      '',
+      `Settings: \`${JSON.stringify(result.settings)}\``,
+    );
   }
   lines.push('', `Full figures (mean, p99, rme, sample counts): \`latest.json\`.`, '');
   return lines.join('\n');

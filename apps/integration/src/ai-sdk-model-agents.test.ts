@@ -110,10 +110,15 @@ describe('defineModelAgent on a real engine', () => {
 
   it("carries the model's toolCallId on tool_executing and tool_completed", async () => {
     const lookup = tool({ inputSchema: z.object({ q: z.string() }), execute: async ({ q }) => ({ q, hits: 1 }) });
-    const model = createScriptedModel({ answer: 'Found.', toolCalls: [{ toolName: 'lookup', input: { q: 'tides' }, toolCallId: 'call_model_7' }] });
+    const model = createScriptedModel({
+      answer: 'Found.',
+      toolCalls: [{ toolName: 'lookup', input: { q: 'tides' }, toolCallId: 'call_model_7' }],
+    });
     const { engine, events } = await engineWithEvents([defineModelAgent({ name: 'answer', model, prompt: () => 'q?', tools: { lookup } })]);
     await engine.executeAgent({ agentName: 'answer' });
-    const ids = events.flatMap((event) => (event.type === 'tool_executing' || event.type === 'tool_completed' ? [`${event.type}:${event.toolCallId}`] : []));
+    const ids = events.flatMap((event) =>
+      event.type === 'tool_executing' || event.type === 'tool_completed' ? [`${event.type}:${event.toolCallId}`] : [],
+    );
     expect(ids).toEqual(['tool_executing:call_model_7', 'tool_completed:call_model_7']);
   });
 

@@ -41,7 +41,12 @@ describe('cancelling a workflow run', () => {
     expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:cancelled']);
     expect(calls.map((call) => call.agent)).toEqual(['triage']);
     expect(events.some((event) => event.type === 'workflow_planned')).toBe(false);
-    expect(eventTrace(events)).toEqual(['workflow_started:workflow', 'agent_started:triage', 'agent_completed:triage', 'workflow_completed:workflow']);
+    expect(eventTrace(events)).toEqual([
+      'workflow_started:workflow',
+      'agent_started:triage',
+      'agent_completed:triage',
+      'workflow_completed:workflow',
+    ]);
     expect(events.at(-1)).toMatchObject({ status: 'cancelled', path: '' });
   });
 
@@ -64,7 +69,11 @@ describe('cancelling a workflow run', () => {
     controller.abort();
     const result = await running;
     expect(result).toMatchObject({ status: 'cancelled', path: 'sufficient' });
-    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:succeeded', 'data:succeeded', 'optimization:cancelled']);
+    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([
+      'triage:succeeded',
+      'data:succeeded',
+      'optimization:cancelled',
+    ]);
     expect(result.stages.at(-1)?.error?.code).toBe('RUN_CANCELLED');
     expect(calls.map((call) => call.agent)).toEqual(['triage', 'data', 'optimization']);
     expect(events.at(-1)).toMatchObject({ type: 'workflow_completed', status: 'cancelled', succeededStages: 2, totalStages: 3 });

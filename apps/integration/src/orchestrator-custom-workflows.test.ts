@@ -22,7 +22,10 @@ describe('custom workflows on a real engine', () => {
       if (running.size === 2) bothRunning.resolve();
       return gates[name].promise;
     };
-    current = await harness({ agents: (calls) => recordingAgents(calls, ['triage', 'left', 'right', 'join', 'report'], { left: gate('left'), right: gate('right') }) });
+    current = await harness({
+      agents: (calls) =>
+        recordingAgents(calls, ['triage', 'left', 'right', 'join', 'report'], { left: gate('left'), right: gate('right') }),
+    });
     const workflow = defineWorkflow({
       id: 'fan-out',
       classify: () => 'both',
@@ -41,7 +44,9 @@ describe('custom workflows on a real engine', () => {
     const done = await result;
     expect(done.status).toBe('succeeded');
     expect(done.stages.map((stage) => stage.agentName).slice(-2)).toEqual(['join', 'report']);
-    expect(events.find((event) => event.type === 'workflow_planned')).toMatchObject({ stages: ['triage', 'left', 'right', 'join', 'report'] });
+    expect(events.find((event) => event.type === 'workflow_planned')).toMatchObject({
+      stages: ['triage', 'left', 'right', 'join', 'report'],
+    });
     expect(calls.find((call) => call.agent === 'join')?.input.previous).toEqual({ triage: { from: 'triage' }, left: 'L', right: 'R' });
   });
 
@@ -63,7 +68,12 @@ describe('custom workflows on a real engine', () => {
     });
     const result = await new WorkflowOrchestrator({ engine: current.engine, workflow }).run({ input: 'q' });
     expect(result.status).toBe('failed');
-    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:succeeded', 'optional:failed', 'main:succeeded', 'report:succeeded']);
+    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([
+      'triage:succeeded',
+      'optional:failed',
+      'main:succeeded',
+      'report:succeeded',
+    ]);
     expect(current.calls.find((call) => call.agent === 'main')?.input.previous).toEqual({ triage: { from: 'triage' } });
     expect(current.calls.at(-1)?.input.failedStages).toEqual(['optional']);
   });
@@ -87,7 +97,9 @@ describe('custom workflows on a real engine', () => {
     const workflow = defineWorkflow({
       id: 'branches',
       classify: () => 'p',
-      paths: { p: [{ agent: 'fails' }, { agent: 'after-fails' }, { agent: 'slow', dependsOn: [] }, { agent: 'after-slow', dependsOn: ['slow'] }] },
+      paths: {
+        p: [{ agent: 'fails' }, { agent: 'after-fails' }, { agent: 'slow', dependsOn: [] }, { agent: 'after-slow', dependsOn: ['slow'] }],
+      },
       fallback: 'p',
       finally: 'report',
     });
@@ -105,7 +117,12 @@ describe('custom workflows on a real engine', () => {
     slowGate.resolve('slow output');
     const result = await running;
     expect(result.status).toBe('failed');
-    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:succeeded', 'fails:failed', 'slow:succeeded', 'report:succeeded']);
+    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([
+      'triage:succeeded',
+      'fails:failed',
+      'slow:succeeded',
+      'report:succeeded',
+    ]);
     expect(calls.map((call) => call.agent)).not.toContain('after-fails');
     expect(calls.map((call) => call.agent)).not.toContain('after-slow');
     expect(calls.at(-1)?.input).toMatchObject({ failedStages: ['fails'], previous: { triage: { from: 'triage' }, slow: 'slow output' } });
@@ -122,7 +139,13 @@ describe('custom workflows on a real engine', () => {
     });
     try {
       const engine = await factory.createEngine(newContext());
-      const workflow = defineWorkflow({ id: 'schema', classify: () => 'p', paths: { p: [{ agent: 'strict' }] }, fallback: 'p', finally: 'report' });
+      const workflow = defineWorkflow({
+        id: 'schema',
+        classify: () => 'p',
+        paths: { p: [{ agent: 'strict' }] },
+        fallback: 'p',
+        finally: 'report',
+      });
       const result = await new WorkflowOrchestrator({ engine, workflow }).run({ input: 'q' });
       expect(result.status).toBe('failed');
       expect(result.stages[1]).toMatchObject({ agentName: 'strict', status: 'failed', error: { code: 'INVALID_AGENT_IO' } });
@@ -134,7 +157,13 @@ describe('custom workflows on a real engine', () => {
 
   it('uses a custom triage agent name', async () => {
     current = await harness({ agents: (calls) => recordingAgents(calls, ['router', 'only'], { router: () => 'go' }) });
-    const workflow = defineWorkflow({ id: 'routed', triage: 'router', classify: (output) => (output === 'go' ? 'ok' : undefined), paths: { ok: [{ agent: 'only' }] }, fallback: 'ok' });
+    const workflow = defineWorkflow({
+      id: 'routed',
+      triage: 'router',
+      classify: (output) => (output === 'go' ? 'ok' : undefined),
+      paths: { ok: [{ agent: 'only' }] },
+      fallback: 'ok',
+    });
     const result = await new WorkflowOrchestrator({ engine: current.engine, workflow }).run({ input: 'q' });
     expect(result.stages.map((stage) => stage.agentName)).toEqual(['router', 'only']);
     expect(current.calls[1]?.input.previous).toEqual({ router: 'go' });
@@ -147,7 +176,10 @@ const AGENTS = ['s1', 's2', 's3', 's4', 's5', 's6'];
 const randomPath: fc.Arbitrary<StageSpec[]> = fc
   .shuffledSubarray(AGENTS, { minLength: 1 })
   .chain((agents) =>
-    fc.tuple(fc.constant(agents), fc.array(fc.option(fc.array(fc.nat(), { maxLength: 3 }), { nil: undefined }), { minLength: agents.length, maxLength: agents.length })),
+    fc.tuple(
+      fc.constant(agents),
+      fc.array(fc.option(fc.array(fc.nat(), { maxLength: 3 }), { nil: undefined }), { minLength: agents.length, maxLength: agents.length }),
+    ),
   )
   .map(([agents, picks]) =>
     agents.map((agent, index): StageSpec => {
@@ -181,14 +213,25 @@ describe('random workflows on a real engine (property-based)', () => {
         fc.asyncProperty(randomPath, fc.boolean(), fc.scheduler(), async (stages, withFinally, s) => {
           scheduler = s;
           log.length = 0;
-          const workflow = defineWorkflow({ id: 'random', classify: () => 'p', paths: { p: stages }, fallback: 'p', ...(withFinally ? { finally: 'final' } : {}) });
+          const workflow = defineWorkflow({
+            id: 'random',
+            classify: () => 'p',
+            paths: { p: stages },
+            fallback: 'p',
+            ...(withFinally ? { finally: 'final' } : {}),
+          });
           const running = new WorkflowOrchestrator({ engine, workflow }).run({ input: 'q' });
           await s.waitFor(running);
           const result = await running;
           const expected = [...stages.map((stage) => stage.agent), ...(withFinally ? ['final'] : [])];
           expect(result.status).toBe('succeeded');
           expect(result.stages.map((stage) => stage.agentName).sort()).toEqual(['triage', ...expected].sort());
-          expect(log.filter((entry) => entry.event === 'start').map((entry) => entry.agent).sort()).toEqual(['triage', ...expected].sort());
+          expect(
+            log
+              .filter((entry) => entry.event === 'start')
+              .map((entry) => entry.agent)
+              .sort(),
+          ).toEqual(['triage', ...expected].sort());
           const endedAt = new Map(log.flatMap((entry, index) => (entry.event === 'end' ? [[entry.agent, index] as const] : [])));
           const startedAt = new Map(log.flatMap((entry, index) => (entry.event === 'start' ? [[entry.agent, index] as const] : [])));
           stages.forEach((stage, index) => {
@@ -197,7 +240,9 @@ describe('random workflows on a real engine (property-based)', () => {
               expect(endedAt.get(dependency) as number).toBeLessThan(startedAt.get(stage.agent) as number);
             }
           });
-          if (withFinally) for (const agent of ['triage', ...stages.map((stage) => stage.agent)]) expect(endedAt.get(agent) as number).toBeLessThan(startedAt.get('final') as number);
+          if (withFinally)
+            for (const agent of ['triage', ...stages.map((stage) => stage.agent)])
+              expect(endedAt.get(agent) as number).toBeLessThan(startedAt.get('final') as number);
         }),
         { numRuns: 60 },
       );

@@ -19,7 +19,9 @@ afterEach(async () => {
 });
 
 async function setup(overrides = {}): Promise<Harness> {
-  current = await harness({ agents: (calls) => recordingAgents(calls, TRIAGE_AGENTS, { triage: () => ({ dataSufficiency: 'insufficient' }), ...overrides }) });
+  current = await harness({
+    agents: (calls) => recordingAgents(calls, TRIAGE_AGENTS, { triage: () => ({ dataSufficiency: 'insufficient' }), ...overrides }),
+  });
   return current;
 }
 
@@ -124,7 +126,7 @@ describe('orchestrator on a genuine engine', () => {
     expect(events).toEqual([]);
   });
 
-  it('accepts a child context of the engine\'s context (same user, thread and run)', async () => {
+  it("accepts a child context of the engine's context (same user, thread and run)", async () => {
     const { engine, userContext } = await setup();
     const result = await new WorkflowOrchestrator({ engine }).run({ input: 'q', userContext: userContext.child('request') });
     expect(result.status).toBe('succeeded');
@@ -132,10 +134,22 @@ describe('orchestrator on a genuine engine', () => {
 
   it('rethrows UnknownAgentError after ending the event stream with workflow_completed (failed)', async () => {
     const { engine, events } = await setup();
-    const workflow = defineWorkflow({ id: 'broken', classify: () => 'main', paths: { main: [{ agent: 'not-registered' }] }, fallback: 'main', finally: 'reporting' });
+    const workflow = defineWorkflow({
+      id: 'broken',
+      classify: () => 'main',
+      paths: { main: [{ agent: 'not-registered' }] },
+      fallback: 'main',
+      finally: 'reporting',
+    });
     const error = await new WorkflowOrchestrator({ engine, workflow }).run({ input: 'q' }).catch((caught: unknown) => caught);
     expect(UnknownAgentError.isInstance(error)).toBe(true);
-    expect(eventTrace(events)).toEqual(['workflow_started:workflow', 'agent_started:triage', 'agent_completed:triage', 'workflow_planned:workflow', 'workflow_completed:workflow']);
+    expect(eventTrace(events)).toEqual([
+      'workflow_started:workflow',
+      'agent_started:triage',
+      'agent_completed:triage',
+      'workflow_planned:workflow',
+      'workflow_completed:workflow',
+    ]);
     expect(events.at(-1)).toMatchObject({ type: 'workflow_completed', status: 'failed', totalStages: 1, succeededStages: 1 });
   });
 

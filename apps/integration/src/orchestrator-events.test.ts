@@ -71,9 +71,11 @@ describe('workflow events', () => {
       succeededStages: 4,
       totalStages: 4,
     });
-    for (const event of events) expect(event).toMatchObject({ userId: userContext.userId, threadId: userContext.threadId, runId: userContext.runId });
+    for (const event of events)
+      expect(event).toMatchObject({ userId: userContext.userId, threadId: userContext.threadId, runId: userContext.runId });
     // The stage's result carries the same executionId as its events.
-    for (const stage of result.stages) expect(events.filter((event) => event.executionId === stage.executionId).at(-1)?.type).toBe('agent_completed');
+    for (const stage of result.stages)
+      expect(events.filter((event) => event.executionId === stage.executionId).at(-1)?.type).toBe('agent_completed');
   });
 
   it('gives every run its own workflowId', async () => {
@@ -95,7 +97,7 @@ describe('workflow events', () => {
 });
 
 describe('two users at once', () => {
-  it('never see each other\'s events, even with interleaved stages', async () => {
+  it("never see each other's events, even with interleaved stages", async () => {
     const calls: AgentCall[] = [];
     // Each user's data stage waits for the other user's triage to finish: the two runs interleave.
     const triageDone = { 'user-ann': deferred<void>(), 'user-bob': deferred<void>() };

@@ -36,7 +36,13 @@ describe('triageWorkflow on a real engine', () => {
     expect(calls.map((call) => call.agent)).toEqual(expected);
     expect(calls.map((call) => call.stage)).toEqual(expected);
     expect(planned).toMatchObject({ path, stages: expected, workflowId: result.workflowId, executionId: result.workflowId });
-    expect(events.at(-1)).toMatchObject({ type: 'workflow_completed', path, status: 'succeeded', succeededStages: expected.length, totalStages: expected.length });
+    expect(events.at(-1)).toMatchObject({
+      type: 'workflow_completed',
+      path,
+      status: 'succeeded',
+      succeededStages: expected.length,
+      totalStages: expected.length,
+    });
     expect(engine.getStats().runsStarted).toBe(expected.length);
 
     // Inputs: the request, the outputs of every earlier stage (triage included); reporting gets failedStages too.
@@ -55,7 +61,11 @@ describe('triageWorkflow on a real engine', () => {
       },
     });
     expect(result).toMatchObject({ status: 'failed', path: 'fallback' });
-    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:failed', 'data_helper:succeeded', 'reporting:succeeded']);
+    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([
+      'triage:failed',
+      'data_helper:succeeded',
+      'reporting:succeeded',
+    ]);
     expect(result.stages[0]?.error?.code).toBe('AGENT_FAILED');
     expect(planned).toMatchObject({ path: 'fallback', stages: ['triage', 'data_helper', 'reporting'] });
     expect(calls[1]?.input).toEqual({ request, previous: {} });
@@ -103,7 +113,11 @@ describe('triageWorkflow on a real engine', () => {
       { runTimeoutMs: 200 },
     );
     expect(result.status).toBe('failed');
-    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:succeeded', 'data_helper:timed_out', 'reporting:succeeded']);
+    expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([
+      'triage:succeeded',
+      'data_helper:timed_out',
+      'reporting:succeeded',
+    ]);
     expect(calls.map((call) => call.agent)).toEqual(['triage', 'data_helper', 'reporting']);
     expect(calls.at(-1)?.input.failedStages).toEqual(['data_helper']);
   });

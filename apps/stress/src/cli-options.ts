@@ -12,7 +12,8 @@ const USAGE = 'usage: pnpm stress [--users N] [--runs M] [--seed S]   (M = concu
 
 function positiveInteger(flag: string, value: string | undefined): number {
   const number = Number(value);
-  if (value === undefined || !Number.isInteger(number) || number < 1) throw new Error(`${flag} needs a positive integer, got ${String(value)}\n${USAGE}`);
+  if (value === undefined || !Number.isInteger(number) || number < 1)
+    throw new Error(`${flag} needs a positive integer, got ${String(value)}\n${USAGE}`);
   return number;
 }
 

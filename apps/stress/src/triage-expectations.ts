@@ -34,10 +34,14 @@ export function checkStageSequence(
     }
     const expected = halted ? finallyStage : planned[position];
     if (stage.agentName !== expected) {
-      return { problem: `stage #${index} is ${stage.agentName}, expected ${String(expected)} (called ${called.map((s) => s.agentName).join(',')})`, cutShort: false };
+      return {
+        problem: `stage #${index} is ${stage.agentName}, expected ${String(expected)} (called ${called.map((s) => s.agentName).join(',')})`,
+        cutShort: false,
+      };
     }
     if (halted) {
-      if (index !== called.length - 1) return { problem: `stages after the finally stage: ${called.map((s) => s.agentName).join(',')}`, cutShort: false };
+      if (index !== called.length - 1)
+        return { problem: `stages after the finally stage: ${called.map((s) => s.agentName).join(',')}`, cutShort: false };
       break;
     }
     position++;

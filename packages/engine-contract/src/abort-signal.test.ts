@@ -13,7 +13,13 @@ describe('isAbortSignal', () => {
     const controller = new AbortController();
     const aborted = new AbortController();
     aborted.abort();
-    for (const signal of [controller.signal, aborted.signal, AbortSignal.abort(), AbortSignal.timeout(60_000), AbortSignal.any([controller.signal])]) {
+    for (const signal of [
+      controller.signal,
+      aborted.signal,
+      AbortSignal.abort(),
+      AbortSignal.timeout(60_000),
+      AbortSignal.any([controller.signal]),
+    ]) {
       expect(isAbortSignal(signal)).toBe(true);
     }
   });

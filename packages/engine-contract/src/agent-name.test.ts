@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { AGENT_NAME_PATTERN, AGENT_NAME_RULE, isAgentName } from './agent-name.js';
 
 describe('isAgentName', () => {
-  it.each(['a', 'research', 'Research_2', 'stage.one', 'ns:agent', 'kebab-case', '0', 'workflow', 'x'.repeat(128)])('accepts %j', (name) => {
-    expect(isAgentName(name)).toBe(true);
-  });
+  it.each(['a', 'research', 'Research_2', 'stage.one', 'ns:agent', 'kebab-case', '0', 'workflow', 'x'.repeat(128)])(
+    'accepts %j',
+    (name) => {
+      expect(isAgentName(name)).toBe(true);
+    },
+  );
 
   it.each([
     ['the empty string', ''],

@@ -28,7 +28,15 @@ function lookAlike(): UserExecutionEngine {
   return {
     engineId: 'eng_fake',
     userContext,
-    executeAgent: async () => ({ status: 'succeeded', executionId: 'x', agentName: 'a', runId: 'r', requestId: 'q', durationMs: 0, queuedMs: 0 }),
+    executeAgent: async () => ({
+      status: 'succeeded',
+      executionId: 'x',
+      agentName: 'a',
+      runId: 'r',
+      requestId: 'q',
+      durationMs: 0,
+      queuedMs: 0,
+    }),
     subscribe: () => () => {},
     events: async function* () {},
     emitWorkflowEvent: () => {},
@@ -106,7 +114,14 @@ describe('isUserExecutionEngine / assertUserExecutionEngine: look-alikes', () =>
   });
 
   it('rejects objects whose class name or prototype cannot be read without crashing', () => {
-    const hostile = new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     expect(validationError(hostile).received).toContain('could not be inspected');
     class Throwing {
       static get name(): string {
@@ -124,10 +139,13 @@ describe('isUserExecutionEngine / assertUserExecutionEngine: look-alikes', () =>
 
   it('never throws from isUserExecutionEngine and only EngineValidationError from assert, whatever the input', () => {
     fc.assert(
-      fc.property(fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true, withNullPrototype: true, withTypedArray: true }), (value) => {
-        expect(isUserExecutionEngine(value)).toBe(false);
-        validationError(value);
-      }),
+      fc.property(
+        fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true, withNullPrototype: true, withTypedArray: true }),
+        (value) => {
+          expect(isUserExecutionEngine(value)).toBe(false);
+          validationError(value);
+        },
+      ),
     );
   });
 });
@@ -183,7 +201,9 @@ describe('isUserExecutionEngine / assertUserExecutionEngine: registered engines'
   });
 
   it('ignores a has method planted on the registry object itself (it is frozen)', () => {
-    const registry = (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('baton.engine-contract.genuine-engines.v1')] as WeakSet<object>;
+    const registry = (globalThis as unknown as Record<symbol, unknown>)[
+      Symbol.for('baton.engine-contract.genuine-engines.v1')
+    ] as WeakSet<object>;
     expect(Object.isFrozen(registry)).toBe(true);
     expect(() => Object.defineProperty(registry, 'has', { value: () => true })).toThrow(TypeError);
     expect(isUserExecutionEngine(lookAlike())).toBe(false);

@@ -76,7 +76,11 @@ describe('globalWeakSet: adopting a registry made by another copy', () => {
     plant(key, existing);
     expect(globalWeakSet(key).has(member)).toBe(true);
     expect(Object.isFrozen(existing)).toBe(true);
-    expect(Object.getOwnPropertyDescriptor(globalThis, Symbol.for(key))).toMatchObject({ value: existing, writable: false, configurable: false });
+    expect(Object.getOwnPropertyDescriptor(globalThis, Symbol.for(key))).toMatchObject({
+      value: existing,
+      writable: false,
+      configurable: false,
+    });
   });
 
   it('adopts a WeakSet in a non-configurable but writable slot and makes it read-only', () => {
@@ -85,7 +89,12 @@ describe('globalWeakSet: adopting a registry made by another copy', () => {
     Object.defineProperty(globalThis, Symbol.for(key), { value: existing, configurable: false, writable: true, enumerable: true });
     globalWeakSet(key);
     // enumerable is left as it was: changing it on a non-configurable property would fail.
-    expect(Object.getOwnPropertyDescriptor(globalThis, Symbol.for(key))).toMatchObject({ value: existing, writable: false, configurable: false, enumerable: true });
+    expect(Object.getOwnPropertyDescriptor(globalThis, Symbol.for(key))).toMatchObject({
+      value: existing,
+      writable: false,
+      configurable: false,
+      enumerable: true,
+    });
   });
 
   it('ignores a registry inherited through a polluted Object.prototype and installs its own', () => {
@@ -208,7 +217,11 @@ describe('globalWeakSet: intrinsics captured at load', () => {
 
 describe('globalWeakSet: reserved keys', () => {
   it("refuses the contract's own keys, so no typed call hands out the engine registry", () => {
-    for (const key of ['baton.engine-contract.genuine-engines.v1', 'baton.engine-contract.user-execution-contexts.v1', 'baton.engine-contract.']) {
+    for (const key of [
+      'baton.engine-contract.genuine-engines.v1',
+      'baton.engine-contract.user-execution-contexts.v1',
+      'baton.engine-contract.',
+    ]) {
       expect(() => globalWeakSet(key)).toThrow(InvalidConfigError);
       expect(() => globalWeakSet(key)).toThrow('keys starting with "baton.engine-contract." are reserved for @baton/engine-contract');
     }

@@ -40,7 +40,9 @@ export interface GlobalWeakSet {
  */
 export function globalWeakSet(key: string): GlobalWeakSet {
   if (key.startsWith(CONTRACT_KEY_PREFIX)) {
-    throw new InvalidConfigError({ message: `globalWeakSet(key): keys starting with "${CONTRACT_KEY_PREFIX}" are reserved for @baton/engine-contract` });
+    throw new InvalidConfigError({
+      message: `globalWeakSet(key): keys starting with "${CONTRACT_KEY_PREFIX}" are reserved for @baton/engine-contract`,
+    });
   }
   return contractWeakSet(key);
 }

@@ -39,7 +39,14 @@ export {
   type AgentRunStatus,
   type WorkflowStatus,
 } from './agent-run-result.js';
-export { WORKFLOW_AGENT_NAME, defineAgent, type AgentContext, type AgentDefinition, type AnyAgentDefinition, type ToolCallOptions } from './agent-definition.js';
+export {
+  WORKFLOW_AGENT_NAME,
+  defineAgent,
+  type AgentContext,
+  type AgentDefinition,
+  type AnyAgentDefinition,
+  type ToolCallOptions,
+} from './agent-definition.js';
 export { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand.js';
 export { DEFAULT_ENGINE_LIMITS, EngineLimitsSchema, type EngineLimits, type EngineLimitsInput } from './engine-limits.js';
 export * from './errors/index.js';

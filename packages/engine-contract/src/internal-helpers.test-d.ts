@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { describe, expectTypeOf, it } from 'vitest';
-import { describeZodIssue, firstZodIssue, globalWeakSet, isAbortSignal, isAgentName, isZodSchema, type GlobalWeakSet, type ZodIssueSummary } from './index.js';
+import {
+  describeZodIssue,
+  firstZodIssue,
+  globalWeakSet,
+  isAbortSignal,
+  isAgentName,
+  isZodSchema,
+  type GlobalWeakSet,
+  type ZodIssueSummary,
+} from './index.js';
 
 describe('helpers for Baton’s own packages: types', () => {
   it('narrow what they check', () => {

@@ -188,7 +188,14 @@ describe('redact', () => {
     revoke();
     expect(redact(proxy)).toBe('[Unreadable]');
     expect(redact({ inner: proxy })).toEqual({ inner: '[Unreadable]' });
-    const hostile = new Proxy({ a: 1 }, { ownKeys: () => { throw new Error('trap'); } });
+    const hostile = new Proxy(
+      { a: 1 },
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     expect(redact({ hostile })).toEqual({ hostile: '[Unreadable]' });
   });
 
@@ -214,7 +221,12 @@ describe('redact', () => {
 
   it('keeps the "__proto__" key of the copy an ordinary enumerable, writable, configurable data property', () => {
     const output = redact(JSON.parse('{"__proto__": "x"}') as Record<string, unknown>);
-    expect(Object.getOwnPropertyDescriptor(output, '__proto__')).toEqual({ value: 'x', enumerable: true, writable: true, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(output, '__proto__')).toEqual({
+      value: 'x',
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   });
 
   it('copies only own fields of a class instance, never its prototype getters (not even name or message)', () => {
@@ -278,7 +290,8 @@ describe('redact: properties', () => {
     node: fc.oneof(
       fc.array(fc.tuple(anyKey, tie('tree')), { maxLength: 5 }).map((entries) => {
         const object: Record<string, unknown> = {};
-        for (const [key, value] of entries) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+        for (const [key, value] of entries)
+          Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
         return object;
       }),
       fc.array(tie('tree'), { maxLength: 4 }),
@@ -332,10 +345,16 @@ describe('redact: properties', () => {
   }, 30_000);
 
   /** An independent model of the rule: lower-cased, without "-" and "_", the key contains a secret word. */
-  const modelSecret = (key: string): boolean => SECRET_WORDS.some((word) => key.toLowerCase().replaceAll('-', '').replaceAll('_', '').includes(word));
+  const modelSecret = (key: string): boolean =>
+    SECRET_WORDS.some((word) => key.toLowerCase().replaceAll('-', '').replaceAll('_', '').includes(word));
   const model = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(model);
-    const entries = value instanceof Map ? [...value].map(([key, item]) => [String(key), item] as const) : typeof value === 'object' && value !== null ? Object.entries(value) : undefined;
+    const entries =
+      value instanceof Map
+        ? [...value].map(([key, item]) => [String(key), item] as const)
+        : typeof value === 'object' && value !== null
+          ? Object.entries(value)
+          : undefined;
     if (entries === undefined) return value;
     const copy: Record<string, unknown> = {};
     for (const [key, item] of entries) {
@@ -357,7 +376,16 @@ describe('redact: properties', () => {
   it('never throws, whatever the input', () => {
     fc.assert(
       fc.property(
-        fc.anything({ withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withNullPrototype: true, withSet: true, withSparseArray: true, withTypedArray: true }),
+        fc.anything({
+          withBigInt: true,
+          withBoxedValues: true,
+          withDate: true,
+          withMap: true,
+          withNullPrototype: true,
+          withSet: true,
+          withSparseArray: true,
+          withTypedArray: true,
+        }),
         (input) => {
           redact(input);
         },

@@ -26,7 +26,8 @@ interface Outcome {
 
 /** `setup` runs before the package loads, with `key` and `symbol` defined. */
 function load(build: 'cjs' | 'esm', key: string, setup: string): Outcome {
-  const loader = build === 'cjs' ? `() => require(${JSON.stringify(cjsEntry)})` : `(n) => import(${JSON.stringify(esmEntry)} + '?load=' + n)`;
+  const loader =
+    build === 'cjs' ? `() => require(${JSON.stringify(cjsEntry)})` : `(n) => import(${JSON.stringify(esmEntry)} + '?load=' + n)`;
   const script = `
     const key = ${JSON.stringify(key)};
     const symbol = Symbol.for(key);
@@ -50,7 +51,11 @@ function load(build: 'cjs' | 'esm', key: string, setup: string): Outcome {
     })();
   `;
   // From the package directory, so that `require('zod')` in a setup finds the package's zod.
-  const output = execFileSync(process.execPath, ['-e', script], { cwd: packageDirectory, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = execFileSync(process.execPath, ['-e', script], {
+    cwd: packageDirectory,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return JSON.parse(output) as Outcome;
 }
 
@@ -86,7 +91,13 @@ describe.each(['cjs', 'esm'] as const)('loading the %s build with an impostor re
   it.each(PLANTED)('refuses to load with %s in the engine registry slot', (_label, setup, received) => {
     const outcome = load(build, ENGINES_KEY, setup);
     expect(outcome.loaded).toBe(false);
-    expect(outcome.error).toMatchObject({ name: 'UntrustedRegistryError', code: 'UNTRUSTED_REGISTRY', key: ENGINES_KEY, received, isInstance: true });
+    expect(outcome.error).toMatchObject({
+      name: 'UntrustedRegistryError',
+      code: 'UNTRUSTED_REGISTRY',
+      key: ENGINES_KEY,
+      received,
+      isInstance: true,
+    });
     expect(outcome.error?.message).toContain(
       `globalThis[Symbol.for('${ENGINES_KEY}')] holds something other than Baton's WeakSet (${received}): refusing to trust it`,
     );

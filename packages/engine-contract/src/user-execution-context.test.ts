@@ -206,14 +206,28 @@ describe('createUserExecutionContext: input shape', () => {
 
   it('refuses a Proxy input whose ownKeys trap throws, with the trap error as cause', () => {
     const boom = new Error('ownKeys trap');
-    const input = new Proxy({ ...VALID }, { ownKeys: () => { throw boom; } });
+    const input = new Proxy(
+      { ...VALID },
+      {
+        ownKeys: () => {
+          throw boom;
+        },
+      },
+    );
     const error = rejection(input, 'context');
     expect(error.cause).toBe(boom);
   });
 
   it('refuses a Proxy input whose get trap throws, naming the field being read', () => {
     const boom = new Error('get trap');
-    const input = new Proxy({ ...VALID }, { get: () => { throw boom; } });
+    const input = new Proxy(
+      { ...VALID },
+      {
+        get: () => {
+          throw boom;
+        },
+      },
+    );
     const error = rejection(input, 'userId');
     expect(error.cause).toBe(boom);
   });
@@ -246,14 +260,27 @@ describe('createUserExecutionContext: input shape', () => {
   });
 
   it('refuses a getter that throws on the input', () => {
-    const input = { ...VALID, get sessionId(): string { throw new Error('getter'); } };
+    const input = {
+      ...VALID,
+      get sessionId(): string {
+        throw new Error('getter');
+      },
+    };
     rejection(input, 'sessionId');
   });
 });
 
 describe('createUserExecutionContext: metadata', () => {
   it('copies plain JSON-like metadata', () => {
-    const metadata = { plan: 'pro', seats: 3, ratio: 0.5, beta: true, nothing: null, tags: ['a', 'b'], nested: { deep: { x: [1, { y: 'z' }] } } };
+    const metadata = {
+      plan: 'pro',
+      seats: 3,
+      ratio: 0.5,
+      beta: true,
+      nothing: null,
+      tags: ['a', 'b'],
+      nested: { deep: { x: [1, { y: 'z' }] } },
+    };
     const ctx = createUserExecutionContext(withMetadata(metadata));
     expect(ctx.metadata).toEqual(metadata);
     expect(ctx.metadata).not.toBe(metadata);
@@ -329,7 +356,14 @@ describe('createUserExecutionContext: metadata', () => {
 
   it('refuses a getter in nested metadata without calling it', () => {
     let calls = 0;
-    const metadata = { a: { get b(): number { calls++; return 1; } } };
+    const metadata = {
+      a: {
+        get b(): number {
+          calls++;
+          return 1;
+        },
+      },
+    };
     const error = rejection(withMetadata(metadata), 'metadata.a.b');
     expect(error.message).toContain('getter');
     expect(calls).toBe(0);
@@ -406,7 +440,14 @@ describe('createUserExecutionContext: metadata', () => {
   it('refuses a metadata Proxy whose traps throw, with field "metadata" and the trap error as cause', () => {
     const boom = new Error('trap');
     for (const trap of ['ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf'] as const) {
-      const metadata = new Proxy({ a: 1 }, { [trap]: () => { throw boom; } });
+      const metadata = new Proxy(
+        { a: 1 },
+        {
+          [trap]: () => {
+            throw boom;
+          },
+        },
+      );
       const error = rejection(withMetadata(metadata), 'metadata');
       expect(error.cause).toBe(boom);
     }
@@ -492,15 +533,17 @@ describe('ctx.child', () => {
     expect((child.metadata as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 
-  it.each([['', ''], ['whitespace', '  \t'], ['a number', 42], ['undefined', undefined]])(
-    'refuses %s as operation name',
-    (_label, name) => {
-      const error = thrown(() => parent.child(name as string));
-      expect(InvalidUserContextError.isInstance(error)).toBe(true);
-      expect((error as InvalidUserContextError).field).toBe('operationName');
-      expect((error as InvalidUserContextError).message).toBe('operationName must be a non-empty string');
-    },
-  );
+  it.each([
+    ['', ''],
+    ['whitespace', '  \t'],
+    ['a number', 42],
+    ['undefined', undefined],
+  ])('refuses %s as operation name', (_label, name) => {
+    const error = thrown(() => parent.child(name as string));
+    expect(InvalidUserContextError.isInstance(error)).toBe(true);
+    expect((error as InvalidUserContextError).field).toBe('operationName');
+    expect((error as InvalidUserContextError).message).toBe('operationName must be a non-empty string');
+  });
 
   it('allows depth 10 and refuses a child deeper than 10', () => {
     expect(MAX_CONTEXT_DEPTH).toBe(10);
@@ -578,7 +621,15 @@ function forgeMembership<T extends object>(value: T): T {
 }
 
 describe('isUserExecutionContext: more than registry membership', () => {
-  const fields = () => ({ userId: 'u_42', threadId: 't_1', runId: 'r_1', requestId: 'q_1', metadata: Object.freeze({}), depth: 0, createdAt: 0 });
+  const fields = () => ({
+    userId: 'u_42',
+    threadId: 't_1',
+    runId: 'r_1',
+    requestId: 'q_1',
+    metadata: Object.freeze({}),
+    depth: 0,
+    createdAt: 0,
+  });
 
   it('is false for a thawed (not frozen) object in the registry, in both copies', () => {
     const forged = forgeMembership(fields());
@@ -657,9 +708,7 @@ describe('createUserExecutionContext: properties', () => {
     },
     { requiredKeys: [] },
   );
-  const goodId = fc
-    .stringMatching(/^[A-Za-z0-9_.:@\-]{1,64}$/)
-    .filter((id) => !PLACEHOLDER_IDS.includes(id.toLowerCase()));
+  const goodId = fc.stringMatching(/^[A-Za-z0-9_.:@\-]{1,64}$/).filter((id) => !PLACEHOLDER_IDS.includes(id.toLowerCase()));
 
   it('never throws anything but InvalidUserContextError, whatever the input', () => {
     fc.assert(
@@ -693,7 +742,11 @@ describe('createUserExecutionContext: properties', () => {
   it('accepts an arbitrary string id only if it is 1-256 chars with no whitespace/control chars and no placeholder, and never echoes it', () => {
     // Any code point, lone surrogates included, biased towards the low planes where the rules bite.
     // (Built by hand: fast-check's `unit: 'binary'` spends seconds building a reverse-mapping table.)
-    const codePoint = fc.oneof(fc.integer({ min: 0, max: 0x3000 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.integer({ min: 0, max: 0x10ffff }));
+    const codePoint = fc.oneof(
+      fc.integer({ min: 0, max: 0x3000 }),
+      fc.integer({ min: 0xd800, max: 0xdfff }),
+      fc.integer({ min: 0, max: 0x10ffff }),
+    );
     const anyString = (maxLength: number) => fc.array(codePoint, { maxLength }).map((points) => String.fromCodePoint(...points));
     const candidate = fc.oneof(
       anyString(24),
@@ -734,7 +787,23 @@ describe('createUserExecutionContext: properties', () => {
   });
 
   it('refuses an otherwise valid id once any whitespace or control character is inserted anywhere', () => {
-    const bad = fc.constantFrom(' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u2028', '\u3000', '\u0000', '\u0008', '\u007f', '\u0085', '\u200b', '\ufeff');
+    const bad = fc.constantFrom(
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\v',
+      '\f',
+      '\u00a0',
+      '\u2028',
+      '\u3000',
+      '\u0000',
+      '\u0008',
+      '\u007f',
+      '\u0085',
+      '\u200b',
+      '\ufeff',
+    );
     fc.assert(
       fc.property(goodId, bad, fc.nat(), fc.constantFrom(...ID_FIELDS), (id, character, at, field) => {
         const index = at % (id.length + 1);
@@ -767,32 +836,49 @@ describe('createUserExecutionContext: properties', () => {
 });
 
 describe('ctx.child: properties', () => {
-  const anything = fc.anything({ withBigInt: true, withDate: true, withMap: true, withNullPrototype: true, withSet: true, withSparseArray: true });
+  const anything = fc.anything({
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withNullPrototype: true,
+    withSet: true,
+    withSparseArray: true,
+  });
   const parentMetadata = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
 
   it('never throws anything but InvalidUserContextError for any operation name and metadata, and a child always extends its parent', () => {
     fc.assert(
-      fc.property(parentMetadata, fc.oneof(fc.string({ maxLength: 8 }), anything), fc.oneof(parentMetadata, anything), (metadata, operationName, extra) => {
-        const parent = createUserExecutionContext({ ...VALID, sessionId: 's_1', metadata });
-        let child: UserExecutionContext;
-        try {
-          child = parent.child(operationName as string, extra as Record<string, unknown>);
-        } catch (error) {
-          expect(InvalidUserContextError.isInstance(error), String(error)).toBe(true);
-          expect(['operationName', 'metadata'].some((field) => (error as InvalidUserContextError).field.startsWith(field))).toBe(true);
-          return;
-        }
-        expect(typeof operationName === 'string' && operationName.trim().length > 0).toBe(true);
-        expect(isUserExecutionContext(child)).toBe(true);
-        expect(Object.isFrozen(child) && Object.isFrozen(child.metadata)).toBe(true);
-        expect([child.userId, child.threadId, child.runId, child.sessionId]).toEqual([parent.userId, parent.threadId, parent.runId, parent.sessionId]);
-        expect(child).toMatchObject({ depth: parent.depth + 1, parentRequestId: parent.requestId, operationName });
-        expect(child.requestId).not.toBe(parent.requestId);
-        // Shallow merge, the given keys winning; the parent is untouched.
-        const given = extra === undefined ? {} : (extra as Record<string, unknown>);
-        expect(child.metadata).toEqual({ ...parent.metadata, ...given });
-        expect(parent.metadata).toEqual(metadata);
-      }),
+      fc.property(
+        parentMetadata,
+        fc.oneof(fc.string({ maxLength: 8 }), anything),
+        fc.oneof(parentMetadata, anything),
+        (metadata, operationName, extra) => {
+          const parent = createUserExecutionContext({ ...VALID, sessionId: 's_1', metadata });
+          let child: UserExecutionContext;
+          try {
+            child = parent.child(operationName as string, extra as Record<string, unknown>);
+          } catch (error) {
+            expect(InvalidUserContextError.isInstance(error), String(error)).toBe(true);
+            expect(['operationName', 'metadata'].some((field) => (error as InvalidUserContextError).field.startsWith(field))).toBe(true);
+            return;
+          }
+          expect(typeof operationName === 'string' && operationName.trim().length > 0).toBe(true);
+          expect(isUserExecutionContext(child)).toBe(true);
+          expect(Object.isFrozen(child) && Object.isFrozen(child.metadata)).toBe(true);
+          expect([child.userId, child.threadId, child.runId, child.sessionId]).toEqual([
+            parent.userId,
+            parent.threadId,
+            parent.runId,
+            parent.sessionId,
+          ]);
+          expect(child).toMatchObject({ depth: parent.depth + 1, parentRequestId: parent.requestId, operationName });
+          expect(child.requestId).not.toBe(parent.requestId);
+          // Shallow merge, the given keys winning; the parent is untouched.
+          const given = extra === undefined ? {} : (extra as Record<string, unknown>);
+          expect(child.metadata).toEqual({ ...parent.metadata, ...given });
+          expect(parent.metadata).toEqual(metadata);
+        },
+      ),
       { numRuns: 500 },
     );
   }, 30_000);

@@ -70,7 +70,17 @@ const MAX_METADATA_DEPTH = 32;
 
 /** Ids that are refused in any letter case: they mark unfinished wiring, not a real user or run. */
 export const PLACEHOLDER_IDS: readonly string[] = Object.freeze([
-  'registry', 'placeholder', 'default', 'temp', 'none', 'null', 'undefined', 'xxx', 'example', 'test', 'demo',
+  'registry',
+  'placeholder',
+  'default',
+  'temp',
+  'none',
+  'null',
+  'undefined',
+  'xxx',
+  'example',
+  'test',
+  'demo',
 ]);
 // `iu`: case-insensitive with Unicode case folding, so `teſt` (long s) or `TEST` are placeholders too.
 const PLACEHOLDER_PATTERN = new RegExp(`^(?:${PLACEHOLDER_IDS.join('|')})$`, 'iu');

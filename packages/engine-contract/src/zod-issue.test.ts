@@ -29,7 +29,9 @@ describe('describeZodIssue', () => {
   });
 
   it('ignores root when there is a path', () => {
-    expect(describeZodIssue(errorOf(z.object({ seq: z.number().nonnegative() }), { seq: -1 }), { root: 'event' })).toBe('seq: Too small: expected number to be >=0');
+    expect(describeZodIssue(errorOf(z.object({ seq: z.number().nonnegative() }), { seq: -1 }), { root: 'event' })).toBe(
+      'seq: Too small: expected number to be >=0',
+    );
   });
 
   it("says 'invalid' at the root for an error without issues", () => {

@@ -5,7 +5,13 @@ import { isZodSchema } from './zod-schema.js';
 
 describe('isZodSchema', () => {
   it('accepts zod schemas, classic and mini', () => {
-    for (const schema of [z.string(), z.object({ a: z.number() }), z.string().transform(Number), zm.string(), zm.object({ a: zm.number() })]) {
+    for (const schema of [
+      z.string(),
+      z.object({ a: z.number() }),
+      z.string().transform(Number),
+      zm.string(),
+      zm.object({ a: zm.number() }),
+    ]) {
       expect(isZodSchema(schema)).toBe(true);
     }
   });

@@ -13,7 +13,12 @@ let events = 0;
 engine.subscribe(() => {
   events++;
 });
-const ctx = { userContext: engine.userContext, signal: new AbortController().signal, think() {}, tool: async (_n, _i, fn) => fn(ctx.signal) };
+const ctx = {
+  userContext: engine.userContext,
+  signal: new AbortController().signal,
+  think() {},
+  tool: async (_n, _i, fn) => fn(ctx.signal),
+};
 const request = { agentName: 'echo', input: 'hello' };
 
 async function plain(n) {
@@ -54,7 +59,9 @@ await engineRuns(runs);
 gc();
 gc();
 const after = process.memoryUsage().heapUsed;
-console.log(`heap after ${runs} more runs: ${((after - before) / 1024).toFixed(0)} KiB difference (${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MiB)`);
+console.log(
+  `heap after ${runs} more runs: ${((after - before) / 1024).toFixed(0)} KiB difference (${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MiB)`,
+);
 const stats = engine.getStats();
 console.log(`stats: started ${stats.runsStarted}, succeeded ${stats.runsSucceeded}, listenerErrors ${stats.listenerErrors}`);
 await factory.shutdown();

@@ -2,7 +2,14 @@
  * The exact words and payloads of the engine's refusals and run errors (users and transports match
  * on them), and edges of the run lifecycle that the broader suites do not pin down.
  */
-import { InvalidConfigError, InvalidEventError, UnknownAgentError, defineAgent, type AgentEvent, type AgentRunResult } from '@baton/engine-contract';
+import {
+  InvalidConfigError,
+  InvalidEventError,
+  UnknownAgentError,
+  defineAgent,
+  type AgentEvent,
+  type AgentRunResult,
+} from '@baton/engine-contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { contextFor, controlledAgent, echoAgent, flush, record, spyLogger } from './__fixtures__/test-helpers.js';
@@ -51,9 +58,18 @@ describe('executeAgent refusals: exact messages', () => {
 
   it('refuses a non-string stage, a bad timeout and a non-signal signal with their own messages', async () => {
     const { engine } = await setup();
-    expect((await rejection(engine.executeAgent({ agentName: 'echo', stage: 7 as never }))).message).toBe('executeAgent: stage must be a string');
-    expect((await rejection(engine.executeAgent({ agentName: 'echo' }, { timeoutMs: 0 }))).message).toBe('executeAgent: timeoutMs must be a positive finite number');
-    for (const signal of [{ aborted: false }, { aborted: 'no', addEventListener: () => {} }, { aborted: false, addEventListener: 'x' }, 'signal']) {
+    expect((await rejection(engine.executeAgent({ agentName: 'echo', stage: 7 as never }))).message).toBe(
+      'executeAgent: stage must be a string',
+    );
+    expect((await rejection(engine.executeAgent({ agentName: 'echo' }, { timeoutMs: 0 }))).message).toBe(
+      'executeAgent: timeoutMs must be a positive finite number',
+    );
+    for (const signal of [
+      { aborted: false },
+      { aborted: 'no', addEventListener: () => {} },
+      { aborted: false, addEventListener: 'x' },
+      'signal',
+    ]) {
       const error = await rejection(engine.executeAgent({ agentName: 'echo' }, { signal: signal as never }));
       expect(error.message).toBe('executeAgent: signal must be an AbortSignal');
     }
@@ -62,7 +78,9 @@ describe('executeAgent refusals: exact messages', () => {
   it('accepts null options and a null signal as absent', async () => {
     const { engine } = await setup();
     await expect(engine.executeAgent({ agentName: 'echo', input: 1 }, null as never)).resolves.toMatchObject({ status: 'succeeded' });
-    await expect(engine.executeAgent({ agentName: 'echo', input: 1 }, { signal: null as never })).resolves.toMatchObject({ status: 'succeeded' });
+    await expect(engine.executeAgent({ agentName: 'echo', input: 1 }, { signal: null as never })).resolves.toMatchObject({
+      status: 'succeeded',
+    });
   });
 
   it('names a non-string agent name safely in UnknownAgentError', async () => {
@@ -72,7 +90,7 @@ describe('executeAgent refusals: exact messages', () => {
     expect((error as UnknownAgentError).agentName).toBe('42');
   });
 
-  it("explains a full queue with the user, the engine, both limits and what to do", async () => {
+  it('explains a full queue with the user, the engine, both limits and what to do', async () => {
     const { engine } = await setup({ limits: { maxConcurrentRunsPerEngine: 1, maxQueuedRunsPerEngine: 1 } });
     void engine.executeAgent({ agentName: 'controlled' });
     void engine.executeAgent({ agentName: 'controlled' });
@@ -107,7 +125,10 @@ describe('run errors: exact payloads', () => {
     const { engine, calls } = await setup();
     const running = engine.executeAgent({ agentName: 'controlled' }, { timeoutMs: 250 });
     await vi.advanceTimersByTimeAsync(250);
-    expect(await running).toMatchObject({ status: 'timed_out', error: { code: 'RUN_TIMEOUT', name: 'TimeoutError', message: 'Agent "controlled" did not finish within 250 ms' } });
+    expect(await running).toMatchObject({
+      status: 'timed_out',
+      error: { code: 'RUN_TIMEOUT', name: 'TimeoutError', message: 'Agent "controlled" did not finish within 250 ms' },
+    });
     const reason = calls[0]!.ctx.signal.reason as DOMException;
     expect([reason.name, reason.message]).toEqual(['TimeoutError', 'Agent "controlled" did not finish within 250 ms']);
   });
@@ -211,7 +232,10 @@ describe('thoughts and tools', () => {
     const engine = await factory.createEngine(contextFor('u_think'));
     const events = record(engine);
     await engine.executeAgent({ agentName: 'thinker' });
-    expect(events.filter((event) => event.type === 'agent_thinking').map((event) => (event as { thought: string }).thought)).toEqual(['{"idea":1}', 'plain']);
+    expect(events.filter((event) => event.type === 'agent_thinking').map((event) => (event as { thought: string }).thought)).toEqual([
+      '{"idea":1}',
+      'plain',
+    ]);
   });
 
   it('refuses a tool call without a name or without a function, with exact messages', async () => {
@@ -219,7 +243,11 @@ describe('thoughts and tools', () => {
     const agent = defineAgent({
       name: 'tools',
       run: async (_input, ctx) => {
-        for (const call of [() => ctx.tool('', 1, () => 1), () => ctx.tool(7 as never, 1, () => 1), () => ctx.tool('lookup', 1, 'fn' as never)]) {
+        for (const call of [
+          () => ctx.tool('', 1, () => 1),
+          () => ctx.tool(7 as never, 1, () => 1),
+          () => ctx.tool('lookup', 1, 'fn' as never),
+        ]) {
           await call().catch((error: unknown) => errors.push(`${InvalidConfigError.isInstance(error)}:${(error as Error).message}`));
         }
       },
@@ -303,9 +331,21 @@ describe('emitWorkflowEvent refusals: exact messages', () => {
   it.each([
     ['a non-object', 'workflow_started', 'emitWorkflowEvent expects a workflow event { type, executionId, workflowId, ... }'],
     ['null', null, 'emitWorkflowEvent expects a workflow event { type, executionId, workflowId, ... }'],
-    ['an agent event type', { type: 'agent_started', executionId: 'wf' }, 'emitWorkflowEvent accepts only workflow_started, workflow_planned and workflow_completed, not agent_started'],
-    ['a missing executionId', { type: 'workflow_started', workflowId: 'wf', workflowName: 'n' }, "emitWorkflowEvent(workflow_started): executionId (the workflow run's id) must be a non-empty string"],
-    ['an empty executionId', { type: 'workflow_started', executionId: '', workflowId: 'wf', workflowName: 'n' }, "emitWorkflowEvent(workflow_started): executionId (the workflow run's id) must be a non-empty string"],
+    [
+      'an agent event type',
+      { type: 'agent_started', executionId: 'wf' },
+      'emitWorkflowEvent accepts only workflow_started, workflow_planned and workflow_completed, not agent_started',
+    ],
+    [
+      'a missing executionId',
+      { type: 'workflow_started', workflowId: 'wf', workflowName: 'n' },
+      "emitWorkflowEvent(workflow_started): executionId (the workflow run's id) must be a non-empty string",
+    ],
+    [
+      'an empty executionId',
+      { type: 'workflow_started', executionId: '', workflowId: 'wf', workflowName: 'n' },
+      "emitWorkflowEvent(workflow_started): executionId (the workflow run's id) must be a non-empty string",
+    ],
   ])('refuses %s with InvalidEventError', async (_label, input, message) => {
     const { engine } = await setup();
     const error = thrown(() => engine.emitWorkflowEvent(input as never));
@@ -316,7 +356,15 @@ describe('emitWorkflowEvent refusals: exact messages', () => {
   it("refuses a bad payload naming the field and zod's message, and emits nothing", async () => {
     const { engine } = await setup();
     const events = record(engine);
-    const error = thrown(() => engine.emitWorkflowEvent({ type: 'workflow_planned', executionId: 'wf', workflowId: 'wf', path: 'p', stages: ['triage', 5] as never }));
+    const error = thrown(() =>
+      engine.emitWorkflowEvent({
+        type: 'workflow_planned',
+        executionId: 'wf',
+        workflowId: 'wf',
+        path: 'p',
+        stages: ['triage', 5] as never,
+      }),
+    );
     expect(error.message).toMatch(/^emitWorkflowEvent\(workflow_planned\): stages\.1: \S.*$/);
     expect(error.message).not.toContain(': invalid');
     expect(events).toEqual([]);
@@ -378,7 +426,9 @@ describe('resolveEngineLimits: messages', () => {
   });
 
   it('says limits must be an object when they are not one', () => {
-    expect(() => resolveEngineLimits('fast' as never)).toThrow(new InvalidConfigError({ message: 'limits must be an object of integer limits' }));
+    expect(() => resolveEngineLimits('fast' as never)).toThrow(
+      new InvalidConfigError({ message: 'limits must be an object of integer limits' }),
+    );
     expect(thrown(() => resolveEngineLimits(5 as never)).message).toBe('limits must be an object of integer limits');
   });
 });

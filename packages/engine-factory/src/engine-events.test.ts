@@ -47,7 +47,14 @@ describe('events of a run', () => {
     const { engine } = await setup({ now: () => time++ });
     const events = record(engine);
     const result = await engine.executeAgent({ agentName: 'worker', input: { query: 'q' }, stage: 'data' });
-    expect(events.map((event) => event.type)).toEqual(['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_thinking', 'agent_completed']);
+    expect(events.map((event) => event.type)).toEqual([
+      'agent_started',
+      'agent_thinking',
+      'tool_executing',
+      'tool_completed',
+      'agent_thinking',
+      'agent_completed',
+    ]);
     expect(events.map((event) => event.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     const context = engine.userContext;
     for (const event of events) {
@@ -105,7 +112,11 @@ describe('events of a run', () => {
     const engine = await factory.createEngine(contextFor('u_events'));
     const events = record(engine);
     await engine.executeAgent({ agentName: 'thrower' });
-    expect(events.at(-1)).toMatchObject({ type: 'agent_completed', status: 'failed', error: { code: 'AGENT_FAILED', name: 'NonError', message: 'bad' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'agent_completed',
+      status: 'failed',
+      error: { code: 'AGENT_FAILED', name: 'NonError', message: 'bad' },
+    });
   });
 
   it('keeps seq gapless across concurrent calls and orders each call from agent_started to agent_completed', async () => {
@@ -170,7 +181,9 @@ describe('events of a run', () => {
     void calls[0]!.ctx.tool('second', {}, () => new Promise(() => {}));
     controller.abort();
     await expect(run).resolves.toMatchObject({ status: 'cancelled' });
-    expect(events.map((event) => (event.type === 'tool_completed' ? `${event.type}:${event.toolName}:${event.error?.name}` : event.type))).toEqual([
+    expect(
+      events.map((event) => (event.type === 'tool_completed' ? `${event.type}:${event.toolName}:${event.error?.name}` : event.type)),
+    ).toEqual([
       'agent_started',
       'tool_executing',
       'tool_executing',
@@ -212,7 +225,10 @@ describe('listeners', () => {
     expect(before).toEqual(after);
     expect(engine.getStats().listenerErrors).toBe(2);
     expect(logger.error).toHaveBeenCalledTimes(2);
-    expect(logger.error).toHaveBeenCalledWith(expect.stringMatching(/listener threw/), expect.objectContaining({ eventType: 'agent_started', seq: 0, error: expect.any(Error) }));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/listener threw/),
+      expect.objectContaining({ eventType: 'agent_started', seq: 0, error: expect.any(Error) }),
+    );
   });
 
   it('counts and logs an async listener whose promise rejects instead of leaving an unhandled rejection', async () => {
@@ -233,7 +249,8 @@ describe('listeners', () => {
     const second: number[] = [];
     engine.subscribe((event) => {
       first.push(event.seq);
-      if (event.type === 'agent_started') engine.emitWorkflowEvent({ type: 'workflow_started', executionId: 'wf_1', workflowId: 'wf_1', workflowName: 'nested' });
+      if (event.type === 'agent_started')
+        engine.emitWorkflowEvent({ type: 'workflow_started', executionId: 'wf_1', workflowId: 'wf_1', workflowName: 'nested' });
     });
     engine.subscribe((event) => second.push(event.seq));
     await engine.executeAgent({ agentName: 'echo' });
@@ -279,11 +296,19 @@ describe('listeners', () => {
     const bob = await factory.createEngine(contextFor('u_bob'));
     const aliceEvents = record(alice);
     const bobEvents = record(bob);
-    await Promise.all([alice.executeAgent({ agentName: 'echo', input: 'a' }), bob.executeAgent({ agentName: 'echo', input: 'b' }), alice.executeAgent({ agentName: 'echo', input: 'a2' })]);
+    await Promise.all([
+      alice.executeAgent({ agentName: 'echo', input: 'a' }),
+      bob.executeAgent({ agentName: 'echo', input: 'b' }),
+      alice.executeAgent({ agentName: 'echo', input: 'a2' }),
+    ]);
     expect(aliceEvents).toHaveLength(4);
     expect(bobEvents).toHaveLength(2);
-    expect(aliceEvents.every((event) => event.userId === 'u_alice' && event.engineId === alice.engineId && event.runId === 'r_u_alice')).toBe(true);
-    expect(bobEvents.every((event) => event.userId === 'u_bob' && event.engineId === bob.engineId && event.threadId === 't_u_bob')).toBe(true);
+    expect(
+      aliceEvents.every((event) => event.userId === 'u_alice' && event.engineId === alice.engineId && event.runId === 'r_u_alice'),
+    ).toBe(true);
+    expect(bobEvents.every((event) => event.userId === 'u_bob' && event.engineId === bob.engineId && event.threadId === 't_u_bob')).toBe(
+      true,
+    );
     // Each engine has its own seq.
     expect(bobEvents.map((event) => event.seq)).toEqual([0, 1]);
     expect(aliceEvents.map((event) => event.seq)).toEqual([0, 1, 2, 3]);
@@ -314,7 +339,10 @@ describe('validateEvents', () => {
     const result = await brokenEngine.executeAgent({ agentName: 'echo' });
     expect(result.status).toBe('succeeded');
     expect(brokenEvents).toHaveLength(0);
-    expect(logger.error).toHaveBeenCalledWith(expect.stringMatching(/invalid event/), expect.objectContaining({ error: expect.any(Error) }));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/invalid event/),
+      expect.objectContaining({ error: expect.any(Error) }),
+    );
   });
 
   it('does not validate by default (the NaN clock goes through unnoticed)', async () => {
@@ -392,7 +420,13 @@ describe('emitWorkflowEvent', () => {
     const { engine } = await setup({ now: () => 100 });
     const events = record(engine);
     engine.emitWorkflowEvent({ type: 'workflow_started', executionId: 'wf_9', workflowId: 'wf_9', workflowName: 'triage' });
-    engine.emitWorkflowEvent({ type: 'workflow_planned', executionId: 'wf_9', workflowId: 'wf_9', path: 'sufficient', stages: ['triage', 'data'] });
+    engine.emitWorkflowEvent({
+      type: 'workflow_planned',
+      executionId: 'wf_9',
+      workflowId: 'wf_9',
+      path: 'sufficient',
+      stages: ['triage', 'data'],
+    });
     engine.emitWorkflowEvent({
       type: 'workflow_completed',
       executionId: 'wf_9',
@@ -415,7 +449,14 @@ describe('emitWorkflowEvent', () => {
   it('ignores envelope fields the caller tries to set', async () => {
     const { engine } = await setup();
     const events = record(engine);
-    engine.emitWorkflowEvent({ type: 'workflow_started', executionId: 'wf_1', workflowId: 'wf_1', workflowName: 'w', userId: 'intruder', seq: 99 } as never);
+    engine.emitWorkflowEvent({
+      type: 'workflow_started',
+      executionId: 'wf_1',
+      workflowId: 'wf_1',
+      workflowName: 'w',
+      userId: 'intruder',
+      seq: 99,
+    } as never);
     expect(events[0]).toMatchObject({ userId: 'u_events', seq: 0 });
   });
 
@@ -423,8 +464,12 @@ describe('emitWorkflowEvent', () => {
     const { engine } = await setup();
     const events = record(engine);
     expect(() => engine.emitWorkflowEvent({ type: 'agent_started', executionId: 'x' } as never)).toThrow(InvalidEventError);
-    expect(() => engine.emitWorkflowEvent({ type: 'workflow_planned', executionId: 'wf', workflowId: 'wf', path: 'p', stages: 'nope' } as never)).toThrow(/stages/);
-    expect(() => engine.emitWorkflowEvent({ type: 'workflow_started', executionId: '', workflowId: 'wf', workflowName: 'w' })).toThrow(/executionId/);
+    expect(() =>
+      engine.emitWorkflowEvent({ type: 'workflow_planned', executionId: 'wf', workflowId: 'wf', path: 'p', stages: 'nope' } as never),
+    ).toThrow(/stages/);
+    expect(() => engine.emitWorkflowEvent({ type: 'workflow_started', executionId: '', workflowId: 'wf', workflowName: 'w' })).toThrow(
+      /executionId/,
+    );
     await engine.executeAgent({ agentName: 'echo' });
     expect(events[0]!.seq).toBe(0);
   });
@@ -432,6 +477,8 @@ describe('emitWorkflowEvent', () => {
   it('throws EngineDisposedError after dispose', async () => {
     const { engine } = await setup();
     await engine.dispose();
-    expect(() => engine.emitWorkflowEvent({ type: 'workflow_started', executionId: 'wf', workflowId: 'wf', workflowName: 'w' })).toThrow(EngineDisposedError);
+    expect(() => engine.emitWorkflowEvent({ type: 'workflow_started', executionId: 'wf', workflowId: 'wf', workflowName: 'w' })).toThrow(
+      EngineDisposedError,
+    );
   });
 });

@@ -30,7 +30,9 @@ describe('createEngineFactory options', () => {
   });
 
   it('rejects invalid limits naming the field', () => {
-    expect(() => createEngineFactory({ agents: [], limits: { maxEnginesPerUser: 0 } })).toThrow('limits.maxEnginesPerUser must be an integer ≥ 1');
+    expect(() => createEngineFactory({ agents: [], limits: { maxEnginesPerUser: 0 } })).toThrow(
+      'limits.maxEnginesPerUser must be an integer ≥ 1',
+    );
   });
 
   it.each([
@@ -47,26 +49,87 @@ describe('createEngineFactory options', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['options that are not an object', 'echo', 'createEngineFactory expects options { agents, limits?, now?, logger?, admission?, onEvent?, validateEvents? }'],
+    [
+      'options that are not an object',
+      'echo',
+      'createEngineFactory expects options { agents, limits?, now?, logger?, admission?, onEvent?, validateEvents? }',
+    ],
     ['null options', null, 'createEngineFactory expects options { agents, limits?, now?, logger?, admission?, onEvent?, validateEvents? }'],
-    ['agents that are not an array', { agents: 'echo' }, 'createEngineFactory: agents must be an array of agent definitions (made with defineAgent)'],
+    [
+      'agents that are not an array',
+      { agents: 'echo' },
+      'createEngineFactory: agents must be an array of agent definitions (made with defineAgent)',
+    ],
     ['an agent that is null', { agents: [null] }, 'createEngineFactory: agents[0] must be an agent definition (made with defineAgent)'],
-    ['an agent that is a string', { agents: ['echo'] }, 'createEngineFactory: agents[0] must be an agent definition (made with defineAgent)'],
-    ['an agent with an empty name', { agents: [{ name: '', run: () => 1 }] }, 'createEngineFactory: agents[0].name must be a non-empty string'],
-    ['an agent with a non-string name', { agents: [{ name: 7, run: () => 1 }] }, 'createEngineFactory: agents[0].name must be a non-empty string'],
-    ['the reserved agent name', { agents: [{ name: 'workflow', run: () => 1 }] }, 'createEngineFactory: agent name "workflow" is reserved for workflow events'],
+    [
+      'an agent that is a string',
+      { agents: ['echo'] },
+      'createEngineFactory: agents[0] must be an agent definition (made with defineAgent)',
+    ],
+    [
+      'an agent with an empty name',
+      { agents: [{ name: '', run: () => 1 }] },
+      'createEngineFactory: agents[0].name must be a non-empty string',
+    ],
+    [
+      'an agent with a non-string name',
+      { agents: [{ name: 7, run: () => 1 }] },
+      'createEngineFactory: agents[0].name must be a non-empty string',
+    ],
+    [
+      'the reserved agent name',
+      { agents: [{ name: 'workflow', run: () => 1 }] },
+      'createEngineFactory: agent name "workflow" is reserved for workflow events',
+    ],
     ['an agent without run', { agents: [{ name: 'x' }] }, 'createEngineFactory: agent "x" must have a run function'],
-    ['an input that is not a schema', { agents: [{ name: 'x', run: () => 1, input: { safeParseAsync: 1 } }] }, 'createEngineFactory: agent "x": input must be a zod schema'],
-    ['an input schema that is null', { agents: [{ name: 'x', run: () => 1, input: null }] }, 'createEngineFactory: agent "x": input must be a zod schema'],
-    ['a function posing as a schema', { agents: [{ name: 'x', run: () => 1, input: Object.assign(() => 1, { safeParseAsync: () => 1 }) }] }, 'createEngineFactory: agent "x": input must be a zod schema'],
-    ['an output that is not a schema', { agents: [{ name: 'x', run: () => 1, output: 'string' }] }, 'createEngineFactory: agent "x": output must be a zod schema'],
-    ['a duplicate name at index 1', { agents: [{ name: 'x', run: () => 1 }, { name: 'x', run: () => 2 }] }, 'createEngineFactory: duplicate agent name "x"; agent names must be unique within a factory'],
+    [
+      'an input that is not a schema',
+      { agents: [{ name: 'x', run: () => 1, input: { safeParseAsync: 1 } }] },
+      'createEngineFactory: agent "x": input must be a zod schema',
+    ],
+    [
+      'an input schema that is null',
+      { agents: [{ name: 'x', run: () => 1, input: null }] },
+      'createEngineFactory: agent "x": input must be a zod schema',
+    ],
+    [
+      'a function posing as a schema',
+      { agents: [{ name: 'x', run: () => 1, input: Object.assign(() => 1, { safeParseAsync: () => 1 }) }] },
+      'createEngineFactory: agent "x": input must be a zod schema',
+    ],
+    [
+      'an output that is not a schema',
+      { agents: [{ name: 'x', run: () => 1, output: 'string' }] },
+      'createEngineFactory: agent "x": output must be a zod schema',
+    ],
+    [
+      'a duplicate name at index 1',
+      {
+        agents: [
+          { name: 'x', run: () => 1 },
+          { name: 'x', run: () => 2 },
+        ],
+      },
+      'createEngineFactory: duplicate agent name "x"; agent names must be unique within a factory',
+    ],
     ['a clock that is not a function', { agents: [], now: 5 }, 'createEngineFactory: now must be a function'],
     ['an onEvent that is not a function', { agents: [], onEvent: 'x' }, 'createEngineFactory: onEvent must be a function'],
-    ['a logger that is not an object', { agents: [], logger: 'console' }, 'createEngineFactory: logger must be an object { debug?, info?, warn?, error? }'],
+    [
+      'a logger that is not an object',
+      { agents: [], logger: 'console' },
+      'createEngineFactory: logger must be an object { debug?, info?, warn?, error? }',
+    ],
     ['a null logger', { agents: [], logger: null }, 'createEngineFactory: logger must be an object { debug?, info?, warn?, error? }'],
-    ['an admission without acquire', { agents: [], admission: {} }, 'createEngineFactory: admission must implement UserAdmission { acquire(userId, limit) }'],
-    ['a function as admission', { agents: [], admission: Object.assign(() => 1, { acquire: () => null }) }, 'createEngineFactory: admission must implement UserAdmission { acquire(userId, limit) }'],
+    [
+      'an admission without acquire',
+      { agents: [], admission: {} },
+      'createEngineFactory: admission must implement UserAdmission { acquire(userId, limit) }',
+    ],
+    [
+      'a function as admission',
+      { agents: [], admission: Object.assign(() => 1, { acquire: () => null }) },
+      'createEngineFactory: admission must implement UserAdmission { acquire(userId, limit) }',
+    ],
     ['a non-boolean validateEvents', { agents: [], validateEvents: 'yes' }, 'createEngineFactory: validateEvents must be a boolean'],
   ])('rejects %s with InvalidConfigError and an exact message', (_label, options, message) => {
     expect(() => createEngineFactory(options as never)).toThrow(new InvalidConfigError({ message }));
@@ -83,12 +146,21 @@ describe('createEngineFactory options', () => {
   it('accepts agents with zod schemas, a logger object, a boolean validateEvents and functions for now and onEvent', () => {
     const schema = z.string();
     expect(() =>
-      createEngineFactory({ agents: [defineAgent({ name: 'typed', input: schema, output: schema, run: (text: string) => text })], logger: {}, validateEvents: false, now: () => 0, onEvent: () => {} }),
+      createEngineFactory({
+        agents: [defineAgent({ name: 'typed', input: schema, output: schema, run: (text: string) => text })],
+        logger: {},
+        validateEvents: false,
+        now: () => 0,
+        onEvent: () => {},
+      }),
     ).not.toThrow();
   });
 
   it('exposes the resolved limits', () => {
-    expect(createEngineFactory({ agents: [], limits: { runTimeoutMs: 5 } }).limits).toMatchObject({ runTimeoutMs: 5, maxEnginesPerUser: 2 });
+    expect(createEngineFactory({ agents: [], limits: { runTimeoutMs: 5 } }).limits).toMatchObject({
+      runTimeoutMs: 5,
+      maxEnginesPerUser: 2,
+    });
   });
 });
 
@@ -312,7 +384,10 @@ describe('the reaper', () => {
   it('never reaps an engine with a run in flight', async () => {
     vi.useFakeTimers();
     const { agent, calls } = controlledAgent();
-    const factory = createEngineFactory({ agents: [agent], limits: { engineIdleTimeoutMs: 100, reapIntervalMs: 50, runTimeoutMs: 100_000 } });
+    const factory = createEngineFactory({
+      agents: [agent],
+      limits: { engineIdleTimeoutMs: 100, reapIntervalMs: 50, runTimeoutMs: 100_000 },
+    });
     const engine = await factory.createEngine(contextFor('u_1'));
     const run = engine.executeAgent({ agentName: 'controlled' });
     await vi.advanceTimersByTimeAsync(1_000);
@@ -347,7 +422,9 @@ describe('metrics', () => {
       if (!engine.isActive()) continue;
       const stats = engine.getStats();
       inFlight += stats.activeRuns + stats.queuedRuns;
-      expect(stats.runsStarted).toBe(stats.runsSucceeded + stats.runsFailed + stats.runsTimedOut + stats.runsCancelled + stats.activeRuns + stats.queuedRuns);
+      expect(stats.runsStarted).toBe(
+        stats.runsSucceeded + stats.runsFailed + stats.runsTimedOut + stats.runsCancelled + stats.activeRuns + stats.queuedRuns,
+      );
     }
     expect(metrics.runsStarted).toBe(metrics.runsSucceeded + metrics.runsFailed + metrics.runsTimedOut + metrics.runsCancelled + inFlight);
     expect(metrics.enginesCreated).toBe(metrics.enginesActive + metrics.enginesDisposed);
@@ -384,7 +461,13 @@ describe('metrics', () => {
           const { agent, calls } = controlledAgent();
           const factory = createEngineFactory({
             agents: [agent],
-            limits: { maxEnginesPerUser: 2, maxConcurrentRunsPerEngine: 2, maxQueuedRunsPerEngine: 3, runTimeoutMs: 100, disposeTimeoutMs: 50 },
+            limits: {
+              maxEnginesPerUser: 2,
+              maxConcurrentRunsPerEngine: 2,
+              maxQueuedRunsPerEngine: 3,
+              runTimeoutMs: 100,
+              disposeTimeoutMs: 50,
+            },
           });
           const engines: UserExecutionEngine[] = [];
           const controllers: AbortController[] = [];
@@ -404,7 +487,10 @@ describe('metrics', () => {
                 if (engine === undefined) break;
                 const controller = new AbortController();
                 controllers.push(controller);
-                const options = { ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }), ...(step.withSignal ? { signal: controller.signal } : {}) };
+                const options = {
+                  ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
+                  ...(step.withSignal ? { signal: controller.signal } : {}),
+                };
                 engine.executeAgent({ agentName: 'controlled' }, options).then(
                   () => {},
                   () => {},
@@ -465,7 +551,13 @@ describe('metrics', () => {
     await Promise.all(runs);
     await engine.dispose();
     // Counters survive the engine's disposal.
-    expect(factory.getMetrics()).toMatchObject({ runsStarted: 2, runsSucceeded: 2, runsQueued: 1, userLimitRejections: 1, enginesDisposed: 1 });
+    expect(factory.getMetrics()).toMatchObject({
+      runsStarted: 2,
+      runsSucceeded: 2,
+      runsQueued: 1,
+      userLimitRejections: 1,
+      enginesDisposed: 1,
+    });
   });
 });
 
@@ -493,12 +585,17 @@ describe('factory edges', () => {
     const factory = createEngineFactory({ agents: [], admission, logger });
     const engine = await factory.createEngine(contextFor('u_1'));
     await expect(engine.dispose()).resolves.toBeUndefined();
-    expect(logger.error).toHaveBeenCalledWith("Baton: releasing a user's engine slot failed", expect.objectContaining({ userId: 'u_1', engineId: engine.engineId, error: expect.any(Error) }));
+    expect(logger.error).toHaveBeenCalledWith(
+      "Baton: releasing a user's engine slot failed",
+      expect.objectContaining({ userId: 'u_1', engineId: engine.engineId, error: expect.any(Error) }),
+    );
   });
 
   it('refuses a raw context object naming the userContext field and the rule', async () => {
     const factory = createEngineFactory({ agents: [] });
-    const error = (await factory.createEngine({ userId: 'u_1' } as never).then(undefined, (caught: unknown) => caught)) as InvalidUserContextError;
+    const error = (await factory
+      .createEngine({ userId: 'u_1' } as never)
+      .then(undefined, (caught: unknown) => caught)) as InvalidUserContextError;
     expect(error.field).toBe('userContext');
     expect(error.message).toBe('userContext must be a context made by createUserExecutionContext (a plain object is not accepted)');
   });
@@ -544,7 +641,12 @@ describe('factory edges', () => {
     vi.useFakeTimers();
     let clock = 10_000;
     const logger = spyLogger();
-    const factory = createEngineFactory({ agents: [], logger, now: () => clock, limits: { engineIdleTimeoutMs: 1_000, reapIntervalMs: 100 } });
+    const factory = createEngineFactory({
+      agents: [],
+      logger,
+      now: () => clock,
+      limits: { engineIdleTimeoutMs: 1_000, reapIntervalMs: 100 },
+    });
     const engine = await factory.createEngine(contextFor('u_1'));
     clock += 1_000;
     await vi.advanceTimersByTimeAsync(100);
@@ -552,7 +654,11 @@ describe('factory edges', () => {
     clock += 1;
     await vi.advanceTimersByTimeAsync(100);
     expect(engine.isActive()).toBe(false);
-    expect(logger.info).toHaveBeenCalledWith('Baton: disposing an idle engine', { engineId: engine.engineId, userId: 'u_1', idleMs: 1_001 });
+    expect(logger.info).toHaveBeenCalledWith('Baton: disposing an idle engine', {
+      engineId: engine.engineId,
+      userId: 'u_1',
+      idleMs: 1_001,
+    });
   });
 
   it('keeps a single reaper interval however many engines it makes', async () => {

@@ -45,7 +45,9 @@ describe('admission order and re-entrancy', () => {
     const { engine, calls } = await setup({ limits: { maxConcurrentRunsPerEngine: 1 } });
     const first = engine.executeAgent({ agentName: 'controlled', input: 'A' });
     const second = engine.executeAgent({ agentName: 'controlled', input: 'B' });
-    await expect(engine.executeAgent({ agentName: 'controlled', input: 'C' }, { signal: AbortSignal.abort() })).resolves.toMatchObject({ status: 'cancelled' });
+    await expect(engine.executeAgent({ agentName: 'controlled', input: 'C' }, { signal: AbortSignal.abort() })).resolves.toMatchObject({
+      status: 'cancelled',
+    });
     expect(engine.getStats()).toMatchObject({ activeRuns: 1, queuedRuns: 1 });
     calls[0]!.result.resolve('a');
     await first;
@@ -60,7 +62,10 @@ describe('admission order and re-entrancy', () => {
     const { calls } = { calls: [] as Promise<unknown>[] };
     const blocker = deferred();
     const gate = defineAgent({ name: 'gate', run: () => blocker.promise });
-    const factory = createEngineFactory({ agents: [echoAgent, gate], limits: { maxConcurrentRunsPerEngine: 1, maxQueuedRunsPerEngine: 20_000 } });
+    const factory = createEngineFactory({
+      agents: [echoAgent, gate],
+      limits: { maxConcurrentRunsPerEngine: 1, maxQueuedRunsPerEngine: 20_000 },
+    });
     const busy = await factory.createEngine(contextFor('u_deep'));
     const first = busy.executeAgent({ agentName: 'gate' });
     for (let index = 0; index < 19_999; index++) calls.push(busy.executeAgent({ agentName: 'echo', input: index }));
@@ -83,7 +88,14 @@ describe('admission order and re-entrancy', () => {
   it('never calls the agent when its run is cancelled while its input is being validated asynchronously', async () => {
     const gate = deferred<void>();
     const run = vi.fn();
-    const agent = defineAgent({ name: 'slow-input', input: z.string().refine(async () => { await gate.promise; return true; }), run });
+    const agent = defineAgent({
+      name: 'slow-input',
+      input: z.string().refine(async () => {
+        await gate.promise;
+        return true;
+      }),
+      run,
+    });
     const factory = createEngineFactory({ agents: [agent] });
     const engine = await factory.createEngine(contextFor('u_async'));
     const controller = new AbortController();
@@ -169,7 +181,10 @@ describe('agent return values and settles', () => {
     await flush(20);
     expect(disposed).toBe(true);
     expect(logger.warn).not.toHaveBeenCalled();
-    expect(logger.debug).toHaveBeenCalledWith('Baton: an abandoned agent settled after its run ended', expect.objectContaining({ engineId: engine.engineId, agentName: 'controlled', fulfilled: true }));
+    expect(logger.debug).toHaveBeenCalledWith(
+      'Baton: an abandoned agent settled after its run ended',
+      expect.objectContaining({ engineId: engine.engineId, agentName: 'controlled', fulfilled: true }),
+    );
   });
 
   it("keeps the agent's signal un-aborted when read after a normal end", async () => {
@@ -290,7 +305,10 @@ describe('stats and clocks', () => {
   it('is not reaped while one call runs and another waits', async () => {
     vi.useFakeTimers();
     const { agent } = controlledAgent();
-    const factory = createEngineFactory({ agents: [agent], limits: { engineIdleTimeoutMs: 100, reapIntervalMs: 50, runTimeoutMs: 100_000, maxConcurrentRunsPerEngine: 1 } });
+    const factory = createEngineFactory({
+      agents: [agent],
+      limits: { engineIdleTimeoutMs: 100, reapIntervalMs: 50, runTimeoutMs: 100_000, maxConcurrentRunsPerEngine: 1 },
+    });
     const engine = await factory.createEngine(contextFor('u_busy'));
     void engine.executeAgent({ agentName: 'controlled' });
     void engine.executeAgent({ agentName: 'controlled' });

@@ -1,4 +1,11 @@
-import { DEFAULT_ENGINE_LIMITS, EngineLimitsSchema, InvalidConfigError, firstZodIssue, type EngineLimits, type EngineLimitsInput } from '@baton/engine-contract';
+import {
+  DEFAULT_ENGINE_LIMITS,
+  EngineLimitsSchema,
+  InvalidConfigError,
+  firstZodIssue,
+  type EngineLimits,
+  type EngineLimitsInput,
+} from '@baton/engine-contract';
 
 /**
  * Fills in the defaults and validates the limits.

@@ -71,11 +71,33 @@ describe('executeAgent: results', () => {
   });
 
   it.each([
-    ['a thrown Error', () => { throw new TypeError('broken'); }, { name: 'TypeError', message: 'broken' }],
+    [
+      'a thrown Error',
+      () => {
+        throw new TypeError('broken');
+      },
+      { name: 'TypeError', message: 'broken' },
+    ],
     ['a rejected promise', () => Promise.reject(new Error('nope')), { name: 'Error', message: 'nope' }],
-    ['a thrown string', () => { throw 'plain string'; }, { name: 'NonError', message: 'plain string' }],
-    ['a thrown undefined', () => { throw undefined; }, { name: 'NonError', message: 'undefined' }],
-    ['a rejection with an object', () => Promise.reject({ token: 'secret', why: 'x' }), { name: 'NonError', message: '{"token":"[REDACTED]","why":"x"}' }],
+    [
+      'a thrown string',
+      () => {
+        throw 'plain string';
+      },
+      { name: 'NonError', message: 'plain string' },
+    ],
+    [
+      'a thrown undefined',
+      () => {
+        throw undefined;
+      },
+      { name: 'NonError', message: 'undefined' },
+    ],
+    [
+      'a rejection with an object',
+      () => Promise.reject({ token: 'secret', why: 'x' }),
+      { name: 'NonError', message: '{"token":"[REDACTED]","why":"x"}' },
+    ],
   ])('turns %s into a failed result with error code AGENT_FAILED', async (_label, run, error) => {
     const failing = defineAgent({ name: 'failing', run });
     const factory = createEngineFactory({ agents: [failing] });
@@ -113,7 +135,10 @@ describe('executeAgent: input and output schemas', () => {
   it('runs the agent with valid input and output', async () => {
     const factory = createEngineFactory({ agents: [typed] });
     const engine = await factory.createEngine(contextFor('u_typed'));
-    expect(await engine.executeAgent({ agentName: 'typed', input: { count: 2 } })).toMatchObject({ status: 'succeeded', output: { doubled: 4 } });
+    expect(await engine.executeAgent({ agentName: 'typed', input: { count: 2 } })).toMatchObject({
+      status: 'succeeded',
+      output: { doubled: 4 },
+    });
   });
 
   it('fails with INVALID_AGENT_IO on a bad input, without calling the agent', async () => {
@@ -163,14 +188,18 @@ describe('executeAgent: contract violations reject with typed errors', () => {
 
   it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, '100'])('rejects timeoutMs = %s with InvalidConfigError', async (timeoutMs) => {
     const { engine } = await setup();
-    await expect(engine.executeAgent({ agentName: 'echo' }, { timeoutMs: timeoutMs as number })).rejects.toSatisfy(InvalidConfigError.isInstance);
+    await expect(engine.executeAgent({ agentName: 'echo' }, { timeoutMs: timeoutMs as number })).rejects.toSatisfy(
+      InvalidConfigError.isInstance,
+    );
     expect(engine.getStats().runsStarted).toBe(0);
   });
 
   it('rejects a non-string stage and a non-signal signal', async () => {
     const { engine } = await setup();
     await expect(engine.executeAgent({ agentName: 'echo', stage: 3 as never })).rejects.toSatisfy(InvalidConfigError.isInstance);
-    await expect(engine.executeAgent({ agentName: 'echo' }, { signal: {} as AbortSignal })).rejects.toSatisfy(InvalidConfigError.isInstance);
+    await expect(engine.executeAgent({ agentName: 'echo' }, { signal: {} as AbortSignal })).rejects.toSatisfy(
+      InvalidConfigError.isInstance,
+    );
   });
 
   it('rejects calls on a disposed engine with EngineDisposedError', async () => {
@@ -201,7 +230,13 @@ describe('executeAgent: concurrency and the FIFO queue', () => {
     calls[3]!.result.resolve('four');
     calls[4]!.result.resolve('five');
     expect((await Promise.all(results)).map((result) => result.output)).toEqual(['one', 'two', 'three', 'four', 'five']);
-    expect(engine.getStats()).toMatchObject({ activeRuns: 0, queuedRuns: 0, maxConcurrentRuns: 2, peakConcurrentRuns: 2, runsSucceeded: 5 });
+    expect(engine.getStats()).toMatchObject({
+      activeRuns: 0,
+      queuedRuns: 0,
+      maxConcurrentRuns: 2,
+      peakConcurrentRuns: 2,
+      runsSucceeded: 5,
+    });
   });
 
   it('reports the time spent waiting as queuedMs', async () => {
@@ -241,7 +276,10 @@ describe('executeAgent: concurrency and the FIFO queue', () => {
 
   it('starts the next waiting call when a sync agent frees its slot, without recursion limits', async () => {
     const sync = defineAgent({ name: 'sync', run: (n: number) => n });
-    const factory = createEngineFactory({ agents: [sync, controlledAgent().agent], limits: { maxConcurrentRunsPerEngine: 1, maxQueuedRunsPerEngine: 20_000 } });
+    const factory = createEngineFactory({
+      agents: [sync, controlledAgent().agent],
+      limits: { maxConcurrentRunsPerEngine: 1, maxQueuedRunsPerEngine: 20_000 },
+    });
     const engine = await factory.createEngine(contextFor('u_sync'));
     const results = Array.from({ length: 10_000 }, (_, n) => engine.executeAgent({ agentName: 'sync', input: n }));
     const outputs = (await Promise.all(results)).map((result) => result.output);
@@ -281,7 +319,10 @@ describe('executeAgent: timeouts', () => {
     calls[1]!.result.resolve('ok');
     await flush();
     expect(next.value?.status).toBe('succeeded');
-    expect(events.filter((event) => event.type === 'agent_completed').map((event) => event.executionId)).toEqual([slow.value!.executionId, next.value!.executionId]);
+    expect(events.filter((event) => event.type === 'agent_completed').map((event) => event.executionId)).toEqual([
+      slow.value!.executionId,
+      next.value!.executionId,
+    ]);
   });
 
   it('uses the factory runTimeoutMs by default', async () => {

@@ -81,14 +81,38 @@ describe('EventDispatcher', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(events.errors).toBe(2);
-    expect(logger.error).toHaveBeenCalledWith('Baton: an event listener threw; the run and the other listeners carry on', { engineId: 'engine-1', error: expect.any(Error) });
+    expect(logger.error).toHaveBeenCalledWith('Baton: an event listener threw; the run and the other listeners carry on', {
+      engineId: 'engine-1',
+      error: expect.any(Error),
+    });
   });
 
   it('refuses an invalid event when validating, naming the engine, the type, the nested path and the issue', () => {
     const { events, logger } = dispatcher({ validate: true });
-    const bad = { type: 'workflow_planned', userId: 'u', threadId: 't', runId: 'r', requestId: 'q', engineId: 'e', executionId: 'x', agentName: 'workflow', seq: 0, timestamp: 1, workflowId: 'w', path: 'p', stages: ['ok', 5] };
-    expect(() => events.dispatch(bad as unknown as AgentEvent)).toThrow(/^Engine engine-1 built an invalid workflow_planned event: stages\.1: \S/);
-    expect(logger.error).toHaveBeenCalledWith('Baton: invalid event (validateEvents is on)', { engineId: 'engine-1', error: expect.any(Error) });
-    expect(() => events.dispatch({ type: 'nope' } as unknown as AgentEvent)).toThrow(/^Engine engine-1 built an invalid nope event: type: \S/);
+    const bad = {
+      type: 'workflow_planned',
+      userId: 'u',
+      threadId: 't',
+      runId: 'r',
+      requestId: 'q',
+      engineId: 'e',
+      executionId: 'x',
+      agentName: 'workflow',
+      seq: 0,
+      timestamp: 1,
+      workflowId: 'w',
+      path: 'p',
+      stages: ['ok', 5],
+    };
+    expect(() => events.dispatch(bad as unknown as AgentEvent)).toThrow(
+      /^Engine engine-1 built an invalid workflow_planned event: stages\.1: \S/,
+    );
+    expect(logger.error).toHaveBeenCalledWith('Baton: invalid event (validateEvents is on)', {
+      engineId: 'engine-1',
+      error: expect.any(Error),
+    });
+    expect(() => events.dispatch({ type: 'nope' } as unknown as AgentEvent)).toThrow(
+      /^Engine engine-1 built an invalid nope event: type: \S/,
+    );
   });
 });

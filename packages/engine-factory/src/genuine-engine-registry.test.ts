@@ -111,7 +111,15 @@ describe('registryInSlot', () => {
 });
 
 describe('createEngine: the user context is re-checked, not trusted for its registry membership', () => {
-  const fields = () => ({ userId: 'u_admin', threadId: 't_1', runId: 'r_1', requestId: 'q_1', metadata: Object.freeze({}), depth: 0, createdAt: 0 });
+  const fields = () => ({
+    userId: 'u_admin',
+    threadId: 't_1',
+    runId: 'r_1',
+    requestId: 'q_1',
+    metadata: Object.freeze({}),
+    depth: 0,
+    createdAt: 0,
+  });
 
   it.each([
     ['a thawed (not frozen) object', () => forgeContextMembership(fields())],

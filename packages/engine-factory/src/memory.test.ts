@@ -50,11 +50,15 @@ async function survivors(refs: ReadonlyArray<WeakRef<object>>): Promise<number> 
 /** Creates `engines` engines in batches of one per user, runs `runsPerEngine` echo runs on each (10 at a time), disposes them. */
 async function churn(factory: EngineFactory, engines: number, runsPerEngine: number): Promise<void> {
   for (let first = 0; first < engines; first += USERS) {
-    const batch = await Promise.all(Array.from({ length: Math.min(USERS, engines - first) }, (_, user) => factory.createEngine(contextFor(`user-${user}`))));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(USERS, engines - first) }, (_, user) => factory.createEngine(contextFor(`user-${user}`))),
+    );
     await Promise.all(
       batch.map(async (engine) => {
         for (let run = 0; run < runsPerEngine; run += 10) {
-          const results = await Promise.all(Array.from({ length: 10 }, (_, offset) => engine.executeAgent({ agentName: 'echo', input: { run: run + offset } })));
+          const results = await Promise.all(
+            Array.from({ length: 10 }, (_, offset) => engine.executeAgent({ agentName: 'echo', input: { run: run + offset } })),
+          );
           for (const result of results) if (result.status !== 'succeeded') throw new Error(`run ended ${result.status}`);
         }
         await engine.dispose();
@@ -82,7 +86,9 @@ describe('engine memory', () => {
     const after = await settledHeap();
 
     const growth = after - before;
-    console.info(`[memory] heap before ${(before / MiB).toFixed(2)} MiB, after ${(after / MiB).toFixed(2)} MiB, growth ${(growth / MiB).toFixed(3)} MiB`);
+    console.info(
+      `[memory] heap before ${(before / MiB).toFixed(2)} MiB, after ${(after / MiB).toFixed(2)} MiB, growth ${(growth / MiB).toFixed(3)} MiB`,
+    );
     expect(metrics).toMatchObject({ enginesActive: 0, activeUsers: 0, enginesCreated: 200 + ENGINES, enginesDisposed: 200 + ENGINES });
     expect(metrics.runsSucceeded).toBe((200 + ENGINES) * RUNS_PER_ENGINE);
     expect(growth).toBeLessThan(HEAP_BOUND_BYTES);

@@ -1,4 +1,10 @@
-import { InvalidConfigError, type AgentContext, type TokenUsageReport, type ToolCallOptions, type UserExecutionContext } from '@baton/engine-contract';
+import {
+  InvalidConfigError,
+  type AgentContext,
+  type TokenUsageReport,
+  type ToolCallOptions,
+  type UserExecutionContext,
+} from '@baton/engine-contract';
 import type { AgentRun } from './agent-run.js';
 
 /**
@@ -99,11 +105,14 @@ async function runTool<T>(
 /** The `toolCallId` option, checked; `undefined` when the engine is to make the id. */
 function requestedToolCallId(name: string, options: ToolCallOptions | undefined): string | undefined {
   if (options === undefined || options === null) return undefined;
-  if (typeof options !== 'object') throw new InvalidConfigError({ message: `ctx.tool("${name}", input, fn, options): options must be an object { toolCallId? }` });
+  if (typeof options !== 'object')
+    throw new InvalidConfigError({ message: `ctx.tool("${name}", input, fn, options): options must be an object { toolCallId? }` });
   const { toolCallId } = options;
   if (toolCallId === undefined) return undefined;
   if (typeof toolCallId !== 'string' || toolCallId.length === 0 || toolCallId.length > MAX_TOOL_CALL_ID_LENGTH) {
-    throw new InvalidConfigError({ message: `ctx.tool("${name}", input, fn, { toolCallId }): toolCallId must be a string of 1 to ${MAX_TOOL_CALL_ID_LENGTH} characters` });
+    throw new InvalidConfigError({
+      message: `ctx.tool("${name}", input, fn, { toolCallId }): toolCallId must be a string of 1 to ${MAX_TOOL_CALL_ID_LENGTH} characters`,
+    });
   }
   return toolCallId;
 }

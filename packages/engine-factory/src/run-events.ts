@@ -111,7 +111,9 @@ export class RunEvents {
     }
     const toolCallId = requestedId ?? `${run.executionId}:tool:${++run.toolCalls}`;
     if (requestedId !== undefined && openTools.has(requestedId)) {
-      throw new InvalidConfigError({ message: `ctx.tool("${toolName}", ..., { toolCallId }): a tool call with this id is still open in this run` });
+      throw new InvalidConfigError({
+        message: `ctx.tool("${toolName}", ..., { toolCallId }): a tool call with this id is still open in this run`,
+      });
     }
     openTools.set(toolCallId, { toolName, startedAt });
     const seq = this.#stream.take();

@@ -14,7 +14,12 @@ export type SchemaCheck = { success: true; data: unknown } | { success: false; e
  * only for schemas that need it (async refinements), which spares the async machinery otherwise.
  * @internal
  */
-export async function checkAgainstSchema(schema: AgentSchema, value: unknown, side: 'input' | 'output', agentName: string): Promise<SchemaCheck> {
+export async function checkAgainstSchema(
+  schema: AgentSchema,
+  value: unknown,
+  side: 'input' | 'output',
+  agentName: string,
+): Promise<SchemaCheck> {
   try {
     let parsed: ReturnType<AgentSchema['safeParse']>;
     try {
@@ -36,6 +41,9 @@ export async function checkAgainstSchema(schema: AgentSchema, value: unknown, si
     };
   } catch (thrown) {
     const { name, message } = describeThrown(thrown);
-    return { success: false, error: { code: 'INVALID_AGENT_IO', name, message: `Agent "${agentName}" ${side} could not be validated: ${message}` } };
+    return {
+      success: false,
+      error: { code: 'INVALID_AGENT_IO', name, message: `Agent "${agentName}" ${side} could not be validated: ${message}` },
+    };
   }
 }

@@ -14,4 +14,5 @@ export interface ConsolidatedExecutionEngine extends LegacyInstance {}
  * Every use throws `EngineMigrationError` with a working example (also in `getMigrationGuide('ConsolidatedExecutionEngine')`);
  * `npx @baton/legacy-engines check` lists every use in your code.
  */
-export const ConsolidatedExecutionEngine: LegacyClass<ConsolidatedExecutionEngine> = /* @__PURE__ */ createLegacyClass<ConsolidatedExecutionEngine>('ConsolidatedExecutionEngine');
+export const ConsolidatedExecutionEngine: LegacyClass<ConsolidatedExecutionEngine> =
+  /* @__PURE__ */ createLegacyClass<ConsolidatedExecutionEngine>('ConsolidatedExecutionEngine');

@@ -58,7 +58,9 @@ describe('@deprecated on every legacy export', () => {
     const text = ts.displayPartsToString(deprecatedTag?.text);
     expect(text).toContain(`\`${name}\` has been removed.`);
     expect(text).toContain(`\`${importPath}\``);
-    const call = /createEngine\(userContext\)|createEngineFactory\(\{ agents, limits \}\)|new WorkflowOrchestrator\(\{ engine \}\)/.exec(replacement)?.[0];
+    const call = /createEngine\(userContext\)|createEngineFactory\(\{ agents, limits \}\)|new WorkflowOrchestrator\(\{ engine \}\)/.exec(
+      replacement,
+    )?.[0];
     expect(call).toBeDefined();
     expect(text).toContain(call);
   });

@@ -14,4 +14,5 @@ export interface ExecutionEngineConsolidated extends LegacyInstance {}
  * Every use throws `EngineMigrationError` with a working example (also in `getMigrationGuide('ExecutionEngineConsolidated')`);
  * `npx @baton/legacy-engines check` lists every use in your code.
  */
-export const ExecutionEngineConsolidated: LegacyClass<ExecutionEngineConsolidated> = /* @__PURE__ */ createLegacyClass<ExecutionEngineConsolidated>('ExecutionEngineConsolidated');
+export const ExecutionEngineConsolidated: LegacyClass<ExecutionEngineConsolidated> =
+  /* @__PURE__ */ createLegacyClass<ExecutionEngineConsolidated>('ExecutionEngineConsolidated');

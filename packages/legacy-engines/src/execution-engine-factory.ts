@@ -14,4 +14,5 @@ export interface ExecutionEngineFactory extends LegacyInstance {}
  * Every use throws `EngineMigrationError` with a working example (also in `getMigrationGuide('ExecutionEngineFactory')`);
  * `npx @baton/legacy-engines check` lists every use in your code.
  */
-export const ExecutionEngineFactory: LegacyClass<ExecutionEngineFactory> = /* @__PURE__ */ createLegacyClass<ExecutionEngineFactory>('ExecutionEngineFactory');
+export const ExecutionEngineFactory: LegacyClass<ExecutionEngineFactory> =
+  /* @__PURE__ */ createLegacyClass<ExecutionEngineFactory>('ExecutionEngineFactory');

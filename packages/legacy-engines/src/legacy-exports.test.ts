@@ -110,9 +110,7 @@ describe.each(LEGACY_ENGINE_NAMES)('%s', (name) => {
     expect(error.replacement).toBe(guide.replacement);
     expect(error.importPath).toBe(guide.importPath);
     expect(error.codeExample).toBe(guide.codeExample);
-    expect(error.message.startsWith(`${name} has been removed. Use ${guide.replacement} from ${guide.importPath} instead.\n\n`)).toBe(
-      true,
-    );
+    expect(error.message.startsWith(`${name} has been removed. Use ${guide.replacement} from ${guide.importPath} instead.\n\n`)).toBe(true);
     expect(error.message).toContain(guide.codeExample);
   });
 

@@ -52,13 +52,16 @@ beforeAll(() => {
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (fileName, languageVersion, ...rest) => {
     const text = sources.get(fileName);
-    return text === undefined ? getSourceFile.call(host, fileName, languageVersion, ...rest) : ts.createSourceFile(fileName, text, languageVersion, true);
+    return text === undefined
+      ? getSourceFile.call(host, fileName, languageVersion, ...rest)
+      : ts.createSourceFile(fileName, text, languageVersion, true);
   };
   host.fileExists = (fileName) => sources.has(fileName) || fileExists.call(host, fileName);
   host.readFile = (fileName) => sources.get(fileName) ?? readFile.call(host, fileName);
   const program = ts.createProgram({ rootNames: [...sources.keys()], options: compilerOptions, host });
   const format = (diagnostic: ts.Diagnostic): string => {
-    const where = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : undefined;
+    const where =
+      diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : undefined;
     const location = where ? `${diagnostic.file?.fileName}:${where.line + 1}:${where.character + 1} ` : '';
     return `${location}TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
   };
@@ -66,7 +69,9 @@ beforeAll(() => {
   diagnosticsByName = new Map(
     LEGACY_ENGINE_NAMES.map((name) => {
       const sourceFile = program.getSourceFile(exampleFile(name));
-      const own = sourceFile ? [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)].map(format) : ['not compiled'];
+      const own = sourceFile
+        ? [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)].map(format)
+        : ['not compiled'];
       return [name, [...global, ...own]];
     }),
   );

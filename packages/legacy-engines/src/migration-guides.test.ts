@@ -3,9 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { LEGACY_ENGINE_NAMES, isLegacyEngineName } from './legacy-names.js';
 import { getMigrationGuide, getReplacementImports } from './migration-guides.js';
 
-const ENGINES = ['ExecutionEngine', 'ExecutionEngineConsolidated', 'ConsolidatedExecutionEngine', 'createExecutionEngine', 'getExecutionEngine'];
+const ENGINES = [
+  'ExecutionEngine',
+  'ExecutionEngineConsolidated',
+  'ConsolidatedExecutionEngine',
+  'createExecutionEngine',
+  'getExecutionEngine',
+];
 const REQUEST_SCOPED = ['RequestScopedExecutionEngine', 'createRequestScopedEngine'];
-const FACTORIES = ['UnifiedExecutionEngineFactory', 'ExecutionEngineFactory', 'getExecutionEngineFactory', 'configureExecutionEngineFactory'];
+const FACTORIES = [
+  'UnifiedExecutionEngineFactory',
+  'ExecutionEngineFactory',
+  'getExecutionEngineFactory',
+  'configureExecutionEngineFactory',
+];
 
 describe('LEGACY_ENGINE_NAMES', () => {
   it('lists the twelve removed names of api.md, each once', () => {
@@ -47,12 +58,17 @@ describe('getMigrationGuide', () => {
   it.each(REQUEST_SCOPED)('sends %s to createUserExecutionContext, then createEngine', (name) => {
     const guide = getMigrationGuide(name);
     expect(guide.importPath).toBe('@baton/engine-factory');
-    expect(guide.replacement).toMatch(/^createUserExecutionContext\(.*\) from @baton\/engine-contract, then createEngineFactory\(\.\.\.\)\.createEngine\(userContext\)$/);
+    expect(guide.replacement).toMatch(
+      /^createUserExecutionContext\(.*\) from @baton\/engine-contract, then createEngineFactory\(\.\.\.\)\.createEngine\(userContext\)$/,
+    );
     expect(guide.codeExample).toContain('createUserExecutionContext({');
   });
 
   it.each(FACTORIES)('sends %s to createEngineFactory({ agents, limits }) from @baton/engine-factory', (name) => {
-    expect(getMigrationGuide(name)).toMatchObject({ replacement: 'createEngineFactory({ agents, limits })', importPath: '@baton/engine-factory' });
+    expect(getMigrationGuide(name)).toMatchObject({
+      replacement: 'createEngineFactory({ agents, limits })',
+      importPath: '@baton/engine-factory',
+    });
   });
 
   it('sends SupervisorAgent to new WorkflowOrchestrator({ engine }) from @baton/orchestrator', () => {

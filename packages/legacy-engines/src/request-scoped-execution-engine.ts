@@ -14,4 +14,5 @@ export interface RequestScopedExecutionEngine extends LegacyInstance {}
  * Every use throws `EngineMigrationError` with a working example (also in `getMigrationGuide('RequestScopedExecutionEngine')`);
  * `npx @baton/legacy-engines check` lists every use in your code.
  */
-export const RequestScopedExecutionEngine: LegacyClass<RequestScopedExecutionEngine> = /* @__PURE__ */ createLegacyClass<RequestScopedExecutionEngine>('RequestScopedExecutionEngine');
+export const RequestScopedExecutionEngine: LegacyClass<RequestScopedExecutionEngine> =
+  /* @__PURE__ */ createLegacyClass<RequestScopedExecutionEngine>('RequestScopedExecutionEngine');

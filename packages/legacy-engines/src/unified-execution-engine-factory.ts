@@ -14,4 +14,5 @@ export interface UnifiedExecutionEngineFactory extends LegacyInstance {}
  * Every use throws `EngineMigrationError` with a working example (also in `getMigrationGuide('UnifiedExecutionEngineFactory')`);
  * `npx @baton/legacy-engines check` lists every use in your code.
  */
-export const UnifiedExecutionEngineFactory: LegacyClass<UnifiedExecutionEngineFactory> = /* @__PURE__ */ createLegacyClass<UnifiedExecutionEngineFactory>('UnifiedExecutionEngineFactory');
+export const UnifiedExecutionEngineFactory: LegacyClass<UnifiedExecutionEngineFactory> =
+  /* @__PURE__ */ createLegacyClass<UnifiedExecutionEngineFactory>('UnifiedExecutionEngineFactory');

@@ -46,7 +46,9 @@ export function keyPrefixOption(options: Record<string, unknown>): string {
   const value = options['keyPrefix'];
   if (value === undefined) return DEFAULT_KEY_PREFIX;
   if (typeof value !== 'string' || value.length > 256 || FORBIDDEN_PREFIX.test(value)) {
-    throw new InvalidConfigError({ message: 'keyPrefix must be a string of at most 256 characters without whitespace or control characters' });
+    throw new InvalidConfigError({
+      message: 'keyPrefix must be a string of at most 256 characters without whitespace or control characters',
+    });
   }
   return value;
 }

@@ -111,12 +111,16 @@ describe('createRedisAdmission', () => {
 
     let refusals = 0;
     let admittedAt: number | undefined;
-    await waitFor(async () => {
-      const lease = await other.acquire('u_1', 1);
-      if (lease) admittedAt = Date.now();
-      else refusals += 1;
-      return lease !== null;
-    }, 5000, 20);
+    await waitFor(
+      async () => {
+        const lease = await other.acquire('u_1', 1);
+        if (lease) admittedAt = Date.now();
+        else refusals += 1;
+        return lease !== null;
+      },
+      5000,
+      20,
+    );
     expect(admittedAt).toBeDefined();
     expect(refusals).toBeGreaterThan(0);
     // Expiry is judged by the Redis server clock (same host here); allow for ms rounding only.

@@ -126,7 +126,11 @@ export function createRedisAdmission(options: RedisAdmissionOptions): RedisAdmis
       const count = [...held.values()].reduce((sum, leases) => sum + leases.leaseIds.size, 0);
       held.clear();
       stopRefreshing();
-      onError(new TransportError({ message: `Redis client closed: ${count} admission lease(s) can no longer be refreshed and will expire after leaseTtlMs` }));
+      onError(
+        new TransportError({
+          message: `Redis client closed: ${count} admission lease(s) can no longer be refreshed and will expire after leaseTtlMs`,
+        }),
+      );
       return;
     }
     refreshing = true;

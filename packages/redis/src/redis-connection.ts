@@ -53,7 +53,9 @@ export function openRedisConnection(redis: unknown, connectionName: string): Red
       protocol = new URL(redis).protocol;
     } catch {
       // Never echo the URL: it may carry a password.
-      throw new InvalidConfigError({ message: 'redis must be an ioredis client or a redis:// or rediss:// URL (the URL could not be parsed)' });
+      throw new InvalidConfigError({
+        message: 'redis must be an ioredis client or a redis:// or rediss:// URL (the URL could not be parsed)',
+      });
     }
     if (protocol !== 'redis:' && protocol !== 'rediss:') {
       throw new InvalidConfigError({ message: 'redis URL must start with redis:// or rediss://' });
@@ -64,7 +66,9 @@ export function openRedisConnection(redis: unknown, connectionName: string): Red
   }
   if (isRedisClient(redis)) {
     if ((redis as { isCluster?: unknown }).isCluster === true) {
-      throw new InvalidConfigError({ message: 'redis: Redis Cluster clients are not supported; pass a standalone or Sentinel ioredis client' });
+      throw new InvalidConfigError({
+        message: 'redis: Redis Cluster clients are not supported; pass a standalone or Sentinel ioredis client',
+      });
     }
     if (redis.status === 'end') {
       throw new InvalidConfigError({ message: 'redis: the ioredis client has been closed (status "end"); pass a connected client' });

@@ -10,7 +10,16 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thinkingEvent } from './__fixtures__/agent-events.js';
 import { findRedisServerBinary, startRedisServer } from './__fixtures__/redis-server.js';
-import { countConnections, deleteKeysAfter, newClient, onCleanup, redisUrl, take, uniquePrefix, waitFor } from './__fixtures__/test-redis.js';
+import {
+  countConnections,
+  deleteKeysAfter,
+  newClient,
+  onCleanup,
+  redisUrl,
+  take,
+  uniquePrefix,
+  waitFor,
+} from './__fixtures__/test-redis.js';
 import type { AgentEventEntry } from './agent-event-entry.js';
 import { createRedisEventBus, type RedisEventBusOptions } from './redis-event-bus.js';
 import { compareStreamIds, parseStreamId } from './stream-id.js';
@@ -34,7 +43,12 @@ function iterate(iterable: AsyncIterable<AgentEventEntry>): AsyncIterator<AgentE
   return iterator;
 }
 
-async function publishAll(publish: (event: AgentEvent) => Promise<string | null>, userId: string, from: number, to: number): Promise<string[]> {
+async function publishAll(
+  publish: (event: AgentEvent) => Promise<string | null>,
+  userId: string,
+  from: number,
+  to: number,
+): Promise<string[]> {
   const ids = await Promise.all(Array.from({ length: to - from }, (_, index) => publish(thinkingEvent(userId, from + index))));
   expect(ids.every((id) => typeof id === 'string')).toBe(true);
   return ids as string[];
@@ -159,7 +173,7 @@ describe('createRedisEventBus: publish and replay', () => {
     expect(errors).toEqual([]);
   });
 
-  it("never delivers an entry that names another user or is corrupt; skips it and reports InvalidEventError", async () => {
+  it('never delivers an entry that names another user or is corrupt; skips it and reports InvalidEventError', async () => {
     const { bus: events, errors, keyPrefix } = bus();
     const writer = newClient();
     const key = `${keyPrefix}events:u_1`;
@@ -316,7 +330,14 @@ describe('createRedisEventBus: lifecycle', () => {
   });
 
   it('validates options and user ids', () => {
-    for (const options of [undefined, {}, { redis: 1 }, { redis: redisUrl(), maxLenPerUser: 0 }, { redis: redisUrl(), ttlMs: 1.5 }, { redis: redisUrl(), unknown: 1 }]) {
+    for (const options of [
+      undefined,
+      {},
+      { redis: 1 },
+      { redis: redisUrl(), maxLenPerUser: 0 },
+      { redis: redisUrl(), ttlMs: 1.5 },
+      { redis: redisUrl(), unknown: 1 },
+    ]) {
       expect(() => createRedisEventBus(options as unknown as RedisEventBusOptions)).toThrow(
         expect.toSatisfy((error) => InvalidConfigError.isInstance(error)),
       );
@@ -325,34 +346,39 @@ describe('createRedisEventBus: lifecycle', () => {
     for (const userId of ['', 'a b', 'tab\tid', 7 as unknown as string]) {
       expect(() => events.subscribe(userId)).toThrow(expect.toSatisfy((error) => InvalidUserContextError.isInstance(error)));
     }
-    expect(() => events.subscribe('u_1', { signal: {} as AbortSignal })).toThrow(expect.toSatisfy((error) => InvalidConfigError.isInstance(error)));
+    expect(() => events.subscribe('u_1', { signal: {} as AbortSignal })).toThrow(
+      expect.toSatisfy((error) => InvalidConfigError.isInstance(error)),
+    );
   });
 
-  it.skipIf(!findRedisServerBinary())('rejects a pending step with TransportError when Redis goes away, with no unhandled rejection', async () => {
-    const server = await startRedisServer(findRedisServerBinary()!);
-    onCleanup(() => server.stop());
-    // A passed-in client with ioredis defaults (20 retries per request): the subscriber still fails fast.
-    const subscriberSide = bus({ redis: newClient({}, server.url) });
-    const publisherSide = bus({ redis: server.url, keyPrefix: subscriberSide.keyPrefix });
-    await publisherSide.bus.publish(thinkingEvent('u_1', 0));
-    const iterator = iterate(subscriberSide.bus.subscribe('u_1', { fromId: '0' }));
-    expect((await iterator.next()).value?.event.seq).toBe(0);
-    const pending = iterator.next(); // now blocked in XREAD
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const stoppedAt = Date.now();
-    await server.stop();
-    const error = await rejectionOf(pending);
-    expect(TransportError.isInstance(error)).toBe(true);
-    expect((error as TransportError).cause).toBeInstanceOf(Error);
-    expect(Date.now() - stoppedAt).toBeLessThan(3000);
-    expect(await iterator.next()).toEqual({ done: true, value: undefined });
-    // Publishing while Redis is down resolves to null and reports a TransportError.
-    await expect(publisherSide.bus.publish(thinkingEvent('u_1', 1))).resolves.toBeNull();
-    expect(publisherSide.errors.some((reported) => TransportError.isInstance(reported))).toBe(true);
-    // A subscription started while Redis is down fails on its first step, also without fromId.
-    const late = await rejectionOf(iterate(publisherSide.bus.subscribe('u_1')).next());
-    expect(TransportError.isInstance(late)).toBe(true);
-  });
+  it.skipIf(!findRedisServerBinary())(
+    'rejects a pending step with TransportError when Redis goes away, with no unhandled rejection',
+    async () => {
+      const server = await startRedisServer(findRedisServerBinary()!);
+      onCleanup(() => server.stop());
+      // A passed-in client with ioredis defaults (20 retries per request): the subscriber still fails fast.
+      const subscriberSide = bus({ redis: newClient({}, server.url) });
+      const publisherSide = bus({ redis: server.url, keyPrefix: subscriberSide.keyPrefix });
+      await publisherSide.bus.publish(thinkingEvent('u_1', 0));
+      const iterator = iterate(subscriberSide.bus.subscribe('u_1', { fromId: '0' }));
+      expect((await iterator.next()).value?.event.seq).toBe(0);
+      const pending = iterator.next(); // now blocked in XREAD
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const stoppedAt = Date.now();
+      await server.stop();
+      const error = await rejectionOf(pending);
+      expect(TransportError.isInstance(error)).toBe(true);
+      expect((error as TransportError).cause).toBeInstanceOf(Error);
+      expect(Date.now() - stoppedAt).toBeLessThan(3000);
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+      // Publishing while Redis is down resolves to null and reports a TransportError.
+      await expect(publisherSide.bus.publish(thinkingEvent('u_1', 1))).resolves.toBeNull();
+      expect(publisherSide.errors.some((reported) => TransportError.isInstance(reported))).toBe(true);
+      // A subscription started while Redis is down fails on its first step, also without fromId.
+      const late = await rejectionOf(iterate(publisherSide.bus.subscribe('u_1')).next());
+      expect(TransportError.isInstance(late)).toBe(true);
+    },
+  );
 });
 
 describe('createRedisEventBus: throughput', () => {

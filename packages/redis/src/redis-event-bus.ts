@@ -1,4 +1,11 @@
-import { InvalidConfigError, ReplayUnavailableError, TransportError, parseAgentEvent, type AgentEvent, type BatonError } from '@baton/engine-contract';
+import {
+  InvalidConfigError,
+  ReplayUnavailableError,
+  TransportError,
+  parseAgentEvent,
+  type AgentEvent,
+  type BatonError,
+} from '@baton/engine-contract';
 import { encodeAgentEvent, EVENT_FIELD, type AgentEventEntry } from './agent-event-entry.js';
 import { assertOptionsObject, integerOption, keyPrefixOption, onErrorOption } from './config-options.js';
 import type { RedisErrorHandler } from './error-handler.js';
@@ -212,7 +219,13 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
     }
     const { fromId, signal } = subscribeOptions;
     // Duck-typed: a signal from another realm or an AbortSignal polyfill is fine too.
-    if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
+    if (
+      signal !== undefined &&
+      (typeof signal !== 'object' ||
+        signal === null ||
+        typeof signal.addEventListener !== 'function' ||
+        typeof signal.aborted !== 'boolean')
+    ) {
       throw new InvalidConfigError({ message: 'subscribe: signal must be an AbortSignal' });
     }
     const key = eventsKey(keyPrefix, userId);

@@ -39,10 +39,20 @@ describe('stream ids', () => {
     );
   });
 
-  it.each(['', '0', 'abc', '1-', '-1', '1-2-3', ' 1-0', '1-0 ', '1.5-0', '18446744073709551616-0', '0-18446744073709551616', '123456789012345678901-0'])(
-    'rejects %j',
-    (text) => expect(parseStreamId(text)).toBeUndefined(),
-  );
+  it.each([
+    '',
+    '0',
+    'abc',
+    '1-',
+    '-1',
+    '1-2-3',
+    ' 1-0',
+    '1-0 ',
+    '1.5-0',
+    '18446744073709551616-0',
+    '0-18446744073709551616',
+    '123456789012345678901-0',
+  ])('rejects %j', (text) => expect(parseStreamId(text)).toBeUndefined());
 
   it('rejects non-strings', () => {
     for (const value of [undefined, null, 1, {}, ['1-0']]) expect(parseStreamId(value)).toBeUndefined();

@@ -6,13 +6,42 @@ const id = (text: string) => parseStreamId(text)!;
 
 // XINFO STREAM replies as ioredis returns them (RESP2, flat name/value pairs).
 const redis7Reply = (length: number, entriesAdded: number, first: string | null, last: string) => [
-  'length', length, 'radix-tree-keys', 1, 'radix-tree-nodes', 2, 'last-generated-id', last,
-  'max-deleted-entry-id', '0-0', 'entries-added', entriesAdded, 'recorded-first-entry-id', first ?? '0-0',
-  'groups', 0, 'first-entry', first ? [first, ['event', '{}']] : null, 'last-entry', [last, ['event', '{}']],
+  'length',
+  length,
+  'radix-tree-keys',
+  1,
+  'radix-tree-nodes',
+  2,
+  'last-generated-id',
+  last,
+  'max-deleted-entry-id',
+  '0-0',
+  'entries-added',
+  entriesAdded,
+  'recorded-first-entry-id',
+  first ?? '0-0',
+  'groups',
+  0,
+  'first-entry',
+  first ? [first, ['event', '{}']] : null,
+  'last-entry',
+  [last, ['event', '{}']],
 ];
 const redis6Reply = (length: number, first: string | null, last: string) => [
-  'length', length, 'radix-tree-keys', 1, 'radix-tree-nodes', 2, 'last-generated-id', last, 'groups', 0,
-  'first-entry', first ? [first, ['event', '{}']] : null, 'last-entry', [last, ['event', '{}']],
+  'length',
+  length,
+  'radix-tree-keys',
+  1,
+  'radix-tree-nodes',
+  2,
+  'last-generated-id',
+  last,
+  'groups',
+  0,
+  'first-entry',
+  first ? [first, ['event', '{}']] : null,
+  'last-entry',
+  [last, ['event', '{}']],
 ];
 
 describe('parseStreamInfo', () => {

@@ -93,11 +93,7 @@ export async function* readUserStream(options: StreamSubscriptionOptions): Async
       if (from === undefined) throw new ReplayUnavailableError({ message: `No stream id can follow ${formatStreamId(lastId)}` });
       let replies: [Error | null, unknown][] | null;
       try {
-        replies = await connection
-          .multi()
-          .xinfo('STREAM', key)
-          .xrange(key, formatStreamId(from), '+', 'COUNT', options.batchSize)
-          .exec();
+        replies = await connection.multi().xinfo('STREAM', key).xrange(key, formatStreamId(from), '+', 'COUNT', options.batchSize).exec();
       } catch (error) {
         if (signal.aborted) return;
         throw transportErrorFrom(error, 'event stream read');
@@ -117,10 +113,14 @@ export async function* readUserStream(options: StreamSubscriptionOptions): Async
         lastId = MIN_STREAM_ID;
       } else if (firstRead && start.kind === 'after') {
         if (info.lastGeneratedId && compareStreamIds(lastId, info.lastGeneratedId) > 0) {
-          throw new ReplayUnavailableError({ message: `fromId ${formatStreamId(lastId)} is ahead of the stream's last id ${formatStreamId(info.lastGeneratedId)}` });
+          throw new ReplayUnavailableError({
+            message: `fromId ${formatStreamId(lastId)} is ahead of the stream's last id ${formatStreamId(info.lastGeneratedId)}`,
+          });
         }
         if (isOlderThanRetained(info, lastId)) {
-          throw new ReplayUnavailableError({ message: `fromId ${formatStreamId(lastId)} is older than the first retained event; replay from '0' for what is retained` });
+          throw new ReplayUnavailableError({
+            message: `fromId ${formatStreamId(lastId)} is older than the first retained event; replay from '0' for what is retained`,
+          });
         }
       } else if (!(firstRead && start.kind === 'retained') && isTrimmedPast(info, lastId)) {
         // ('0' accepts whatever was trimmed before its first read.)

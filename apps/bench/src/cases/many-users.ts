@@ -190,38 +190,87 @@ export async function runManyUsers({ smoke, log }: CaseOptions): Promise<CaseRes
   const runsLabel = `${users} users × ${RUNS_PER_USER} concurrent`;
   const langGraphRuns = langGraphUsers * RUNS_PER_USER;
   const rows: Row[] = [
-    { key: 'many-users.baton-runs-per-s', metric: `Baton, ${runsLabel}: runs/s`, figure: perRound(baton.runsPerSecond, 'runs/s'), target: { comparator: '>=', value: 100_000, label: '≥ 100,000 runs/s' } },
+    {
+      key: 'many-users.baton-runs-per-s',
+      metric: `Baton, ${runsLabel}: runs/s`,
+      figure: perRound(baton.runsPerSecond, 'runs/s'),
+      target: { comparator: '>=', value: 100_000, label: '≥ 100,000 runs/s' },
+    },
     { key: 'many-users.baton-p50-ms', metric: 'Baton, same burst timed per run: p50 latency', figure: perRound(baton.p50, 'ms') },
-    { key: 'many-users.baton-p99-ms', metric: 'Baton, same burst timed per run: p99 latency', figure: perRound(baton.p99, 'ms'), target: { comparator: '<=', value: 5, label: '≤ 5 ms' } },
+    {
+      key: 'many-users.baton-p99-ms',
+      metric: 'Baton, same burst timed per run: p99 latency',
+      figure: perRound(baton.p99, 'ms'),
+      target: { comparator: '<=', value: 5, label: '≤ 5 ms' },
+    },
     { key: 'many-users.plain-runs-per-s', metric: `plain promises, ${runsLabel}: runs/s`, figure: perRound(plain.runsPerSecond, 'runs/s') },
     { key: 'many-users.plain-p99-ms', metric: 'plain promises, same burst timed per run: p99 latency', figure: perRound(plain.p99, 'ms') },
     {
       key: 'many-users.plain-vs-baton',
       metric: 'plain ÷ Baton (runs/s)',
-      figure: summarize(plain.runsPerSecond.map((value, index) => value / (baton.runsPerSecond[index] as number)), '×', 'round (ratio)'),
+      figure: summarize(
+        plain.runsPerSecond.map((value, index) => value / (baton.runsPerSecond[index] as number)),
+        '×',
+        'round (ratio)',
+      ),
     },
-    { key: 'many-users.baton-staggered-runs-per-s', metric: `Baton, users one after another (${RUNS_PER_USER} in flight): runs/s`, figure: perRound(batonStaggered.runsPerSecond, 'runs/s') },
-    { key: 'many-users.baton-staggered-p50-ms', metric: 'Baton, users one after another: p50 latency', figure: perRound(batonStaggered.p50, 'ms') },
-    { key: 'many-users.baton-staggered-p99-ms', metric: 'Baton, users one after another: p99 latency', figure: perRound(batonStaggered.p99, 'ms') },
-    { key: 'many-users.create-engine-us', metric: 'Baton factory.createEngine (sequential, 1 per user)', figure: summarize(createMicros, 'µs/engine', `factory of ${users} engines`) },
+    {
+      key: 'many-users.baton-staggered-runs-per-s',
+      metric: `Baton, users one after another (${RUNS_PER_USER} in flight): runs/s`,
+      figure: perRound(batonStaggered.runsPerSecond, 'runs/s'),
+    },
+    {
+      key: 'many-users.baton-staggered-p50-ms',
+      metric: 'Baton, users one after another: p50 latency',
+      figure: perRound(batonStaggered.p50, 'ms'),
+    },
+    {
+      key: 'many-users.baton-staggered-p99-ms',
+      metric: 'Baton, users one after another: p99 latency',
+      figure: perRound(batonStaggered.p99, 'ms'),
+    },
+    {
+      key: 'many-users.create-engine-us',
+      metric: 'Baton factory.createEngine (sequential, 1 per user)',
+      figure: summarize(createMicros, 'µs/engine', `factory of ${users} engines`),
+    },
     {
       key: 'many-users.langgraph-runs-per-s',
       metric: `LangGraph.js invoke, ${langGraphUsers} users × ${RUNS_PER_USER} concurrent: runs/s †`,
       figure: perRound(langGraph.runsPerSecond, 'runs/s', langGraphRuns),
     },
-    { key: 'many-users.langgraph-p99-ms', metric: 'LangGraph.js, same burst timed per run: p99 latency †', figure: perRound(langGraph.p99, 'ms', langGraphRuns) },
-    { key: 'many-users.baton-hooked-runs-per-s', metric: `Baton, ${runsLabel}: runs/s †`, figure: perRound(batonHooked.runsPerSecond, 'runs/s') },
+    {
+      key: 'many-users.langgraph-p99-ms',
+      metric: 'LangGraph.js, same burst timed per run: p99 latency †',
+      figure: perRound(langGraph.p99, 'ms', langGraphRuns),
+    },
+    {
+      key: 'many-users.baton-hooked-runs-per-s',
+      metric: `Baton, ${runsLabel}: runs/s †`,
+      figure: perRound(batonHooked.runsPerSecond, 'runs/s'),
+    },
     {
       key: 'many-users.baton-vs-langgraph',
       metric: `Baton ÷ LangGraph.js (runs/s; ${users * RUNS_PER_USER} vs ${langGraphRuns} in flight) †`,
-      figure: summarize(langGraph.runsPerSecond.map((value, index) => (batonHooked.runsPerSecond[index] as number) / value), '×', 'round (ratio)'),
+      figure: summarize(
+        langGraph.runsPerSecond.map((value, index) => (batonHooked.runsPerSecond[index] as number) / value),
+        '×',
+        'round (ratio)',
+      ),
     },
   ];
   return {
     id: 'many-users',
     title: '4. Many users',
     rows,
-    settings: { users, runsPerUser: RUNS_PER_USER, rounds, langGraphUsers, langGraphRounds, limits: { maxConcurrentRunsPerEngine: RUNS_PER_USER } },
+    settings: {
+      users,
+      runsPerUser: RUNS_PER_USER,
+      rounds,
+      langGraphUsers,
+      langGraphRounds,
+      limits: { maxConcurrentRunsPerEngine: RUNS_PER_USER },
+    },
     notes: [
       `One factory (maxConcurrentRunsPerEngine raised to ${RUNS_PER_USER}, other limits default), one engine per user, no listeners; the agent awaits a resolved promise. A burst starts all ${users * RUNS_PER_USER} runs at once and waits for all; runs/s is runs ÷ the burst's wall time. Each round runs two bursts per contender: a bare one for runs/s and one with a .then per run that records the latency from the call to its settlement (those extra ${users * RUNS_PER_USER} promises in flight alone cut Baton's burst throughput to about a third, so they stay out of runs/s). Figures are over rounds (per-round p50/p99).`,
       `With every run in flight at once, latency includes waiting behind the other runs of the burst (the submitting loop alone takes ${users * RUNS_PER_USER} calls), so by Little's law p99 ≈ runs ÷ throughput for all contenders; the "users one after another" rows show per-run latency with only one user's ${RUNS_PER_USER} runs in flight.`,

@@ -62,7 +62,11 @@ export async function runOneStep({ smoke, log }: CaseOptions): Promise<CaseResul
         {
           key: 'one-step.baton-overhead-us',
           metric: 'Baton overhead above plain await',
-          figure: summarize(perRoundDifference(baton.roundMedians, plain.roundMedians, 1000), 'µs/run', 'round (difference of round medians)'),
+          figure: summarize(
+            perRoundDifference(baton.roundMedians, plain.roundMedians, 1000),
+            'µs/run',
+            'round (difference of round medians)',
+          ),
           target: { comparator: '<=', value: 3, label: '≤ 3 µs/run' },
         },
         {
@@ -85,7 +89,7 @@ export async function runOneStep({ smoke, log }: CaseOptions): Promise<CaseResul
       },
       notes: [
         'Every contender awaits the same async function `value + 1`; Baton runs it as an agent on one engine with one counting listener (default limits), LangGraph.js as the only node of a compiled StateGraph (no checkpointer). Runs are sequential (one in flight).',
-        'Two phases in one process: first Baton against plain await, then Baton against LangGraph.js. LangGraph.js uses AsyncLocalStorage, which on Node 20 installs process-wide promise hooks that slow every later await (measured here: a plain await about 2-3× slower), so Baton\'s own overhead is taken before LangGraph.js first runs and the LangGraph.js ratio after, with both paying the hooks.',
+        "Two phases in one process: first Baton against plain await, then Baton against LangGraph.js. LangGraph.js uses AsyncLocalStorage, which on Node 20 installs process-wide promise hooks that slow every later await (measured here: a plain await about 2-3× slower), so Baton's own overhead is taken before LangGraph.js first runs and the LangGraph.js ratio after, with both paying the hooks.",
         'Overheads and ratios are taken per round from the round medians, so drift of the shared machine between rounds cancels out.',
       ],
     };

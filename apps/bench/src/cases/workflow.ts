@@ -122,7 +122,11 @@ export async function runWorkflow({ smoke, log }: CaseOptions): Promise<CaseResu
   let request = 0;
   const nextRequest = () => ({ query: request++ });
   const batonWorkflow = orchestratorOp(createWorkflowOrchestrator({ engine }), nextRequest, 'sufficient');
-  const batonLinearWorkflow = orchestratorOp(createWorkflowOrchestrator({ engine, workflow: linearWorkflow }), nextRequest, LINEAR_WORKFLOW_PATH);
+  const batonLinearWorkflow = orchestratorOp(
+    createWorkflowOrchestrator({ engine, workflow: linearWorkflow }),
+    nextRequest,
+    LINEAR_WORKFLOW_PATH,
+  );
 
   const settings: RoundSettings = { rounds: smoke ? 1 : 10, timePerRoundMs: 300, sampleMs: 5, smoke };
   try {
@@ -172,7 +176,11 @@ export async function runWorkflow({ smoke, log }: CaseOptions): Promise<CaseResu
         {
           key: 'workflow.baton-overhead-per-stage-us',
           metric: 'Baton overhead above plain awaits, per stage',
-          figure: summarize(perRoundDifference(baton.roundMedians, plain.roundMedians, 1000 / STAGE_COUNT), 'µs/stage', 'round (difference of round medians ÷ 5)'),
+          figure: summarize(
+            perRoundDifference(baton.roundMedians, plain.roundMedians, 1000 / STAGE_COUNT),
+            'µs/stage',
+            'round (difference of round medians ÷ 5)',
+          ),
         },
         {
           key: 'workflow.baton-vs-plain',
@@ -207,7 +215,7 @@ export async function runWorkflow({ smoke, log }: CaseOptions): Promise<CaseResu
         'Baton: the default triageWorkflow on one engine with one counting listener (default limits); each run emits 3 workflow_* and 10 agent_* events.',
         `Bare executeAgent: the same five agents called one after another with engine.executeAgent({ agentName, input }) on the same engine (same listener), with the same { request, previous } inputs and the same triage check; it emits the 10 agent_* events. The orchestrator's own cost per stage is (orchestrator.run − the five bare calls) ÷ 5, and its ratio divides that by one bare call (the five bare calls ÷ 5), both per round from the round medians. It covers everything the orchestrator adds around the engine calls: its 3 workflow_* events, choosing and planning the path, building each stage's input, cancellation wiring and the result.`,
         'Linear workflow: defineWorkflow({ id, stages: [triage, data, optimization, actions, reporting] }), the same five agents one after another with no triage decision and no finally stage (each gets the outputs of the stages before it); a second orchestrator on the same engine, measured in the same rounds as the bare calls. Its rows carry no target: the headline ratios stay on the triage workflow.',
-        'As in case 1, Baton is compared with plain awaits and bare executeAgent calls (so the orchestrator\'s own cost) before LangGraph.js first runs in the process, and with LangGraph.js afterwards (both paying the AsyncLocalStorage promise hooks LangGraph.js installs). The headline LangGraph.js ratio stays on the triage workflow\'s sufficient path (triage + 4 stages) for continuity with earlier results.',
+        "As in case 1, Baton is compared with plain awaits and bare executeAgent calls (so the orchestrator's own cost) before LangGraph.js first runs in the process, and with LangGraph.js afterwards (both paying the AsyncLocalStorage promise hooks LangGraph.js installs). The headline LangGraph.js ratio stays on the triage workflow's sufficient path (triage + 4 stages) for continuity with earlier results.",
       ],
     };
   } finally {

@@ -66,21 +66,25 @@ export function createActionsAgent(pace: Pace) {
           : `Target: ${triage?.targetPercent}% of ${formatMoney(data.monthlySpend)} = ${formatMoney(targetMonthlySavings)} a month. Picking the easiest savings that reach it.`,
       );
       await pace(80, ctx.signal);
-      const chosen = await ctx.tool('prioritize_savings', { candidates: optimization.opportunities.length, targetMonthlySavings }, async (signal) => {
-        await pace(180, signal);
-        if (targetMonthlySavings === null) return optimization.opportunities.slice(0, 5);
-        const byEase = [...optimization.opportunities].sort(
-          (a, b) => EFFORT_RANK[a.effort] - EFFORT_RANK[b.effort] || b.monthlySavings - a.monthlySavings,
-        );
-        const picked: Opportunity[] = [];
-        let total = 0;
-        for (const opportunity of byEase) {
-          if (total >= targetMonthlySavings) break;
-          picked.push(opportunity);
-          total += opportunity.monthlySavings;
-        }
-        return picked;
-      });
+      const chosen = await ctx.tool(
+        'prioritize_savings',
+        { candidates: optimization.opportunities.length, targetMonthlySavings },
+        async (signal) => {
+          await pace(180, signal);
+          if (targetMonthlySavings === null) return optimization.opportunities.slice(0, 5);
+          const byEase = [...optimization.opportunities].sort(
+            (a, b) => EFFORT_RANK[a.effort] - EFFORT_RANK[b.effort] || b.monthlySavings - a.monthlySavings,
+          );
+          const picked: Opportunity[] = [];
+          let total = 0;
+          for (const opportunity of byEase) {
+            if (total >= targetMonthlySavings) break;
+            picked.push(opportunity);
+            total += opportunity.monthlySavings;
+          }
+          return picked;
+        },
+      );
       const steps = await ctx.tool('draft_plan', { steps: chosen.length }, async (signal) => {
         await pace(160, signal);
         const ordered = [...chosen].sort((a, b) => phaseOf(a) - phaseOf(b) || b.monthlySavings - a.monthlySavings);
@@ -101,7 +105,9 @@ export function createActionsAgent(pace: Pace) {
       });
       const plannedMonthlySavings = steps.reduce((sum, step) => sum + step.monthlySavings, 0);
       const meetsTarget = targetMonthlySavings === null ? null : plannedMonthlySavings >= targetMonthlySavings;
-      ctx.think(`Plan: ${steps.length} steps worth ${formatMoney(plannedMonthlySavings)} a month${meetsTarget === null ? '' : meetsTarget ? ', meeting the target' : ', short of the target'}.`);
+      ctx.think(
+        `Plan: ${steps.length} steps worth ${formatMoney(plannedMonthlySavings)} a month${meetsTarget === null ? '' : meetsTarget ? ', meeting the target' : ', short of the target'}.`,
+      );
       await pace(40, ctx.signal);
       return { steps, plannedMonthlySavings, targetMonthlySavings, meetsTarget };
     },

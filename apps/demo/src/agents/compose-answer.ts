@@ -36,18 +36,24 @@ const STAGE_LABEL: Record<string, string> = {
  * Pure, so the same outputs always give the same words.
  */
 export function composeAnswer(sources: AnswerSources): ComposedAnswer {
-  const composed = sources.optimization && sources.data
-    ? savingsAnswer(sources.data, sources.optimization, sources.actions, sources.triage)
-    : sources.data
-      ? whereToLookAnswer(sources.data, sources.helper)
-      : playbookAnswer(sources.helper, sources.triage);
+  const composed =
+    sources.optimization && sources.data
+      ? savingsAnswer(sources.data, sources.optimization, sources.actions, sources.triage)
+      : sources.data
+        ? whereToLookAnswer(sources.data, sources.helper)
+        : playbookAnswer(sources.helper, sources.triage);
   if (sources.failedStages.length === 0) return composed;
   const names = sources.failedStages.map((stage) => STAGE_LABEL[stage] ?? stage).join(', ');
   const note = `Note: the ${names} step${sources.failedStages.length === 1 ? '' : 's'} did not finish, so this answer rests on what the other steps found.`;
   return { headline: composed.headline, answer: `${note}\n\n${composed.answer}` };
 }
 
-function savingsAnswer(data: DataOutput, optimization: OptimizationOutput, actions: ActionsOutput | undefined, triage: TriageOutput | undefined): ComposedAnswer {
+function savingsAnswer(
+  data: DataOutput,
+  optimization: OptimizationOutput,
+  actions: ActionsOutput | undefined,
+  triage: TriageOutput | undefined,
+): ComposedAnswer {
   const provider = data.provider ?? 'cloud';
   const total = optimization.totalMonthlySavings;
   const target = actions?.targetMonthlySavings ?? null;
@@ -70,7 +76,10 @@ function savingsAnswer(data: DataOutput, optimization: OptimizationOutput, actio
     sections.push(
       '### Plan',
       actions.steps
-        .map((step) => `- **${step.when}** (${step.owner}): ${step.action}${step.monthlySavings > 0 ? `, about ${formatMoney(step.monthlySavings)} a month` : ''}.`)
+        .map(
+          (step) =>
+            `- **${step.when}** (${step.owner}): ${step.action}${step.monthlySavings > 0 ? `, about ${formatMoney(step.monthlySavings)} a month` : ''}.`,
+        )
         .join('\n'),
     );
   }
@@ -83,7 +92,10 @@ function savingsAnswer(data: DataOutput, optimization: OptimizationOutput, actio
 function whereToLookAnswer(data: DataOutput, helper: DataHelperOutput | undefined): ComposedAnswer {
   const key = data.provider ?? 'generic';
   // "Other services" is a bucket, not something to act on.
-  const top = data.lines.filter((line) => line.category !== 'other').sort((a, b) => b.monthly - a.monthly).slice(0, 4);
+  const top = data.lines
+    .filter((line) => line.category !== 'other')
+    .sort((a, b) => b.monthly - a.monthly)
+    .slice(0, 4);
   const [first, second] = top;
   const headline =
     first && second
@@ -93,7 +105,12 @@ function whereToLookAnswer(data: DataOutput, helper: DataHelperOutput | undefine
   if (helper && helper.assumptions.length > 0) sections.push(helper.assumptions.join(' '));
   sections.push(
     `### Where the money ${data.estimated ? 'likely ' : ''}goes`,
-    top.map((line) => `- **${line.service}**: ${data.estimated ? 'about ' : ''}${formatMoney(line.monthly)} a month (${formatPercent(line.share)})`).join('\n'),
+    top
+      .map(
+        (line) =>
+          `- **${line.service}**: ${data.estimated ? 'about ' : ''}${formatMoney(line.monthly)} a month (${formatPercent(line.share)})`,
+      )
+      .join('\n'),
     '### What to check first',
     top
       .slice(0, 3)

@@ -50,7 +50,9 @@ export function createDataHelperAgent(pace: Pace) {
         questions.push('Which provider (AWS, GCP or Azure) carries most of the spend?');
       }
       questions.push('Which services or teams grew the most recently?');
-      ctx.think(`Prepared ${assumptions.length} assumption${assumptions.length === 1 ? '' : 's'} and ${questions.length} follow-up questions.`);
+      ctx.think(
+        `Prepared ${assumptions.length} assumption${assumptions.length === 1 ? '' : 's'} and ${questions.length} follow-up questions.`,
+      );
       await pace(40, ctx.signal);
       return { provider, monthlySpend, spendIsAssumed, assumptions, questions };
     },

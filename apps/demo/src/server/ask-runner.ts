@@ -68,13 +68,25 @@ export async function runAsk(dependencies: AskRunnerDependencies, request: AskRe
     engine = await factory.createEngine(userContext);
   } catch (error) {
     if (UserLimitExceededError.isInstance(error)) {
-      reply(errorFrame('USER_LIMIT_EXCEEDED', `You already have ${error.limit} runs in progress; wait for one to finish or cancel one.`, clientRequestId));
+      reply(
+        errorFrame(
+          'USER_LIMIT_EXCEEDED',
+          `You already have ${error.limit} runs in progress; wait for one to finish or cancel one.`,
+          clientRequestId,
+        ),
+      );
     } else if (FactoryShutdownError.isInstance(error)) {
       reply(errorFrame('SHUTTING_DOWN', 'The server is shutting down.', clientRequestId));
     } else if (TransportError.isInstance(error)) {
       // Redis mode: admission (the per-user limit across instances) needs Redis; no run without it.
       log.warn({ err: error, userId: session.userId }, 'admission failed: Redis unreachable');
-      reply(errorFrame('TRANSPORT_ERROR', 'The run could not be started: the shared store is temporarily unavailable. Please try again shortly.', clientRequestId));
+      reply(
+        errorFrame(
+          'TRANSPORT_ERROR',
+          'The run could not be started: the shared store is temporarily unavailable. Please try again shortly.',
+          clientRequestId,
+        ),
+      );
     } else {
       log.error({ err: error, userId: session.userId }, 'could not create an engine');
       reply(errorFrame('INTERNAL_ERROR', 'The run could not be started.', clientRequestId));

@@ -127,7 +127,10 @@ export function attachClientConnection(
     void cluster.cancelRemote(runId, session.userId).then((outcome) => {
       if (outcome === 'unknown') unknownRun();
       else if (outcome === 'unavailable') {
-        sendError('TRANSPORT_ERROR', 'The cancel could not reach the server running this run (the shared store is temporarily unavailable); try again shortly.');
+        sendError(
+          'TRANSPORT_ERROR',
+          'The cancel could not reach the server running this run (the shared store is temporarily unavailable); try again shortly.',
+        );
       }
     });
   }

@@ -28,6 +28,8 @@ describe('parseDemoUsers', () => {
   });
 
   it('never puts a password in an error message', () => {
-    expect(() => parseDemoUsers('alice:x,alice:secret-value')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret-value') }));
+    expect(() => parseDemoUsers('alice:x,alice:secret-value')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secret-value') }),
+    );
   });
 });

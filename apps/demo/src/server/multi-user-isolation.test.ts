@@ -40,7 +40,9 @@ it(`isolates ${USER_COUNT} users with 2 sockets each, all asking at once`, async
   );
 
   // Each socket of a user sees the result of every run of that user (fan-out per user).
-  await Promise.all(asked.flatMap(({ sockets, runIds }) => sockets.flatMap((socket) => runIds.map((runId) => socket.result(runId, 30_000)))));
+  await Promise.all(
+    asked.flatMap(({ sockets, runIds }) => sockets.flatMap((socket) => runIds.map((runId) => socket.result(runId, 30_000)))),
+  );
 
   const allRunIds = new Set(asked.flatMap(({ runIds }) => runIds));
   expect(allRunIds.size).toBe(USER_COUNT * 2);

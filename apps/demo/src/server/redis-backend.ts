@@ -38,7 +38,11 @@ export interface RedisBackendOptions {
   keyPrefix?: string;
   sessionTtlMs: number;
   now: () => number;
-  log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
+  log: {
+    info(details: object, message: string): void;
+    warn(details: object, message: string): void;
+    error(details: object, message: string): void;
+  };
   /** See `RedisEventDeliveryOptions`. */
   retryDelayMs?: { min: number; max: number };
   /** See `RedisEventDeliveryOptions`. */
@@ -123,7 +127,9 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
     client.disconnect();
     // ioredis rejects with "Connection is closed."; the connection error says why (ECONNREFUSED, ...).
     const reason = lastConnectionError ?? error;
-    throw new Error(`Cannot reach Redis at ${where} (REDIS_URL): ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason });
+    throw new Error(`Cannot reach Redis at ${where} (REDIS_URL): ${reason instanceof Error ? reason.message : String(reason)}`, {
+      cause: reason,
+    });
   }
   started = true;
 
@@ -169,7 +175,10 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
   } catch (error) {
     subscriber.disconnect();
     client.disconnect();
-    throw new Error(`Cannot subscribe to ${controlChannel} on Redis at ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `Cannot subscribe to ${controlChannel} on Redis at ${where}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 
   let closing: Promise<void> | undefined;
@@ -206,7 +215,10 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
       try {
         await client.publish(controlChannel, JSON.stringify({ type: 'logout', sessionId }));
       } catch (error) {
-        log.warn({ err: error }, "could not tell the other instances about a logout; that session's sockets there stay open until they send a frame");
+        log.warn(
+          { err: error },
+          "could not tell the other instances about a logout; that session's sockets there stay open until they send a frame",
+        );
       }
     },
     close() {

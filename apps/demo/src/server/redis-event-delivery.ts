@@ -54,7 +54,8 @@ interface UserChannel {
   readonly deliveredWaiters: Set<{ readonly id: string; readonly resolve: () => void }>;
 }
 
-const OUTAGE_MESSAGE = 'Live updates are temporarily unavailable (the event store cannot be reached); runs continue, and updates resume when it is back.';
+const OUTAGE_MESSAGE =
+  'Live updates are temporarily unavailable (the event store cannot be reached); runs continue, and updates resume when it is back.';
 const REPLAY_UNAVAILABLE_MESSAGE = 'The requested event id is unknown or no longer held; continuing with live events.';
 const FELL_BEHIND_MESSAGE = 'Some events could not be delivered (the event stream was trimmed past them); continuing with live events.';
 
@@ -298,7 +299,7 @@ export class RedisEventDelivery implements EventDelivery {
           continue;
         }
         if (isPermanent(error)) {
-          this.#log.error({ err: error, userId: channel.userId }, 'cannot follow this user\'s events');
+          this.#log.error({ err: error, userId: channel.userId }, "cannot follow this user's events");
           return;
         }
         this.#log.warn({ err: error, userId: channel.userId }, 'event follower failed; retrying');
@@ -413,7 +414,7 @@ export class RedisEventDelivery implements EventDelivery {
           break;
         }
         if (isPermanent(error)) {
-          this.#log.error({ err: error, userId: channel.userId }, 'cannot replay this user\'s events');
+          this.#log.error({ err: error, userId: channel.userId }, "cannot replay this user's events");
           member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', REPLAY_UNAVAILABLE_MESSAGE));
           break;
         }

@@ -16,7 +16,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-it('keeps serving while Redis is away: clear error frames, healthz 200, runs finish; events flow again once Redis is back', { timeout: 60_000 }, async () => {
+it('keeps serving while Redis is away: clear error frames, healthz 200, runs finish; events flow again once Redis is back', {
+  timeout: 60_000,
+}, async () => {
   const binary = requireRedisServerBinary();
   let redisServer: RedisServerProcess = await startRedisServer(binary);
   cleanups.push(() => redisServer.stop());

@@ -37,7 +37,11 @@ it(`replays ${EVENT_COUNT} events to a reconnecting socket and reports the rate`
   const url = requireRedisUrl();
   const keyPrefix = uniqueKeyPrefix();
   prefixes.push(keyPrefix);
-  const server = await createDemoServer({ users: [{ username: 'alice', password: 'alice-demo-pw' }], scryptCost: 2 ** 10, redis: { url, keyPrefix } });
+  const server = await createDemoServer({
+    users: [{ username: 'alice', password: 'alice-demo-pw' }],
+    scryptCost: 2 ** 10,
+    redis: { url, keyPrefix },
+  });
   servers.push(server);
   const baseUrl = await server.listen({ port: 0 });
 

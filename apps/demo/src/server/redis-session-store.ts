@@ -50,7 +50,9 @@ export class RedisSessionStore implements SessionBackend {
       expiresAt: now + this.#options.ttlMs,
     });
     const { token: _token, ...stored } = session;
-    await this.#redis('session create', (client) => client.set(this.#key(session.token), JSON.stringify(stored), 'PX', this.#options.ttlMs));
+    await this.#redis('session create', (client) =>
+      client.set(this.#key(session.token), JSON.stringify(stored), 'PX', this.#options.ttlMs),
+    );
     this.#seen.set(session.token, session);
     return session;
   }
@@ -116,7 +118,10 @@ export class RedisSessionStore implements SessionBackend {
     try {
       return await command(this.#options.client);
     } catch (error) {
-      throw new TransportError({ message: `Redis ${action} failed: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+      throw new TransportError({
+        message: `Redis ${action} failed: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
+      });
     }
   }
 }

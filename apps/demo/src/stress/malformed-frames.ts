@@ -52,7 +52,9 @@ export function sendMalformed(socket: WebSocket, kind: MisbehaviourKind, seed: s
   const prng = createWirePrng(seed);
   switch (kind) {
     case 'garbage': {
-      const binary = Array.from({ length: prng.int(3, 6) }, () => Buffer.from(Array.from({ length: prng.int(1, 512) }, () => prng.int(0, 255))));
+      const binary = Array.from({ length: prng.int(3, 6) }, () =>
+        Buffer.from(Array.from({ length: prng.int(1, 512) }, () => prng.int(0, 255))),
+      );
       const texts = garbageTextFrames(foreignRunId);
       for (const frame of binary) socket.send(frame, { binary: true });
       for (const frame of texts) socket.send(frame);

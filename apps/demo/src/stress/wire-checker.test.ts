@@ -52,7 +52,11 @@ describe('WireChecker', () => {
     ["another user's run", [...clean, eventFrame(0, 'workflow_started', { runId: 'run-b', engineId: 'engine-b' })], 'foreign-run'],
     ['a gap in seq', [clean[0]!, eventFrame(2, 'workflow_completed'), result], 'seq-gap'],
     ['an event after the result', [...clean, eventFrame(2, 'agent_thinking')], 'event-after-result'],
-    ["another user's question text", [...clean, { type: 'error', code: 'INVALID_REQUEST', message: 'asked by userzz' } as ServerFrame], 'foreign-text'],
+    [
+      "another user's question text",
+      [...clean, { type: 'error', code: 'INVALID_REQUEST', message: 'asked by userzz' } as ServerFrame],
+      'foreign-text',
+    ],
     ['a missing workflow_completed', [clean[0]!, result], 'workflow-order'],
   ] as Array<[string, ServerFrame[], string]>)('reports %s', (_name, frames, rule) => {
     expect(rulesFor(frames)).toContain(rule);

@@ -49,8 +49,10 @@ export class WireChecker {
           this.eventsChecked++;
           const { event } = frame;
           if (event.userId !== userId) this.#report('foreign-event', `${label} (user ${userId}) got an event of user ${event.userId}`);
-          if (!userRuns.has(event.runId)) this.#report('foreign-run', `${label} got an event of run ${event.runId}, not one of its user's runs`);
-          if (resultAt.has(event.runId)) this.#report('event-after-result', `${label}: ${event.type} of run ${event.runId} after its result`);
+          if (!userRuns.has(event.runId))
+            this.#report('foreign-run', `${label} got an event of run ${event.runId}, not one of its user's runs`);
+          if (resultAt.has(event.runId))
+            this.#report('event-after-result', `${label}: ${event.type} of run ${event.runId} after its result`);
           if (ids.has(frame.id)) this.#report('duplicate-id', `${label}: event id ${frame.id} twice`);
           ids.add(frame.id);
           const engineEvents = byEngine.get(event.engineId);
@@ -59,7 +61,8 @@ export class WireChecker {
           break;
         }
         case 'result':
-          if (!userRuns.has(frame.runId)) this.#report('foreign-run', `${label} got the result of run ${frame.runId}, not one of its user's runs`);
+          if (!userRuns.has(frame.runId))
+            this.#report('foreign-run', `${label} got the result of run ${frame.runId}, not one of its user's runs`);
           if (resultAt.has(frame.runId)) this.#report('duplicate-result', `${label}: two results for run ${frame.runId}`);
           resultAt.set(frame.runId, index);
           break;
@@ -74,11 +77,14 @@ export class WireChecker {
       const runIds = new Set(events.map((event) => event.runId));
       if (runIds.size !== 1) this.#report('engine-runs', `${label}: engine ${engineId} carried runs ${[...runIds].join(',')}`);
       events.forEach((event, index) => {
-        if (event.seq !== index) this.#report('seq-gap', `${label}: engine ${engineId} event #${index} (${event.type}) has seq ${event.seq}`);
+        if (event.seq !== index)
+          this.#report('seq-gap', `${label}: engine ${engineId} event #${index} (${event.type}) has seq ${event.seq}`);
       });
-      if (events[0]?.type !== 'workflow_started') this.#report('workflow-order', `${label}: engine ${engineId} began with ${events[0]?.type}`);
+      if (events[0]?.type !== 'workflow_started')
+        this.#report('workflow-order', `${label}: engine ${engineId} began with ${events[0]?.type}`);
       const last = events[events.length - 1];
-      if (complete && last?.type !== 'workflow_completed') this.#report('workflow-order', `${label}: engine ${engineId} ended with ${last?.type}`);
+      if (complete && last?.type !== 'workflow_completed')
+        this.#report('workflow-order', `${label}: engine ${engineId} ended with ${last?.type}`);
       if (complete && !resultAt.has(last!.runId)) this.#report('missing-result', `${label}: run ${last!.runId} has events but no result`);
     }
     if (record.tag !== undefined) {
@@ -94,7 +100,9 @@ export class WireChecker {
    */
   compareStreams(reference: SocketRecord, other: SocketRecord, prefixOnly: boolean): void {
     const events = (record: SocketRecord) =>
-      record.frames.filter((frame): frame is EventFrame => frame.type === 'event').map((frame) => `${frame.id}|${frame.event.engineId}|${frame.event.seq}|${frame.event.type}`);
+      record.frames
+        .filter((frame): frame is EventFrame => frame.type === 'event')
+        .map((frame) => `${frame.id}|${frame.event.engineId}|${frame.event.seq}|${frame.event.type}`);
     const expected = events(reference);
     const actual = events(other);
     const comparable = prefixOnly ? expected.slice(0, actual.length) : expected;
@@ -105,7 +113,8 @@ export class WireChecker {
         `${other.label} saw ${actual.length} events, ${reference.label} ${expected.length}${prefixOnly ? ' (prefix expected)' : ''}; first difference at #${at}: ${actual[at]} vs ${comparable[at]}`,
       );
     }
-    const results = (record: SocketRecord) => record.frames.filter((frame) => frame.type === 'result').map((frame) => JSON.stringify(frame));
+    const results = (record: SocketRecord) =>
+      record.frames.filter((frame) => frame.type === 'result').map((frame) => JSON.stringify(frame));
     if (!prefixOnly && results(reference).sort().join('\n') !== results(other).sort().join('\n')) {
       this.#report('stream-mismatch', `${other.label} and ${reference.label} got different results`);
     }

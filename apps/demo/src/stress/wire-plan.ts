@@ -114,6 +114,9 @@ export function createWirePlan(options: WirePlanOptions): WirePlan {
           .filter((userIndex) => userIndex % options.misbehaveEvery === 0)
           .map((userIndex, index) => ({ userIndex, kind: kinds[index % kinds.length]!, seed: `${options.seed}/misbehave-${userIndex}` }))
       : [];
-  const probers = Array.from({ length: options.probers }, (_, index) => ({ username: `wire-prober-${index}`, password: `wire-prober-pw-${index}` }));
+  const probers = Array.from({ length: options.probers }, (_, index) => ({
+    username: `wire-prober-${index}`,
+    password: `wire-prober-pw-${index}`,
+  }));
   return { seed: options.seed, users, sockets, misbehaving, probers };
 }

@@ -14,7 +14,8 @@ export function compareOutcomes(baseline: Map<string, AskOutcome>, other: Map<st
   const differences: string[] = [];
   for (const [key, expected] of baseline) {
     const actual = other.get(key);
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) differences.push(`ask ${key}: ${JSON.stringify(actual)?.slice(0, 300)} vs ${JSON.stringify(expected).slice(0, 300)}`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      differences.push(`ask ${key}: ${JSON.stringify(actual)?.slice(0, 300)} vs ${JSON.stringify(expected).slice(0, 300)}`);
   }
   for (const key of other.keys()) if (!baseline.has(key)) differences.push(`ask ${key} only in the second run`);
   return differences;

@@ -57,7 +57,8 @@ function outcomeOf(result: WireWorkflowResult): AskOutcome {
 /** The outcome the plan promises for an ask, given deterministic agents: success on its path, or cancelled at its held stage. */
 function expectedShape(ask: WireAsk): { status: string; path: string; stages: string } {
   const planned = PATH_STAGES[ask.path]!;
-  if (ask.hold === undefined) return { status: 'succeeded', path: ask.path, stages: planned.map((stage) => `${stage}:succeeded`).join(',') };
+  if (ask.hold === undefined)
+    return { status: 'succeeded', path: ask.path, stages: planned.map((stage) => `${stage}:succeeded`).join(',') };
   const upTo = planned.indexOf(ask.hold.stage);
   const stages = planned.slice(0, upTo + 1).map((stage, index) => `${stage}:${index === upTo ? 'cancelled' : 'succeeded'}`);
   return { status: 'cancelled', path: ask.hold.stage === 'triage' ? '' : ask.path, stages: stages.join(',') };
@@ -114,7 +115,12 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
         const { runId } = answer;
         userRuns[userIndex]!.add(runId);
         anyAcceptedRun.push(runId);
-        if (client.frames.some((frame) => frame.type === 'event' && frame.event.runId === runId && client.frames.indexOf(frame) < client.frames.indexOf(answer))) {
+        if (
+          client.frames.some(
+            (frame) =>
+              frame.type === 'event' && frame.event.runId === runId && client.frames.indexOf(frame) < client.frames.indexOf(answer),
+          )
+        ) {
           checker.add('accepted-order', `${user.username}: an event of run ${runId} arrived before its accepted`);
         }
         if (ask.hold !== undefined) {
@@ -124,7 +130,11 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
           if (ask.hold.cancelOn === 'stage-started') {
             const stage = ask.hold.stage;
             await client.waitFor(
-              (frame) => frame.type === 'event' && frame.event.runId === runId && frame.event.type === 'agent_started' && frame.event.agentName === stage,
+              (frame) =>
+                frame.type === 'event' &&
+                frame.event.runId === runId &&
+                frame.event.type === 'agent_started' &&
+                frame.event.agentName === stage,
               timeoutMs,
             );
           }
@@ -138,7 +148,11 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
         const outcome = outcomeOf(result.result);
         outcomes.set(ask.key, outcome);
         const expected = expectedShape(ask);
-        const actual = { status: outcome.status, path: outcome.path, stages: outcome.stages.map((stage) => `${stage.agentName}:${stage.status}`).join(',') };
+        const actual = {
+          status: outcome.status,
+          path: outcome.path,
+          stages: outcome.stages.map((stage) => `${stage.agentName}:${stage.status}`).join(','),
+        };
         if (JSON.stringify(actual) !== JSON.stringify(expected)) {
           checker.add('ask-outcome', `${user.username} ask ${ask.key}: got ${JSON.stringify(actual)}, planned ${JSON.stringify(expected)}`);
         }
@@ -146,7 +160,8 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
           const seenFrames = client.frames.length;
           client.send({ type: 'cancel', runId });
           const late = await client.waitFor((frame) => frame.type === 'error' && client.frames.indexOf(frame) >= seenFrames, timeoutMs);
-          if (late.type !== 'error' || late.code !== 'UNKNOWN_RUN') checker.add('late-cancel', `a cancel after the result got ${JSON.stringify(late)}`);
+          if (late.type !== 'error' || late.code !== 'UNKNOWN_RUN')
+            checker.add('late-cancel', `a cancel after the result got ${JSON.stringify(late)}`);
         }
       }
     };
@@ -164,11 +179,15 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
       if (expectedClose === undefined) {
         let errors = 0;
         try {
-          await client.waitFor((frame) => client.frames.indexOf(frame) >= seen && frame.type === 'error' && ++errors === report.expectErrorFrames, timeoutMs);
+          await client.waitFor(
+            (frame) => client.frames.indexOf(frame) >= seen && frame.type === 'error' && ++errors === report.expectErrorFrames,
+            timeoutMs,
+          );
         } catch {
           checker.add('malformed-answer', `${kind}: ${errors} error frames for ${report.expectErrorFrames} bad frames`);
         }
-        if (client.socket.readyState !== client.socket.OPEN) checker.add('malformed-close', `${kind}: the socket was closed; bad frames must only get error frames`);
+        if (client.socket.readyState !== client.socket.OPEN)
+          checker.add('malformed-close', `${kind}: the socket was closed; bad frames must only get error frames`);
         closes.open = (closes.open ?? 0) + 1;
       } else {
         const timer = new Promise<{ code: number }>((resolve) => setTimeout(() => resolve({ code: -1 }), timeoutMs).unref());
@@ -203,7 +222,10 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
           try {
             await misbehaving[index]!.result(runId, timeoutMs);
           } catch {
-            checker.add('missing-result', `misbehaving socket of user ${entry.userIndex} (${entry.kind}) never got the result of run ${runId}`);
+            checker.add(
+              'missing-result',
+              `misbehaving socket of user ${entry.userIndex} (${entry.kind}) never got the result of run ${runId}`,
+            );
           }
         }
       }),
@@ -218,7 +240,9 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
       tag: plan.users[userIndex]!.tag,
       frames,
     });
-    const records = plan.sockets.map((socket, index) => recordOf(`socket ${socket.userIndex}.${socket.socketIndex}`, socket.userIndex, wellBehaved[index]!.frames));
+    const records = plan.sockets.map((socket, index) =>
+      recordOf(`socket ${socket.userIndex}.${socket.socketIndex}`, socket.userIndex, wellBehaved[index]!.frames),
+    );
     records.forEach((record, index) => checker.checkSocket(record, userRuns[plan.sockets[index]!.userIndex]!, true));
     for (let index = 0; index < records.length; index += 2) checker.compareStreams(records[index]!, records[index + 1]!, false);
     plan.misbehaving.forEach((entry, index) => {
@@ -249,4 +273,3 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
     await server.close();
   }
 }
-

@@ -102,7 +102,11 @@ export class FrameClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((waiter) => waiter.resolve !== done);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for a frame; got ${this.frames.length}: ${JSON.stringify(this.frames.slice(-3))}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for a frame; got ${this.frames.length}: ${JSON.stringify(this.frames.slice(-3))}`,
+          ),
+        );
       }, timeoutMs);
       const done = (frame: ServerFrame) => {
         clearTimeout(timer);
@@ -132,7 +136,9 @@ export class FrameClient {
 
   /** Waits for an event of a run that matches `predicate`. */
   event(runId: string, predicate: (event: Extract<ServerFrame, { type: 'event' }>['event']) => boolean = () => true) {
-    return this.waitFor<Extract<ServerFrame, { type: 'event' }>>((frame) => frame.type === 'event' && frame.event.runId === runId && predicate(frame.event));
+    return this.waitFor<Extract<ServerFrame, { type: 'event' }>>(
+      (frame) => frame.type === 'event' && frame.event.runId === runId && predicate(frame.event),
+    );
   }
 
   /** The next `error` frame after the frames seen so far. */

@@ -25,7 +25,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const binary = findRedisServerBinary();
   if (!binary) {
     project.provide('redisUrl', '');
-    project.provide('redisUnavailableReason', 'the Redis-mode tests of @baton/demo need a real Redis: set REDIS_URL, or install redis-server (apt-get install redis-server)');
+    project.provide(
+      'redisUnavailableReason',
+      'the Redis-mode tests of @baton/demo need a real Redis: set REDIS_URL, or install redis-server (apt-get install redis-server)',
+    );
     return undefined;
   }
   try {
@@ -35,7 +38,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return () => server.stop();
   } catch (error) {
     project.provide('redisUrl', '');
-    project.provide('redisUnavailableReason', `could not start a private redis-server for the Redis-mode tests of @baton/demo: ${error instanceof Error ? error.message : String(error)}`);
+    project.provide(
+      'redisUnavailableReason',
+      `could not start a private redis-server for the Redis-mode tests of @baton/demo: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return undefined;
   }
 }

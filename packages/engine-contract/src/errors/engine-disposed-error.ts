@@ -11,7 +11,11 @@ export class EngineDisposedError extends BatonError {
   readonly engineId: string;
 
   constructor(options: { engineId: string; cause?: unknown }) {
-    super({ code: 'ENGINE_DISPOSED', message: `Engine ${options.engineId} has been disposed; create a new one with factory.createEngine(userContext).`, cause: options.cause });
+    super({
+      code: 'ENGINE_DISPOSED',
+      message: `Engine ${options.engineId} has been disposed; create a new one with factory.createEngine(userContext).`,
+      cause: options.cause,
+    });
     this.name = name;
     this.engineId = options.engineId;
   }

@@ -247,7 +247,14 @@ describe('BatonError', () => {
   it('isInstance never throws on a revoked Proxy or a throwing getter', () => {
     const { proxy, revoke } = Proxy.revocable(new InvalidConfigError({ message: 'x' }), {});
     revoke();
-    const hostile = new Proxy({}, { get: () => { throw new Error('trap'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     for (const value of [proxy, hostile]) {
       expect(BatonError.isInstance(value)).toBe(false);
       expect(InvalidConfigError.isInstance(value)).toBe(false);
@@ -290,7 +297,12 @@ describe('messages', () => {
   });
 
   it('EngineMigrationError names the legacy name, the replacement and its import path', () => {
-    const error = new EngineMigrationError({ legacyName: 'ExecutionEngineConsolidated', replacement: 'createEngineFactory()', importPath: '@baton/engine-factory', codeExample: 'example();' });
+    const error = new EngineMigrationError({
+      legacyName: 'ExecutionEngineConsolidated',
+      replacement: 'createEngineFactory()',
+      importPath: '@baton/engine-factory',
+      codeExample: 'example();',
+    });
     expect(error.message).toContain('ExecutionEngineConsolidated');
     expect(error.message).toContain('createEngineFactory()');
     expect(error.message).toContain('@baton/engine-factory');

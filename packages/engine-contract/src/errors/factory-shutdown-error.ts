@@ -9,7 +9,11 @@ export class FactoryShutdownError extends BatonError {
   private readonly [symbol] = true;
 
   constructor(options: { cause?: unknown } = {}) {
-    super({ code: 'FACTORY_SHUTDOWN', message: 'The engine factory has been shut down; create a new factory with createEngineFactory(...).', cause: options.cause });
+    super({
+      code: 'FACTORY_SHUTDOWN',
+      message: 'The engine factory has been shut down; create a new factory with createEngineFactory(...).',
+      cause: options.cause,
+    });
     this.name = name;
   }
 

@@ -13,7 +13,11 @@ export class UnknownAgentError extends BatonError {
   readonly knownAgents: readonly string[];
 
   constructor(options: { agentName: string; knownAgents: readonly string[]; cause?: unknown }) {
-    super({ code: 'UNKNOWN_AGENT', message: `Unknown agent "${options.agentName}". Known agents: ${options.knownAgents.length > 0 ? options.knownAgents.join(", ") : "(none)"}.`, cause: options.cause });
+    super({
+      code: 'UNKNOWN_AGENT',
+      message: `Unknown agent "${options.agentName}". Known agents: ${options.knownAgents.length > 0 ? options.knownAgents.join(', ') : '(none)'}.`,
+      cause: options.cause,
+    });
     this.name = name;
     this.agentName = options.agentName;
     this.knownAgents = Object.freeze([...options.knownAgents]);

@@ -13,7 +13,11 @@ export class UserLimitExceededError extends BatonError {
   readonly limit: number;
 
   constructor(options: { userId: string; limit: number; message?: string; cause?: unknown }) {
-    super({ code: 'USER_LIMIT_EXCEEDED', message: (options.message ?? `User ${options.userId} has reached the maximum engine limit (${options.limit}/${options.limit})`), cause: options.cause });
+    super({
+      code: 'USER_LIMIT_EXCEEDED',
+      message: options.message ?? `User ${options.userId} has reached the maximum engine limit (${options.limit}/${options.limit})`,
+      cause: options.cause,
+    });
     this.name = name;
     this.userId = options.userId;
     this.limit = options.limit;

@@ -1,4 +1,11 @@
-import { createUserExecutionContext, defineAgent, type AgentContext, type AgentEvent, type UserExecutionContext, type UserExecutionEngine } from '@baton/engine-contract';
+import {
+  createUserExecutionContext,
+  defineAgent,
+  type AgentContext,
+  type AgentEvent,
+  type UserExecutionContext,
+  type UserExecutionEngine,
+} from '@baton/engine-contract';
 import { vi, type Mock } from 'vitest';
 
 /** A promise with its resolve/reject exposed: tests settle agents exactly when they want to. */

@@ -120,7 +120,10 @@ describe('findLegacyUses', () => {
   });
 
   it('parses JSX in .tsx and .jsx files', () => {
-    const text = ["import { getExecutionEngine } from '@baton/legacy-engines';", 'export const View = () => <p>{String(getExecutionEngine())}</p>;'].join('\n');
+    const text = [
+      "import { getExecutionEngine } from '@baton/legacy-engines';",
+      'export const View = () => <p>{String(getExecutionEngine())}</p>;',
+    ].join('\n');
     expect(findingsIn(text, 'view.tsx')).toEqual(['1:10 import getExecutionEngine', '2:38 use getExecutionEngine']);
     expect(findingsIn(text, 'view.jsx')).toEqual(['1:10 import getExecutionEngine', '2:38 use getExecutionEngine']);
   });
@@ -129,7 +132,7 @@ describe('findLegacyUses', () => {
     const text = [
       '// TODO(baton-migrate): ExecutionEngine → createEngineFactory(...).createEngine(userContext) from @baton/engine-factory',
       'const engine = new ExecutionEngine();',
-      "// TODO(baton-migrate): SupervisorAgent → new WorkflowOrchestrator({ engine }) from @baton/orchestrator",
+      '// TODO(baton-migrate): SupervisorAgent → new WorkflowOrchestrator({ engine }) from @baton/orchestrator',
       "export { SupervisorAgent } from '@baton/legacy-engines';",
     ].join('\n');
     expect(findingsIn(text)).toEqual(['1:4 todo ExecutionEngine', '4:10 re-export SupervisorAgent']);

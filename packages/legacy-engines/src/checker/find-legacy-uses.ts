@@ -183,8 +183,7 @@ function analyzeSourceFile(ts: typeof TS, checker: TS.TypeChecker, sourceFile: T
         const statement = parent.parent.parent;
         // Rewritable: `const { ... } = require('x')` or `const { ... } = await import('x')`, alone in its statement.
         const plain = kind === 'require' ? outer === call : ts.isAwaitExpression(outer) && outer.expression === call;
-        const statementMechanical =
-          plain && ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1;
+        const statementMechanical = plain && ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1;
         const { legacy, others } = destructure(parent.name, kind, statementMechanical);
         if (legacy.length > 0 && ts.isVariableStatement(statement)) {
           importSites.push({ kind: kind === 'require' ? 'cjs' : 'dynamic-import', statement, moduleSpecifier: specifier, legacy, others });
@@ -214,7 +213,11 @@ function analyzeSourceFile(ts: typeof TS, checker: TS.TypeChecker, sourceFile: T
   };
 
   const visitImports = (node: TS.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteralLike(node.moduleSpecifier) && isLegacyModuleSpecifier(node.moduleSpecifier.text)) {
+    if (
+      ts.isImportDeclaration(node) &&
+      ts.isStringLiteralLike(node.moduleSpecifier) &&
+      isLegacyModuleSpecifier(node.moduleSpecifier.text)
+    ) {
       const clause = node.importClause;
       const legacy: Array<{ element: TS.ImportSpecifier; legacyName: LegacyEngineName; mechanical: boolean }> = [];
       const others: TS.ImportSpecifier[] = [];

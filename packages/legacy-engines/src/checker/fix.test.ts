@@ -90,10 +90,25 @@ describe('fixFile', () => {
   });
 
   it('marks every use above its statement with the legacy name, the replacement and its package', () => {
-    const text = ["import { ExecutionEngine as EE } from '@baton/legacy-engines';", '', 'function start() {', '  return new EE({});', '}', ''].join('\n');
+    const text = [
+      "import { ExecutionEngine as EE } from '@baton/legacy-engines';",
+      '',
+      'function start() {',
+      '  return new EE({});',
+      '}',
+      '',
+    ].join('\n');
     const result = fixText(text);
     expect(result.text).toBe(
-      ["import { createEngineFactory } from '@baton/engine-factory';", '', 'function start() {', `  ${ENGINE_TODO}`, '  return new EE({});', '}', ''].join('\n'),
+      [
+        "import { createEngineFactory } from '@baton/engine-factory';",
+        '',
+        'function start() {',
+        `  ${ENGINE_TODO}`,
+        '  return new EE({});',
+        '}',
+        '',
+      ].join('\n'),
     );
     expect(ENGINE_TODO).toBe(
       '// TODO(baton-migrate): ExecutionEngine → createEngineFactory(...).createEngine(userContext) from @baton/engine-factory',
@@ -126,7 +141,9 @@ describe('fixFile', () => {
   it('uses an inline block comment when the statement does not start its line', () => {
     const text = "import { ExecutionEngine } from '@baton/legacy-engines';\nstart(); new ExecutionEngine();\n";
     const fixed = fixText(text).text;
-    expect(fixed).toBe(`import { createEngineFactory } from '@baton/engine-factory';\nstart(); /* ${todoText('ExecutionEngine')} */ new ExecutionEngine();\n`);
+    expect(fixed).toBe(
+      `import { createEngineFactory } from '@baton/engine-factory';\nstart(); /* ${todoText('ExecutionEngine')} */ new ExecutionEngine();\n`,
+    );
     const [analysis] = analyzeFiles(ts, [{ file: 'app.ts', text: fixed }]);
     expect(analysis && fixFile(ts, analysis).text).toBe(fixed);
   });
@@ -136,7 +153,7 @@ describe('fixFile', () => {
     expect(fixText(text, 'a.cjs')).toMatchObject({ text: `${ENGINE_TODO}\n${text}`, importsRewritten: 0, todosAdded: 1 });
   });
 
-  it('writes the lines it adds with the file\'s own line endings', () => {
+  it("writes the lines it adds with the file's own line endings", () => {
     const text = "import { ExecutionEngine } from '@baton/legacy-engines';\r\nexport const engine = new ExecutionEngine();\r\n";
     expect(fixText(text).text).toBe(
       `import { createEngineFactory } from '@baton/engine-factory';\r\n${ENGINE_TODO}\r\nexport const engine = new ExecutionEngine();\r\n`,

@@ -152,7 +152,7 @@ export function fixFile(ts: typeof TS, analysis: FileAnalysis): FixResult {
     const quote = site.moduleSpecifier.getText(sourceFile).startsWith('"') ? '"' : "'";
     const semicolon = site.statement.getText(sourceFile).trimEnd().endsWith(';') ? ';' : '';
     const keyword = ts.isVariableStatement(site.statement)
-      ? site.statement.getText(sourceFile).match(/^(?:export\s+)?(const|let|var)\b/)?.[1] ?? 'const'
+      ? (site.statement.getText(sourceFile).match(/^(?:export\s+)?(const|let|var)\b/)?.[1] ?? 'const')
       : 'import';
     const lines = [...byPackage]
       .filter(([, names]) => names.length > 0)
@@ -174,7 +174,8 @@ export function fixFile(ts: typeof TS, analysis: FileAnalysis): FixResult {
       } else {
         // Everything it imported is already imported: drop the statement and its line.
         const lineEnd = text.indexOf('\n', site.statement.end);
-        const wholeLine = isFirstOnLine(text, statementStart) && /^[ \t]*$/.test(text.slice(site.statement.end, lineEnd === -1 ? text.length : lineEnd));
+        const wholeLine =
+          isFirstOnLine(text, statementStart) && /^[ \t]*$/.test(text.slice(site.statement.end, lineEnd === -1 ? text.length : lineEnd));
         if (wholeLine) edit(lineStartOf(text, statementStart), lineEnd === -1 ? text.length : lineEnd + 1, '');
         else edit(statementStart, site.statement.end, '');
       }

@@ -71,7 +71,8 @@ describe('legacy-engines check', () => {
     const project = temporaryDirectory();
     const legacyImport = "import { ExecutionEngine } from '@baton/legacy-engines';\n";
     for (const folder of ['node_modules/old', 'dist', '.cache', 'src']) mkdirSync(join(project, folder), { recursive: true });
-    for (const file of ['node_modules/old/index.js', 'dist/index.js', '.cache/a.ts', 'src/types.d.ts', 'src/notes.md']) writeFileSync(join(project, file), legacyImport);
+    for (const file of ['node_modules/old/index.js', 'dist/index.js', '.cache/a.ts', 'src/types.d.ts', 'src/notes.md'])
+      writeFileSync(join(project, file), legacyImport);
     writeFileSync(join(project, 'src/index.ts'), 'export {};\n');
     expect(await runInProcess(['check'], project)).toMatchObject({ code: 0, stdout: 'No legacy engine names found in 1 file(s).\n' });
   });

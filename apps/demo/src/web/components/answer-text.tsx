@@ -2,7 +2,9 @@ import { Fragment, type ReactNode } from 'react';
 
 /** `**bold**` spans as <strong>; everything else as text (React escapes it: no HTML injection). */
 function inline(text: string): ReactNode[] {
-  return text.split(/\*\*(.+?)\*\*/g).map((part, index) => (index % 2 === 1 ? <strong key={index}>{part}</strong> : <Fragment key={index}>{part}</Fragment>));
+  return text
+    .split(/\*\*(.+?)\*\*/g)
+    .map((part, index) => (index % 2 === 1 ? <strong key={index}>{part}</strong> : <Fragment key={index}>{part}</Fragment>));
 }
 
 /**

@@ -102,9 +102,9 @@ export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
           <section className="empty-state">
             <h2>Ask a question about your cloud bill</h2>
             <p>
-              Each question becomes a card. A triage agent reads it and picks a path: a full analysis when you give a provider
-              and figures, a fill-the-gaps path when something is missing, general guidance otherwise. Try the examples above;
-              you can run up to three at once.
+              Each question becomes a card. A triage agent reads it and picks a path: a full analysis when you give a provider and figures,
+              a fill-the-gaps path when something is missing, general guidance otherwise. Try the examples above; you can run up to three at
+              once.
             </p>
           </section>
         ) : (

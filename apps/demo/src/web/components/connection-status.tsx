@@ -3,7 +3,14 @@ import type { ConnectionStatus } from '../live-connection.js';
 
 /** The small pill in the header: Live, Connecting, Reconnecting. */
 export function ConnectionPill({ status }: { status: ConnectionStatus }) {
-  const label = status.state === 'open' ? 'Live' : status.state === 'connecting' ? 'Connecting…' : status.state === 'reconnecting' ? 'Reconnecting…' : 'Offline';
+  const label =
+    status.state === 'open'
+      ? 'Live'
+      : status.state === 'connecting'
+        ? 'Connecting…'
+        : status.state === 'reconnecting'
+          ? 'Reconnecting…'
+          : 'Offline';
   return (
     <span className={`pill connection-${status.state}`} data-testid="connection-status" role="status">
       <span className="dot" aria-hidden="true" />

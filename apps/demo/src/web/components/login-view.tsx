@@ -38,9 +38,8 @@ export function LoginView({ notice, onLoggedIn }: LoginViewProps) {
         </p>
         <h1>Watch your agents work, live.</h1>
         <p>
-          Ask a question about your cloud bill. A triage agent picks a path, specialist agents pull data, find savings and
-          plan the work, and you see every step as it happens. Other people on this server do the same, and never see a byte of
-          your work.
+          Ask a question about your cloud bill. A triage agent picks a path, specialist agents pull data, find savings and plan the work,
+          and you see every step as it happens. Other people on this server do the same, and never see a byte of your work.
         </p>
       </section>
       <form className="login-card" onSubmit={submit} aria-labelledby="login-title">
