@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The dependency-graph check DEVELOPERS.md asks for: independent of turbo, reads every workspace
 // package.json and every source import, and fails with a clear message on a forbidden edge.
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';

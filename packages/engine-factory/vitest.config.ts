@@ -3,7 +3,7 @@ import { defineProject } from 'vitest/config';
 // Stryker's vitest runner sets STRYKER_MUTATOR_WORKER in its workers. Under it, type tests are off (they
 // mutate nothing at run time) and so are the memory tests: Stryker runs vitest in worker threads, where
 // `--expose-gc` cannot be given, and heap figures mean nothing in an instrumented build.
-const underStryker = process.env['STRYKER_MUTATOR_WORKER'] !== undefined;
+const underStryker = process.env.STRYKER_MUTATOR_WORKER !== undefined;
 
 export default defineProject({
   test: {

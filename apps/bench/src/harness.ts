@@ -6,9 +6,9 @@ export interface Contender {
   name: string;
   /**
    * One operation, awaited. Return how many units it delivered (e.g. events) to measure time per
-   * unit; return nothing to count the operation itself as one unit.
+   * unit; return anything else (nothing) to count the operation itself as one unit.
    */
-  op: () => Promise<number | void>;
+  op: () => Promise<unknown>;
 }
 
 /** How long and how often to measure. */

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CaseOptions, CaseResult } from './case-result.js';
 import { machineInfo } from './machine-info.js';
-import { loadAverage, renderTable, standings, writeReport, type Report } from './report.js';
+import { loadAverage, type Report, renderTable, standings, writeReport } from './report.js';
 
 type CaseRunner = (options: CaseOptions) => Promise<CaseResult>;
 

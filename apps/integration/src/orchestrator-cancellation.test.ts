@@ -1,6 +1,6 @@
 import { WorkflowOrchestrator } from '@baton/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, TRIAGE_AGENTS, deferred, eventTrace, harness, recordingAgents, untilAborted } from './orchestrator-fixtures.js';
+import { deferred, eventTrace, type Harness, harness, recordingAgents, TRIAGE_AGENTS, untilAborted } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {

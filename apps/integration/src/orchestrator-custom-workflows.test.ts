@@ -1,10 +1,10 @@
 import { type AgentContext, defineAgent } from '@baton/engine-contract';
 import { createEngineFactory } from '@baton/engine-factory';
-import { type StageSpec, WorkflowOrchestrator, defineWorkflow } from '@baton/orchestrator';
+import { defineWorkflow, type StageSpec, WorkflowOrchestrator } from '@baton/orchestrator';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type Harness, deferred, harness, newContext, recordingAgents } from './orchestrator-fixtures.js';
+import { deferred, type Harness, harness, newContext, recordingAgents } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {

@@ -1,16 +1,16 @@
 import { createRequire } from 'node:module';
 import {
+  createUserExecutionContext,
   EngineDisposedError,
   EngineValidationError,
   InvalidConfigError,
   InvalidUserContextError,
   UnknownAgentError,
   UserIsolationError,
-  createUserExecutionContext,
 } from '@baton/engine-contract';
-import { WorkflowOrchestrator, createWorkflowOrchestrator, defineWorkflow, triageWorkflow } from '@baton/orchestrator';
+import { createWorkflowOrchestrator, defineWorkflow, triageWorkflow, WorkflowOrchestrator } from '@baton/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, TRIAGE_AGENTS, eventTrace, harness, recordingAgents } from './orchestrator-fixtures.js';
+import { eventTrace, type Harness, harness, recordingAgents, TRIAGE_AGENTS } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {

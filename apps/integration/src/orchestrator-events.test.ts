@@ -2,7 +2,7 @@ import { type AgentEvent, parseAgentEvent } from '@baton/engine-contract';
 import { createEngineFactory } from '@baton/engine-factory';
 import { WorkflowOrchestrator } from '@baton/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgentCall, type Harness, TRIAGE_AGENTS, deferred, harness, newContext, recordingAgents } from './orchestrator-fixtures.js';
+import { type AgentCall, deferred, type Harness, harness, newContext, recordingAgents, TRIAGE_AGENTS } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {

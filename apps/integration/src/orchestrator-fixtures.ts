@@ -2,10 +2,10 @@ import {
   type AgentContext,
   type AgentEvent,
   type AnyAgentDefinition,
-  type UserExecutionContext,
-  type UserExecutionEngine,
   createUserExecutionContext,
   defineAgent,
+  type UserExecutionContext,
+  type UserExecutionEngine,
 } from '@baton/engine-contract';
 import { createEngineFactory, type EngineFactory } from '@baton/engine-factory';
 import type { StageInput } from '@baton/orchestrator';

@@ -1,6 +1,6 @@
 import { WorkflowOrchestrator } from '@baton/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgentBehaviour, type Harness, TRIAGE_AGENTS, harness, recordingAgents, untilAborted } from './orchestrator-fixtures.js';
+import { type AgentBehaviour, type Harness, harness, recordingAgents, TRIAGE_AGENTS, untilAborted } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {

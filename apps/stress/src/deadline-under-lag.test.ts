@@ -26,7 +26,13 @@ afterEach(async () => {
 describe('deadlines under event-loop lag (engine-factory)', () => {
   it('a running call whose agent settles after its deadline is timed_out, not succeeded', async () => {
     // Ignores ctx.signal: settles 60 ms after it starts.
-    const slow = defineAgent({ name: 'slow', run: async () => (await sleep(60), 'done') });
+    const slow = defineAgent({
+      name: 'slow',
+      run: async () => {
+        await sleep(60);
+        return 'done';
+      },
+    });
     const factory = createEngineFactory({ agents: [slow] });
     factories.push(factory);
     const engine = await factory.createEngine(context());
@@ -39,9 +45,21 @@ describe('deadlines under event-loop lag (engine-factory)', () => {
   });
 
   it('a queued call whose deadline passed is not started when a slot frees', async () => {
-    const slow = defineAgent({ name: 'slow', run: async () => (await sleep(30), 'slow done') });
+    const slow = defineAgent({
+      name: 'slow',
+      run: async () => {
+        await sleep(30);
+        return 'slow done';
+      },
+    });
     let quickStarted = false;
-    const quick = defineAgent({ name: 'quick', run: () => ((quickStarted = true), 'quick done') });
+    const quick = defineAgent({
+      name: 'quick',
+      run: () => {
+        quickStarted = true;
+        return 'quick done';
+      },
+    });
     const factory = createEngineFactory({ agents: [slow, quick], limits: { maxConcurrentRunsPerEngine: 1 } });
     factories.push(factory);
     const engine = await factory.createEngine(context());

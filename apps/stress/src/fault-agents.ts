@@ -1,13 +1,13 @@
-import { InvalidConfigError, defineAgent, type AgentContext, type AnyAgentDefinition } from '@baton/engine-contract';
+import { type AgentContext, type AnyAgentDefinition, defineAgent, InvalidConfigError } from '@baton/engine-contract';
 import { LATE_DELTA, LATE_USAGE, plannedDelta } from './streamed-output.js';
 import {
-  STAGE_AGENTS,
-  WORKER_AGENT,
-  DIRECT_STAGE,
   type AgentBehaviour,
   type AgentTrigger,
+  DIRECT_STAGE,
   type PlannedRun,
+  STAGE_AGENTS,
   type StageAgent,
+  WORKER_AGENT,
 } from './workload-plan.js';
 
 /**

@@ -15,9 +15,12 @@ import type { CallExpectation, IsolationChecker } from './isolation-checker.js';
 import { LATE_DELTA, plannedDelta } from './streamed-output.js';
 import type { ViolationRule } from './violation.js';
 
-/** Runs a synthetic scenario to the end (finish with consistent metrics unless given) and returns the rules reported. */
+/**
+ * Runs a synthetic scenario to the end (finish with consistent metrics unless given) and returns the
+ * rules reported. A scenario returns how many calls it made when that is not 1.
+ */
 function rulesOf(
-  scenario: (checker: IsolationChecker) => number | void,
+  scenario: (checker: IsolationChecker) => unknown,
   tokens = { inputTokens: 0, outputTokens: 0 },
 ): Partial<Record<ViolationRule, number>> {
   const checker = syntheticChecker();
@@ -79,7 +82,7 @@ describe('IsolationChecker on synthetic streams', () => {
   });
 
   // Each scenario breaks exactly one promise; the checker must name it.
-  const scenarios: Array<[string, ViolationRule, (checker: IsolationChecker) => number | void]> = [
+  const scenarios: Array<[string, ViolationRule, (checker: IsolationChecker) => unknown]> = [
     [
       'a gap in seq',
       'seq-gap',

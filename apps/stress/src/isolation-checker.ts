@@ -1,8 +1,8 @@
 import {
-  EngineDisposedError,
   type AgentEvent,
   type AgentRunResult,
   type AgentRunStatus,
+  EngineDisposedError,
   type EngineStats,
   type TokenUsage,
   type TokenUsageReport,
@@ -12,7 +12,7 @@ import type { WorkflowResult } from '@baton/orchestrator';
 import { describeUsage, plannedDelta, possibleUsages, sameUsage } from './streamed-output.js';
 import { checkStageSequence, expectedPath, TRIAGE_PATH_STAGES } from './triage-expectations.js';
 import type { Violation, ViolationRule } from './violation.js';
-import { NON_ERROR_OUTCOMES, THROW_OUTCOMES, type AgentOutcome, type PlannedSufficiency } from './workload-plan.js';
+import { type AgentOutcome, NON_ERROR_OUTCOMES, type PlannedSufficiency, THROW_OUTCOMES } from './workload-plan.js';
 
 /** The ids an engine's events must carry. */
 export interface EngineIdentity {
@@ -444,7 +444,8 @@ export class IsolationChecker {
         break;
       }
       case 'tool_executing':
-        (execution.openTools ??= new Set()).add(event.toolCallId);
+        execution.openTools ??= new Set();
+        execution.openTools.add(event.toolCallId);
         this.#checkRedacted(event.input, `tool_executing input of ${executionId}`);
         break;
       case 'tool_completed':
@@ -471,7 +472,7 @@ export class IsolationChecker {
           }
         }
         this.#checkRedacted(event.output, `agent_completed output of ${executionId}`);
-        if (this.#secret !== undefined && event.error !== undefined && event.error.message.includes(this.#secret)) {
+        if (this.#secret !== undefined && event.error?.message.includes(this.#secret)) {
           this.violation('redaction', `agent_completed error of ${executionId} shows the secret: ${event.error.message}`);
         }
         break;

@@ -1,9 +1,9 @@
-import { parseCliOptions } from './cli-options.js';
+import { parseCliOptions, type StressCliOptions } from './cli-options.js';
 import { runStress } from './run-stress.js';
 import { formatOutcomeLines, formatSummaryLine, formatViolations } from './stress-summary.js';
 
 // `pnpm stress --users 2000 --runs 50 --seed X`: exits 1 on any violation, printing the first ones.
-let options;
+let options: StressCliOptions;
 try {
   options = parseCliOptions(process.argv.slice(2));
 } catch (error) {

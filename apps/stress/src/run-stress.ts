@@ -1,29 +1,29 @@
 import {
+  type AgentRunResult,
+  createUserExecutionContext,
   EngineDisposedError,
   FactoryShutdownError,
   InvalidConfigError,
   InvalidUserContextError,
   UnknownAgentError,
-  UserIsolationError,
-  UserLimitExceededError,
-  createUserExecutionContext,
-  type AgentRunResult,
   type UserExecutionContext,
   type UserExecutionEngine,
+  UserIsolationError,
+  UserLimitExceededError,
 } from '@baton/engine-contract';
 import { createEngineFactory, type EngineFactory, type EngineFactoryMetrics } from '@baton/engine-factory';
 import { WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
-import { createFaultAgents, STRESS_SECRET, type DirectCallInput, type FaultAgentHooks, type WorkflowInput } from './fault-agents.js';
-import { IsolationChecker, type CallExpectation, type CheckReport, type WorkflowExpectation } from './isolation-checker.js';
+import { createFaultAgents, type DirectCallInput, type FaultAgentHooks, STRESS_SECRET, type WorkflowInput } from './fault-agents.js';
+import { type CallExpectation, type CheckReport, IsolationChecker, type WorkflowExpectation } from './isolation-checker.js';
 import type { ViolationRule } from './violation.js';
 import {
+  type AgentTrigger,
   createWorkloadPlan,
   DIRECT_STAGE,
-  STAGE_AGENTS,
-  WORKER_AGENT,
-  type AgentTrigger,
   type PlannedCall,
   type PlannedRun,
+  STAGE_AGENTS,
+  WORKER_AGENT,
   type WorkloadPlan,
 } from './workload-plan.js';
 
@@ -256,7 +256,10 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     checker.registerEngine({ engineId, ...idsOf(engine.userContext) }, idsOf(context));
     live.engine = engine;
     let held = userEngines.get(userId);
-    if (held === undefined) userEngines.set(userId, (held = new Set()));
+    if (held === undefined) {
+      held = new Set();
+      userEngines.set(userId, held);
+    }
     held.add(engine);
     if (!engine.isActive()) {
       // A disposeUser of this user may have run between createEngine's return and here.
@@ -273,7 +276,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
       const tasks: Array<Promise<void>> = [];
       if (run.workflow !== undefined) tasks.push(runWorkflow(engine, entry));
       // Issued synchronously one after the other: calls beyond the engine's concurrency are queued.
-      run.calls.forEach((call, index) => tasks.push(callAgent(engine, entry, call, index)));
+      for (const [index, call] of run.calls.entries()) tasks.push(callAgent(engine, entry, call, index));
       for (const [index, call] of run.calls.entries()) {
         if (call.cancel === 'queued') live.callControllers[index]?.abort(new Error('cancelled while queued'));
       }

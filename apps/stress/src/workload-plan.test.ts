@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createWorkloadPlan, type AgentBehaviour, type WorkloadPlan } from './workload-plan.js';
+import { type AgentBehaviour, createWorkloadPlan, type WorkloadPlan } from './workload-plan.js';
 
 function behaviours(plan: WorkloadPlan): AgentBehaviour[] {
   return plan.users.flatMap((user) =>

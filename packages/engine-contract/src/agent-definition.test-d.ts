@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { defineAgent, type AgentContext, type AgentDefinition, type AnyAgentDefinition } from './agent-definition.js';
+import { type AgentContext, type AgentDefinition, type AnyAgentDefinition, defineAgent } from './agent-definition.js';
 import type { TokenUsageReport } from './token-usage.js';
 import type { UserExecutionContext } from './user-execution-context.js';
 

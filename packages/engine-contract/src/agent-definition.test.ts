@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { WORKFLOW_AGENT_NAME, defineAgent, type AgentDefinition } from './agent-definition.js';
+import { type AgentDefinition, defineAgent, WORKFLOW_AGENT_NAME } from './agent-definition.js';
 import { BatonError } from './errors/baton-error.js';
 import { InvalidConfigError } from './errors/invalid-config-error.js';
 

@@ -2,7 +2,6 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import {
   AGENT_EVENT_TYPES,
-  parseAgentEvent,
   type AgentCompletedEvent,
   type AgentEvent,
   type AgentEventEnvelope,
@@ -12,6 +11,7 @@ import {
   type AgentOutputDeltaEvent,
   type AgentStartedEvent,
   type AgentThinkingEvent,
+  parseAgentEvent,
   type ToolCompletedEvent,
   type ToolExecutingEvent,
   type WorkflowCompletedEvent,

@@ -4,18 +4,18 @@ import { z } from 'zod';
 import {
   AGENT_EVENT_TYPES,
   AgentCompletedEventSchema,
+  type AgentEvent,
   AgentEventSchema,
+  type AgentEventType,
   AgentOutputDeltaEventSchema,
   AgentStartedEventSchema,
   AgentThinkingEventSchema,
+  parseAgentEvent,
   ToolCompletedEventSchema,
   ToolExecutingEventSchema,
   WorkflowCompletedEventSchema,
   WorkflowPlannedEventSchema,
   WorkflowStartedEventSchema,
-  parseAgentEvent,
-  type AgentEvent,
-  type AgentEventType,
 } from './agent-event.js';
 import { BatonError } from './errors/baton-error.js';
 import { InvalidEventError } from './errors/invalid-event-error.js';

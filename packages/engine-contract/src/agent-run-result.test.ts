@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   AgentRunErrorCodeSchema,
   AgentRunErrorSchema,
+  type AgentRunResult,
   AgentRunResultSchema,
   AgentRunStatusSchema,
   WorkflowStatusSchema,
-  type AgentRunResult,
 } from './agent-run-result.js';
 
 const succeeded: AgentRunResult = {

@@ -223,7 +223,7 @@ describe('isUserExecutionEngine / assertUserExecutionEngine: registered engines'
 
 describe('EngineValidationError: describing what was received', () => {
   it('describes a function whose name is not a string, and an instance of an anonymous class, without a name', () => {
-    const oddlyNamed = Object.defineProperty(function () {}, 'name', { value: 42 });
+    const oddlyNamed = Object.defineProperty(() => {}, 'name', { value: 42 });
     expect(validationError(oddlyNamed).received).toBe('a function or class');
     const Anonymous = [class {}][0] as new () => object;
     expect(Anonymous.name).toBe('');

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { DEFAULT_ENGINE_LIMITS, EngineLimitsSchema, type EngineLimits } from './engine-limits.js';
+import { DEFAULT_ENGINE_LIMITS, type EngineLimits, EngineLimitsSchema } from './engine-limits.js';
 
 describe('EngineLimitsSchema', () => {
   it('fills every missing limit with the documented default', () => {

@@ -137,7 +137,7 @@ describe('globalWeakSet: refusing planted registries', () => {
       trapsRun++;
       return undefined;
     };
-    plant(key, new Proxy(new WeakSet(), { get: trap, getPrototypeOf: () => (trap(), WeakSet.prototype), ownKeys: () => (trap(), []) }));
+    plant(key, new Proxy(new WeakSet(), { get: trap, getPrototypeOf: () => trap() ?? WeakSet.prototype, ownKeys: () => trap() ?? [] }));
     expect(loadError(key).received).toBe('an object that is not a WeakSet (a look-alike or a Proxy)');
     expect(trapsRun).toBe(0);
   });

@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import { describe, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
 import {
   describeZodIssue,
   firstZodIssue,
+  type GlobalWeakSet,
   globalWeakSet,
   isAbortSignal,
   isAgentName,
   isZodSchema,
-  type GlobalWeakSet,
   type ZodIssueSummary,
 } from './index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { REDACTED, isSecretKey, redact } from './redact.js';
+import { isSecretKey, type REDACTED, redact } from './redact.js';
 
 describe('redact types', () => {
   it('returns the type it was given', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, isSecretKey, redact } from './redact.js';
+import { isSecretKey, REDACTED, redact } from './redact.js';
 
 const SECRET_WORDS = ['password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'credential'];
 

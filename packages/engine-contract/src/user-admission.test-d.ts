@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { InMemoryUserAdmission, type AdmissionLease, type UserAdmission } from './user-admission.js';
+import type { AdmissionLease, InMemoryUserAdmission, UserAdmission } from './user-admission.js';
 
 describe('UserAdmission types', () => {
   it('InMemoryUserAdmission implements UserAdmission', () => {

@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  type ContextMetadata,
   createUserExecutionContext,
   isUserExecutionContext,
-  type ContextMetadata,
   type JsonValue,
   type UserExecutionContext,
   type UserExecutionContextInput,

@@ -33,7 +33,7 @@ describe('UserExecutionEngine types', () => {
     // @ts-expect-error readonly
     engine.engineId = 'x';
     // @ts-expect-error readonly
-    engine.userContext = engine.userContext;
+    engine.userContext = {} as UserExecutionContext;
   });
 
   it('takes { agentName, input?, stage? } and { signal?, timeoutMs? }', () => {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { describeZodIssue, firstZodIssue, type ZodErrorLike } from './zod-issue.js';
 
 function errorOf(schema: z.ZodType, value: unknown): z.ZodError {

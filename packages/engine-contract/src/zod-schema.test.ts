@@ -1,6 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as zm from 'zod/mini';
-import { describe, expect, it } from 'vitest';
 import { isZodSchema } from './zod-schema.js';
 
 describe('isZodSchema', () => {

@@ -2,6 +2,7 @@
 // and checks that 1,000,000 sequential runs leave the heap where it started.
 // Usage (after `tsup`): node --expose-gc scripts/overhead.mjs [runs]
 import { createUserExecutionContext, defineAgent } from '@baton/engine-contract';
+
 const { createEngineFactory } = await import(process.env.BATON_FACTORY_DIST ?? '../dist/index.js');
 
 const runs = Number(process.argv[2] ?? 1_000_000);

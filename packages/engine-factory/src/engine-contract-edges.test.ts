@@ -3,12 +3,12 @@
  * on them), and edges of the run lifecycle that the broader suites do not pin down.
  */
 import {
+  type AgentEvent,
+  type AgentRunResult,
+  defineAgent,
   InvalidConfigError,
   InvalidEventError,
   UnknownAgentError,
-  defineAgent,
-  type AgentEvent,
-  type AgentRunResult,
 } from '@baton/engine-contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';

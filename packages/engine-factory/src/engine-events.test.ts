@@ -1,4 +1,4 @@
-import { EngineDisposedError, InvalidEventError, defineAgent, parseAgentEvent, type AgentEvent } from '@baton/engine-contract';
+import { type AgentEvent, defineAgent, EngineDisposedError, InvalidEventError, parseAgentEvent } from '@baton/engine-contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contextFor, controlledAgent, echoAgent, flush, record, spyLogger } from './__fixtures__/test-helpers.js';
 import { createEngineFactory, type EngineFactoryOptions } from './engine-factory.js';

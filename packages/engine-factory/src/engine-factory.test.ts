@@ -1,20 +1,20 @@
 import {
+  type AdmissionLease,
+  assertUserExecutionEngine,
+  defineAgent,
   FactoryShutdownError,
   InMemoryUserAdmission,
   InvalidConfigError,
   InvalidUserContextError,
-  UserLimitExceededError,
-  assertUserExecutionEngine,
-  defineAgent,
   isUserExecutionEngine,
-  type AdmissionLease,
   type UserAdmission,
   type UserExecutionEngine,
+  UserLimitExceededError,
 } from '@baton/engine-contract';
 import fc from 'fast-check';
-import { z } from 'zod';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { contextFor, controlledAgent, deferred, echoAgent, flush, spyLogger, type ControlledCall } from './__fixtures__/test-helpers.js';
+import { z } from 'zod';
+import { type ControlledCall, contextFor, controlledAgent, deferred, echoAgent, flush, spyLogger } from './__fixtures__/test-helpers.js';
 import { createEngineFactory } from './engine-factory.js';
 import type { EngineFactoryMetrics } from './engine-factory-metrics.js';
 

@@ -1,27 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import type { EngineLimits, EngineLimitsInput } from '@baton/engine-contract';
 import {
+  type AdmissionLease,
+  type AgentEvent,
+  type AnyAgentDefinition,
   FactoryShutdownError,
   InMemoryUserAdmission,
   InvalidConfigError,
   InvalidUserContextError,
-  UserLimitExceededError,
-  WORKFLOW_AGENT_NAME,
   isUserExecutionContext,
   isZodSchema,
-  type AdmissionLease,
-  type AgentEvent,
-  type AnyAgentDefinition,
   type UserAdmission,
   type UserExecutionContext,
   type UserExecutionEngine,
+  UserLimitExceededError,
+  WORKFLOW_AGENT_NAME,
 } from '@baton/engine-contract';
 import { MAX_TIMER_DELAY_MS } from './deadline-timer.js';
 import { EngineCore, type EngineHost } from './engine-core.js';
 import type { EngineFactoryMetrics } from './engine-factory-metrics.js';
-import { markGenuineEngine } from './genuine-engine-registry.js';
-import type { EngineLimits, EngineLimitsInput } from '@baton/engine-contract';
 import { resolveEngineLimits } from './engine-limits.js';
-import { toSafeLogger, type EngineLogger, type SafeLogger } from './engine-logger.js';
+import { type EngineLogger, type SafeLogger, toSafeLogger } from './engine-logger.js';
+import { markGenuineEngine } from './genuine-engine-registry.js';
 import { emptyRunTotals, type RunTotals } from './run-stats.js';
 import { UserExecutionEngineImpl } from './user-execution-engine-impl.js';
 

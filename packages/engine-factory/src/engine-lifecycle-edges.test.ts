@@ -2,7 +2,7 @@
  * Edges of the engine's run lifecycle: FIFO under re-entrant calls, guards against double settles,
  * counters, clocks that stand still or run backwards, and what events leave out.
  */
-import { defineAgent, type AgentContext } from '@baton/engine-contract';
+import { type AgentContext, defineAgent } from '@baton/engine-contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { contextFor, controlledAgent, deferred, echoAgent, flush, record, spyLogger } from './__fixtures__/test-helpers.js';
@@ -363,6 +363,7 @@ describe('what events leave out', () => {
     const agent = defineAgent({
       name: 'staged',
       run: (_input, ctx) => {
+        // biome-ignore lint/suspicious/noSelfCompare: two reads of a getter, which must return the same function
         seen.push({ stage: ctx.stage, stableThink: ctx.think === ctx.think, stableTool: ctx.tool === ctx.tool });
       },
     });

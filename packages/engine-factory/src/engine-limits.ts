@@ -1,10 +1,10 @@
 import {
   DEFAULT_ENGINE_LIMITS,
-  EngineLimitsSchema,
-  InvalidConfigError,
-  firstZodIssue,
   type EngineLimits,
   type EngineLimitsInput,
+  EngineLimitsSchema,
+  firstZodIssue,
+  InvalidConfigError,
 } from '@baton/engine-contract';
 
 /**

@@ -1,10 +1,10 @@
 import {
+  type AgentRunResult,
+  defineAgent,
   EngineDisposedError,
   InvalidConfigError,
   UnknownAgentError,
   UserLimitExceededError,
-  defineAgent,
-  type AgentRunResult,
 } from '@baton/engine-contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';

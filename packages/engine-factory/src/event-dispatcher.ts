@@ -1,4 +1,4 @@
-import { AgentEventSchema, InvalidEventError, describeZodIssue, type AgentEvent, type AgentEventListener } from '@baton/engine-contract';
+import { type AgentEvent, type AgentEventListener, AgentEventSchema, describeZodIssue, InvalidEventError } from '@baton/engine-contract';
 import type { SafeLogger } from './engine-logger.js';
 
 const NO_LISTENERS: readonly AgentEventListener[] = Object.freeze([]);

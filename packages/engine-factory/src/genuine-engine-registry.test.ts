@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import {
-  InvalidUserContextError,
-  UntrustedRegistryError,
   createUserExecutionContext,
   defineAgent,
+  InvalidUserContextError,
   isUserExecutionContext,
   isUserExecutionEngine,
+  UntrustedRegistryError,
 } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { createEngineFactory } from './engine-factory.js';

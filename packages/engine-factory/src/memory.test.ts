@@ -5,7 +5,7 @@
 import { defineAgent } from '@baton/engine-contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contextFor, echoAgent } from './__fixtures__/test-helpers.js';
-import { type EngineFactory, createEngineFactory } from './engine-factory.js';
+import { createEngineFactory, type EngineFactory } from './engine-factory.js';
 
 const MiB = 1024 * 1024;
 const ENGINES = 1_000;

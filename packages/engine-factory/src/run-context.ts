@@ -1,6 +1,6 @@
 import {
-  InvalidConfigError,
   type AgentContext,
+  InvalidConfigError,
   type TokenUsageReport,
   type ToolCallOptions,
   type UserExecutionContext,

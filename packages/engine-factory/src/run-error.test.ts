@@ -1,6 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { NON_ERROR_NAME, describeThrown, renderThrownValue, toRunError } from './run-error.js';
+import { describeThrown, NON_ERROR_NAME, renderThrownValue, toRunError } from './run-error.js';
 
 describe('toRunError', () => {
   it('keeps the name and message of a thrown Error', () => {

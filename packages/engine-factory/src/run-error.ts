@@ -1,4 +1,4 @@
-import { redact, type AgentRunError, type AgentRunErrorCode } from '@baton/engine-contract';
+import { type AgentRunError, type AgentRunErrorCode, redact } from '@baton/engine-contract';
 
 /** Longest message kept from a thrown value; a huge payload must not be copied into every event. */
 const MAX_MESSAGE_LENGTH = 2_000;

@@ -1,4 +1,4 @@
-import { firstZodIssue, type AgentRunError, type AnyAgentDefinition } from '@baton/engine-contract';
+import { type AgentRunError, type AnyAgentDefinition, firstZodIssue } from '@baton/engine-contract';
 import { describeThrown } from './run-error.js';
 
 /** An agent's `input` or `output` schema. @internal */

@@ -1,4 +1,4 @@
-import { type LegacyFunction, createLegacyFunction } from './legacy-function.js';
+import { createLegacyFunction, type LegacyFunction } from './legacy-function.js';
 
 /**
  * The old helper that built a shared engine. Calling it throws.

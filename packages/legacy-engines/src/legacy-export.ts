@@ -92,6 +92,7 @@ export function createLegacyExport(legacyName: LegacyEngineName): unknown {
 
   // The targets are never handed out; the function's body throws too, as a second line of defence.
   const target = {
+    // biome-ignore lint/complexity/useArrowFunction: a function expression is constructible, so `new` reaches the construct trap; an arrow is not
     [legacyName]: function () {
       refuseCall();
     },

@@ -1,21 +1,21 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import {
   ConsolidatedExecutionEngine,
+  configureExecutionEngineFactory,
+  createExecutionEngine,
+  createRequestScopedEngine,
   ExecutionEngine,
   ExecutionEngineConsolidated,
   ExecutionEngineFactory,
+  getExecutionEngine,
+  getExecutionEngineFactory,
+  getMigrationGuide,
   LEGACY_ENGINE_NAMES,
   type LegacyEngineName,
   type MigrationGuide,
   RequestScopedExecutionEngine,
   SupervisorAgent,
   UnifiedExecutionEngineFactory,
-  configureExecutionEngineFactory,
-  createExecutionEngine,
-  createRequestScopedEngine,
-  getExecutionEngine,
-  getExecutionEngineFactory,
-  getMigrationGuide,
 } from './index.js';
 
 describe('legacy classes keep their types so old code compiles', () => {

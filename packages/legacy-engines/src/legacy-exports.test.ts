@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -10,6 +10,7 @@ import { LEGACY_ENGINE_NAMES, type LegacyEngineName } from './legacy-names.js';
 import { getMigrationGuide } from './migration-guides.js';
 
 type Loose = any;
+// biome-ignore lint/performance/noDynamicNamespaceImportAccess: the tests iterate over every legacy export by name
 const exportOf = (name: LegacyEngineName): Loose => legacyEngines[name];
 
 /** Runs `action` and returns what it threw (fails the test when it returns normally). */

@@ -1,6 +1,6 @@
 import { BatonError, InvalidConfigError } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
-import { LEGACY_ENGINE_NAMES, isLegacyEngineName } from './legacy-names.js';
+import { isLegacyEngineName, LEGACY_ENGINE_NAMES } from './legacy-names.js';
 import { getMigrationGuide, getReplacementImports } from './migration-guides.js';
 
 const ENGINES = [

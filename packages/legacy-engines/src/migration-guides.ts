@@ -1,5 +1,5 @@
 import { InvalidConfigError } from '@baton/engine-contract';
-import { LEGACY_ENGINE_NAMES, isLegacyEngineName, type LegacyEngineName } from './legacy-names.js';
+import { isLegacyEngineName, LEGACY_ENGINE_NAMES, type LegacyEngineName } from './legacy-names.js';
 import { engineExample, factoryExample, requestScopedExample, supervisorExample } from './migration-examples.js';
 
 /** How to replace one removed engine name. Also the fields of the `EngineMigrationError` it throws. */

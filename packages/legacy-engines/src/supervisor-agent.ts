@@ -1,4 +1,4 @@
-import { type LegacyClass, type LegacyInstance, createLegacyClass } from './legacy-class.js';
+import { createLegacyClass, type LegacyClass, type LegacyInstance } from './legacy-class.js';
 
 /**
  * The old supervisor that ran the triage workflow on a shared engine. Its instance type: every member is typed loosely so old code compiles.

@@ -1,4 +1,4 @@
-import { type LegacyClass, type LegacyInstance, createLegacyClass } from './legacy-class.js';
+import { createLegacyClass, type LegacyClass, type LegacyInstance } from './legacy-class.js';
 
 /**
  * The old singleton factory (`UnifiedExecutionEngineFactory.getInstance()`). Its instance type: every member is typed loosely so old code compiles.

@@ -1,4 +1,4 @@
-import { InvalidEventError, parseAgentEvent, type AgentEvent } from '@baton/engine-contract';
+import { type AgentEvent, InvalidEventError, parseAgentEvent } from '@baton/engine-contract';
 
 /** One event read back from a user's stream. */
 export interface AgentEventEntry {

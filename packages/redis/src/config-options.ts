@@ -1,6 +1,6 @@
 import { InvalidConfigError } from '@baton/engine-contract';
+import { type RedisErrorHandler, safeErrorHandler, warnOnError } from './error-handler.js';
 import { DEFAULT_KEY_PREFIX } from './redis-keys.js';
-import { safeErrorHandler, warnOnError, type RedisErrorHandler } from './error-handler.js';
 
 /**
  * Checks that `options` is a plain object with no keys besides `allowed` (a misspelt option would
@@ -43,7 +43,7 @@ const FORBIDDEN_PREFIX = /[\s\p{Cc}]/u;
 
 /** `keyPrefix`: any string without whitespace or control characters (empty allowed); default `baton:`. @internal */
 export function keyPrefixOption(options: Record<string, unknown>): string {
-  const value = options['keyPrefix'];
+  const value = options.keyPrefix;
   if (value === undefined) return DEFAULT_KEY_PREFIX;
   if (typeof value !== 'string' || value.length > 256 || FORBIDDEN_PREFIX.test(value)) {
     throw new InvalidConfigError({
@@ -55,7 +55,7 @@ export function keyPrefixOption(options: Record<string, unknown>): string {
 
 /** `onError`: a function, or the default process warning; wrapped so it can never throw into us. @internal */
 export function onErrorOption(options: Record<string, unknown>): RedisErrorHandler {
-  const value = options['onError'];
+  const value = options.onError;
   if (value === undefined) return safeErrorHandler(warnOnError);
   if (typeof value !== 'function') throw new InvalidConfigError({ message: 'onError must be a function' });
   return safeErrorHandler(value as RedisErrorHandler);

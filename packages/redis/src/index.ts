@@ -1,4 +1,7 @@
+export type { AgentEventEntry } from './agent-event-entry.js';
+export type { RedisErrorHandler } from './error-handler.js';
 export { createRedisAdmission, DEFAULT_LEASE_TTL_MS, type RedisAdmission, type RedisAdmissionOptions } from './redis-admission.js';
+export type { RedisClientOrUrl } from './redis-connection.js';
 export {
   createRedisEventBus,
   DEFAULT_MAX_LEN_PER_USER,
@@ -7,7 +10,4 @@ export {
   type RedisEventBusOptions,
   type RedisEventBusSubscribeOptions,
 } from './redis-event-bus.js';
-export type { AgentEventEntry } from './agent-event-entry.js';
-export type { RedisErrorHandler } from './error-handler.js';
-export type { RedisClientOrUrl } from './redis-connection.js';
 export { DEFAULT_KEY_PREFIX } from './redis-keys.js';

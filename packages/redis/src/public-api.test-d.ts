@@ -1,7 +1,7 @@
 import type { AgentEvent, UserAdmission } from '@baton/engine-contract';
 import type { Redis } from 'ioredis';
 import { describe, expectTypeOf, it } from 'vitest';
-import { createRedisAdmission, createRedisEventBus, type AgentEventEntry, type RedisEventBus } from './index.js';
+import { type AgentEventEntry, createRedisAdmission, createRedisEventBus, type RedisEventBus } from './index.js';
 
 describe('public types', () => {
   it('an admission is a UserAdmission (the factory option)', () => {

@@ -1,4 +1,4 @@
-import { InvalidConfigError, InvalidUserContextError, TransportError, type AdmissionLease, type BatonError } from '@baton/engine-contract';
+import { type AdmissionLease, type BatonError, InvalidConfigError, InvalidUserContextError, TransportError } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { findRedisServerBinary, startRedisServer } from './__fixtures__/redis-server.js';
 import { countConnections, deleteKeysAfter, newClient, onCleanup, redisUrl, uniquePrefix, waitFor } from './__fixtures__/test-redis.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TransportError, type AdmissionLease, type UserAdmission } from '@baton/engine-contract';
+import { type AdmissionLease, TransportError, type UserAdmission } from '@baton/engine-contract';
 import { assertOptionsObject, integerOption, keyPrefixOption, onErrorOption } from './config-options.js';
 import type { RedisErrorHandler } from './error-handler.js';
 import { acquireLeaseScript } from './lua/acquire-lease.js';
@@ -94,7 +94,10 @@ export function createRedisAdmission(options: RedisAdmissionOptions): RedisAdmis
 
   function track(key: string, userId: string, leaseId: string): void {
     let leases = held.get(key);
-    if (!leases) held.set(key, (leases = { userId, leaseIds: new Set() }));
+    if (!leases) {
+      leases = { userId, leaseIds: new Set() };
+      held.set(key, leases);
+    }
     leases.leaseIds.add(leaseId);
     if (refreshTimer === undefined && !closed) {
       // Three refreshes per TTL: one late or failed refresh does not yet lose the lease.

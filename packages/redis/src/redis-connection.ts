@@ -32,11 +32,11 @@ function isRedisClient(value: unknown): value is Redis {
   const client = value as Record<string, unknown>;
   // Duck-typed rather than `instanceof Redis`: the caller's ioredis may be another copy than ours.
   return (
-    typeof client['duplicate'] === 'function' &&
-    typeof client['pipeline'] === 'function' &&
-    typeof client['multi'] === 'function' &&
-    typeof client['evalsha'] === 'function' &&
-    typeof client['status'] === 'string'
+    typeof client.duplicate === 'function' &&
+    typeof client.pipeline === 'function' &&
+    typeof client.multi === 'function' &&
+    typeof client.evalsha === 'function' &&
+    typeof client.status === 'string'
   );
 }
 

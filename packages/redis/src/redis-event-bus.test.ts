@@ -1,11 +1,11 @@
 import {
+  type AgentEvent,
+  type BatonError,
   InvalidConfigError,
   InvalidEventError,
   InvalidUserContextError,
   ReplayUnavailableError,
   TransportError,
-  type AgentEvent,
-  type BatonError,
 } from '@baton/engine-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thinkingEvent } from './__fixtures__/agent-events.js';

@@ -1,12 +1,12 @@
 import {
-  InvalidConfigError,
-  ReplayUnavailableError,
-  TransportError,
-  parseAgentEvent,
   type AgentEvent,
   type BatonError,
+  InvalidConfigError,
+  parseAgentEvent,
+  ReplayUnavailableError,
+  TransportError,
 } from '@baton/engine-contract';
-import { encodeAgentEvent, EVENT_FIELD, type AgentEventEntry } from './agent-event-entry.js';
+import { type AgentEventEntry, EVENT_FIELD, encodeAgentEvent } from './agent-event-entry.js';
 import { assertOptionsObject, integerOption, keyPrefixOption, onErrorOption } from './config-options.js';
 import type { RedisErrorHandler } from './error-handler.js';
 import { openRedisConnection, type RedisClientOrUrl } from './redis-connection.js';

@@ -1,6 +1,6 @@
 import { ReplayUnavailableError } from '@baton/engine-contract';
 import type { Redis } from 'ioredis';
-import { decodeAgentEventEntry, type AgentEventEntry } from './agent-event-entry.js';
+import { type AgentEventEntry, decodeAgentEventEntry } from './agent-event-entry.js';
 import type { RedisErrorHandler } from './error-handler.js';
 import { duplicateForBlockingReads } from './redis-connection.js';
 import { compareStreamIds, formatStreamId, MIN_STREAM_ID, nextStreamId, parseStreamId, type StreamId } from './stream-id.js';

@@ -3,7 +3,7 @@ import { defineAgent, type UserExecutionEngine } from '@baton/engine-contract';
 import { createEngineFactory } from '@baton/engine-factory';
 import type { CaseOptions, CaseResult } from '../case-result.js';
 import { benchContext, sink } from '../fixtures.js';
-import { compareRounds, perRoundRatio, samplesOf, type RoundSettings } from '../harness.js';
+import { compareRounds, perRoundRatio, type RoundSettings, samplesOf } from '../harness.js';
 import { summarize } from '../stats.js';
 
 const BATON_ONE = 'Baton ctx.think → 1 subscriber';

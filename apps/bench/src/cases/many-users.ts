@@ -1,4 +1,4 @@
-import { defineAgent, type AgentRunResult, type UserExecutionEngine } from '@baton/engine-contract';
+import { type AgentRunResult, defineAgent, type UserExecutionEngine } from '@baton/engine-contract';
 import { createEngineFactory } from '@baton/engine-factory';
 import type { CaseOptions, CaseResult, Row } from '../case-result.js';
 import { benchContext, sink } from '../fixtures.js';

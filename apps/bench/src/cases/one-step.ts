@@ -2,7 +2,7 @@ import { defineAgent } from '@baton/engine-contract';
 import { createEngineFactory } from '@baton/engine-factory';
 import type { CaseOptions, CaseResult } from '../case-result.js';
 import { benchContext, sink, trivialWork } from '../fixtures.js';
-import { compareRounds, perRoundDifference, perRoundRatio, samplesOf, type RoundSettings } from '../harness.js';
+import { compareRounds, perRoundDifference, perRoundRatio, type RoundSettings, samplesOf } from '../harness.js';
 import { scaleFigure, summarize } from '../stats.js';
 
 const PLAIN = 'plain await fn(input)';
@@ -31,7 +31,12 @@ export async function runOneStep({ smoke, log }: CaseOptions): Promise<CaseResul
     log(`one-step: Baton vs plain, ${settings.rounds} round(s)`);
     const clean = await compareRounds(
       [
-        { name: PLAIN, op: async () => void (sink.value += await trivialWork(input++)) },
+        {
+          name: PLAIN,
+          op: async () => {
+            sink.value += await trivialWork(input++);
+          },
+        },
         { name: BATON, op: batonStep },
       ],
       settings,
@@ -42,7 +47,12 @@ export async function runOneStep({ smoke, log }: CaseOptions): Promise<CaseResul
     const mixed = await compareRounds(
       [
         { name: BATON_HOOKED, op: batonStep },
-        { name: LANGGRAPH, op: async () => void (sink.value += (await graph.invoke({ value: input++ })).value) },
+        {
+          name: LANGGRAPH,
+          op: async () => {
+            sink.value += (await graph.invoke({ value: input++ })).value;
+          },
+        },
       ],
       settings,
     );

@@ -1,9 +1,9 @@
-import { defineAgent, type AgentRunResult, type UserExecutionEngine } from '@baton/engine-contract';
+import { type AgentRunResult, defineAgent, type UserExecutionEngine } from '@baton/engine-contract';
 import { createEngineFactory } from '@baton/engine-factory';
-import { LINEAR_WORKFLOW_PATH, createWorkflowOrchestrator, defineWorkflow, type WorkflowOrchestrator } from '@baton/orchestrator';
+import { createWorkflowOrchestrator, defineWorkflow, LINEAR_WORKFLOW_PATH, type WorkflowOrchestrator } from '@baton/orchestrator';
 import type { CaseOptions, CaseResult, Row, Target } from '../case-result.js';
 import { benchContext, sink } from '../fixtures.js';
-import { compareRounds, perRoundDifference, perRoundRatio, samplesOf, type ContenderSamples, type RoundSettings } from '../harness.js';
+import { type ContenderSamples, compareRounds, perRoundDifference, perRoundRatio, type RoundSettings, samplesOf } from '../harness.js';
 import type { StageInput, StageName, StageOutput } from '../langgraph-graphs.js';
 import { scaleFigure, summarize } from '../stats.js';
 
@@ -133,8 +133,18 @@ export async function runWorkflow({ smoke, log }: CaseOptions): Promise<CaseResu
     log(`workflow: Baton vs plain vs bare executeAgent, ${settings.rounds} round(s)`);
     const clean = await compareRounds(
       [
-        { name: PLAIN, op: async () => void (sink.value += Object.keys(await plainWorkflow(nextRequest())).length) },
-        { name: BARE, op: async () => void (sink.value += Object.keys(await bareWorkflow(engine, nextRequest())).length) },
+        {
+          name: PLAIN,
+          op: async () => {
+            sink.value += Object.keys(await plainWorkflow(nextRequest())).length;
+          },
+        },
+        {
+          name: BARE,
+          op: async () => {
+            sink.value += Object.keys(await bareWorkflow(engine, nextRequest())).length;
+          },
+        },
         { name: BATON, op: batonWorkflow },
         { name: BATON_LINEAR, op: batonLinearWorkflow },
       ],

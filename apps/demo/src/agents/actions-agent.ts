@@ -6,7 +6,7 @@ import { DataOutputSchema } from './data-agent.js';
 import { formatMoney } from './format-money.js';
 import { OptimizationOutputSchema } from './optimization-agent.js';
 import type { Opportunity } from './savings-opportunities.js';
-import { StageInputSchema, previousOutput } from './stage-input.js';
+import { previousOutput, StageInputSchema } from './stage-input.js';
 import { TriageOutputSchema } from './triage-agent.js';
 
 /** One step of the savings plan. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { catalogueLines, type CatalogueKey, type CostCategory } from './cloud-catalogue.js';
+import { type CatalogueKey, type CostCategory, catalogueLines } from './cloud-catalogue.js';
 
 /** One service's cost in the simulated billing export. */
 export const BillingLineSchema = z.object({

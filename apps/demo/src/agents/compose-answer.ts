@@ -1,7 +1,7 @@
 import type { ActionsOutput } from './actions-agent.js';
 import { firstCheck, vocabulary } from './cloud-catalogue.js';
-import type { DataHelperOutput } from './data-helper-agent.js';
 import type { DataOutput } from './data-agent.js';
+import type { DataHelperOutput } from './data-helper-agent.js';
 import { formatMoney, formatPercent } from './format-money.js';
 import type { OptimizationOutput } from './optimization-agent.js';
 import type { TriageOutput } from './triage-agent.js';

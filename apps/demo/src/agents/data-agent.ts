@@ -4,7 +4,7 @@ import type { Pace } from './abortable-delay.js';
 import { BillingLineSchema, buildBillingLines } from './billing-snapshot.js';
 import { DataHelperOutputSchema } from './data-helper-agent.js';
 import { formatMoney, formatPercent } from './format-money.js';
-import { StageInputSchema, previousOutput } from './stage-input.js';
+import { previousOutput, StageInputSchema } from './stage-input.js';
 import { TriageOutputSchema } from './triage-agent.js';
 
 /** The month of billing data the later stages work from. */

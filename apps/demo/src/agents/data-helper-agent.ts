@@ -2,7 +2,7 @@ import { defineAgent } from '@baton/engine-contract';
 import { z } from 'zod';
 import type { Pace } from './abortable-delay.js';
 import { formatMoney } from './format-money.js';
-import { StageInputSchema, previousOutput } from './stage-input.js';
+import { previousOutput, StageInputSchema } from './stage-input.js';
 import { TriageOutputSchema } from './triage-agent.js';
 
 /** A mid-size SaaS company's monthly cloud bill: the benchmark used when the question gives no amount. */

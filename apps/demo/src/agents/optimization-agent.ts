@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Pace } from './abortable-delay.js';
 import { DataOutputSchema } from './data-agent.js';
 import { formatMoney, formatPercent } from './format-money.js';
-import { OpportunitySchema, findOpportunities, type Opportunity, type OpportunityPass } from './savings-opportunities.js';
-import { StageInputSchema, previousOutput } from './stage-input.js';
+import { findOpportunities, type Opportunity, type OpportunityPass, OpportunitySchema } from './savings-opportunities.js';
+import { previousOutput, StageInputSchema } from './stage-input.js';
 
 /** Savings found in the bill, largest first. */
 export const OptimizationOutputSchema = z.object({

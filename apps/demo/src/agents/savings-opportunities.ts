@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BillingLine } from './billing-snapshot.js';
-import { vocabulary, type CatalogueKey, type CostCategory } from './cloud-catalogue.js';
+import { type CatalogueKey, type CostCategory, vocabulary } from './cloud-catalogue.js';
 
 /** A concrete way to spend less, with its estimated monthly saving. */
 export const OpportunitySchema = z.object({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Pace } from './abortable-delay.js';
 import { formatMoney } from './format-money.js';
 import { analyzeQuestion, decideDataSufficiency } from './question-analysis.js';
-import { StageInputSchema, questionOf } from './stage-input.js';
+import { questionOf, StageInputSchema } from './stage-input.js';
 
 /** What triage hands to every later stage; `dataSufficiency` picks the workflow's path. */
 export const TriageOutputSchema = z.object({

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  createUserExecutionContext,
   FactoryShutdownError,
   TransportError,
-  UserLimitExceededError,
-  createUserExecutionContext,
   type UserExecutionEngine,
+  UserLimitExceededError,
 } from '@baton/engine-contract';
 import type { EngineFactory } from '@baton/engine-factory';
 import { WorkflowOrchestrator } from '@baton/orchestrator';

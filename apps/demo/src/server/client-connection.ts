@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
-import { runAsk, type AskRunnerDependencies } from './ask-runner.js';
+import { type AskRunnerDependencies, runAsk } from './ask-runner.js';
 import { FrameRateLimiter } from './frame-rate-limiter.js';
-import { ClientFrameSchema, describeIssue, type DemoErrorCode, type ServerFrame } from './protocol.js';
+import { ClientFrameSchema, type DemoErrorCode, describeIssue, type ServerFrame } from './protocol.js';
 import type { RunRegistry } from './run-registry.js';
 import type { Session } from './session-store.js';
 

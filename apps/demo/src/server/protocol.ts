@@ -1,4 +1,4 @@
-import { describeZodIssue, type AgentEvent, type WorkflowStatus } from '@baton/engine-contract';
+import { type AgentEvent, describeZodIssue, type WorkflowStatus } from '@baton/engine-contract';
 import { z } from 'zod';
 
 /** Largest client frame accepted (bytes); a bigger one closes the socket with 1009. */

@@ -1,5 +1,5 @@
-import { createRedisAdmission, createRedisEventBus, DEFAULT_KEY_PREFIX, type RedisAdmission, type RedisEventBus } from '@baton/redis';
 import type { BatonError } from '@baton/engine-contract';
+import { createRedisAdmission, createRedisEventBus, DEFAULT_KEY_PREFIX, type RedisAdmission, type RedisEventBus } from '@baton/redis';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RedisEventDelivery } from './redis-event-delivery.js';

@@ -1,4 +1,4 @@
-import { BatonError, ReplayUnavailableError, TransportError, type AgentEvent } from '@baton/engine-contract';
+import { type AgentEvent, BatonError, ReplayUnavailableError, TransportError } from '@baton/engine-contract';
 import type { AgentEventEntry, RedisEventBus } from '@baton/redis';
 import type { Redis } from 'ioredis';
 import type { EventAttachment, EventDelivery } from './event-delivery.js';

@@ -1,5 +1,5 @@
-import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword, type PasswordHash } from './password-hasher.js';
 import type { DemoUserCredentials } from './demo-users.js';
+import { DEFAULT_SCRYPT_COST, hashPassword, type PasswordHash, verifyPassword } from './password-hasher.js';
 
 /** Checks credentials against the demo accounts, which are held only as scrypt hashes. */
 export interface UserDirectory {

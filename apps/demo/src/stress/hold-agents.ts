@@ -1,4 +1,4 @@
-import { defineAgent, type AnyAgentDefinition } from '@baton/engine-contract';
+import { type AnyAgentDefinition, defineAgent } from '@baton/engine-contract';
 import { createDemoAgents } from '../agents/create-demo-agents.js';
 import { questionOf, type StageInput } from '../agents/stage-input.js';
 

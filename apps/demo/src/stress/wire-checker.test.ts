@@ -1,7 +1,7 @@
 import type { AgentEvent } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../server/protocol.js';
-import { WireChecker, type SocketRecord } from './wire-checker.js';
+import { type SocketRecord, WireChecker } from './wire-checker.js';
 
 /** An event frame of user `alice`'s run `run-a` on engine `engine-a`. */
 function eventFrame(seq: number, type: AgentEvent['type'], fields: Partial<AgentEvent> = {}): ServerFrame {

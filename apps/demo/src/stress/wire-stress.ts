@@ -1,10 +1,10 @@
 import { createDemoServer } from '../server/create-demo-server.js';
 import type { ServerFrame, WireWorkflowResult } from '../server/protocol.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
-import { createHoldableDemoAgents } from './hold-agents.js';
-import { sendMalformed, type MalformedReport } from './malformed-frames.js';
 import { ForeignCancelProber } from './foreign-cancel-prober.js';
-import { WireChecker, type SocketRecord, type WireViolation } from './wire-checker.js';
+import { createHoldableDemoAgents } from './hold-agents.js';
+import { type MalformedReport, sendMalformed } from './malformed-frames.js';
+import { type SocketRecord, WireChecker, type WireViolation } from './wire-checker.js';
 import { createWirePlan, EXPECTED_CLOSE, PATH_STAGES, type WireAsk, type WirePlanOptions } from './wire-plan.js';
 
 /** What `runWireStress` needs. */
@@ -243,7 +243,9 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
     const records = plan.sockets.map((socket, index) =>
       recordOf(`socket ${socket.userIndex}.${socket.socketIndex}`, socket.userIndex, wellBehaved[index]!.frames),
     );
-    records.forEach((record, index) => checker.checkSocket(record, userRuns[plan.sockets[index]!.userIndex]!, true));
+    records.forEach((record, index) => {
+      checker.checkSocket(record, userRuns[plan.sockets[index]!.userIndex]!, true);
+    });
     for (let index = 0; index < records.length; index += 2) checker.compareStreams(records[index]!, records[index + 1]!, false);
     plan.misbehaving.forEach((entry, index) => {
       const record = recordOf(`misbehaving ${entry.userIndex} (${entry.kind})`, entry.userIndex, misbehaving[index]!.frames);

@@ -1,7 +1,7 @@
 import type { AgentEvent, AgentRunResult, AgentRunStatus } from '@baton/engine-contract';
 import type { EngineFactoryMetrics } from '@baton/engine-factory';
 import type { WorkflowResult } from '@baton/orchestrator';
-import { IsolationChecker, type CallExpectation, type EngineIdentity, type WorkflowExpectation } from '../isolation-checker.js';
+import { type CallExpectation, type EngineIdentity, IsolationChecker, type WorkflowExpectation } from '../isolation-checker.js';
 
 /** The secret the synthetic agents "return" (events must show it redacted). */
 export const SECRET = 'synthetic-secret';

@@ -1,11 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   BatonError,
+  type BatonErrorCode,
   EngineMigrationError,
   InvalidUserContextError,
   UnknownAgentError,
   UserLimitExceededError,
-  type BatonErrorCode,
 } from './index.js';
 
 describe('error types', () => {

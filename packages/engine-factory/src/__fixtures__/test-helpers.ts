@@ -1,12 +1,12 @@
 import {
-  createUserExecutionContext,
-  defineAgent,
   type AgentContext,
   type AgentEvent,
+  createUserExecutionContext,
+  defineAgent,
   type UserExecutionContext,
   type UserExecutionEngine,
 } from '@baton/engine-contract';
-import { vi, type Mock } from 'vitest';
+import { type Mock, vi } from 'vitest';
 
 /** A promise with its resolve/reject exposed: tests settle agents exactly when they want to. */
 export interface Deferred<T> {

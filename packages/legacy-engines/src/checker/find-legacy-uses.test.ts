@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { type LegacyUse, findLegacyUses } from './find-legacy-uses.js';
+import { findLegacyUses, type LegacyUse } from './find-legacy-uses.js';
 
 /** The findings of one file, as `line:column kind legacyName`. */
 function findingsIn(text: string, file = 'app.ts'): string[] {

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeFiles } from './find-legacy-uses.js';
 import { fixFile, todoText } from './fix.js';
-import { FIXTURES_DIR, copyFixture, listFiles, removeTemporaryDirectories, runInProcess } from './test-helpers.js';
+import { copyFixture, FIXTURES_DIR, listFiles, removeTemporaryDirectories, runInProcess } from './test-helpers.js';
 
 afterEach(removeTemporaryDirectories);
 

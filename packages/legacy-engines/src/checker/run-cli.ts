@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type * as TS from 'typescript';
 import { CHECKED_EXTENSIONS, CheckUsageError, collectSourceFiles } from './collect-files.js';
-import { type LegacyUse, analyzeFiles, toLegacyUse } from './find-legacy-uses.js';
+import { analyzeFiles, type LegacyUse, toLegacyUse } from './find-legacy-uses.js';
 import { fixFile } from './fix.js';
 import { loadTypeScript } from './load-typescript.js';
 

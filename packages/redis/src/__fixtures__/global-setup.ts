@@ -13,7 +13,7 @@ declare module 'vitest' {
  * and stopped after the run. The tests need a real Redis; without one the run fails right away.
  */
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
-  const fromEnvironment = process.env['REDIS_URL'];
+  const fromEnvironment = process.env.REDIS_URL;
   if (fromEnvironment) {
     project.provide('redisUrl', fromEnvironment);
     return undefined;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -13,7 +13,7 @@ export interface RedisServerProcess {
 
 /** Path of a `redis-server` executable on PATH (or the Debian location), if any. */
 export function findRedisServerBinary(): string | undefined {
-  const directories = [...(process.env['PATH'] ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
+  const directories = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
   for (const directory of directories) {
     if (!directory) continue;
     const candidate = join(directory, 'redis-server');

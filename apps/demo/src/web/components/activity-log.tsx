@@ -17,7 +17,9 @@ const GLYPH: Record<ActivityLine['kind'], string> = {
 export function ActivityLog({ lines }: { lines: readonly ActivityLine[] }) {
   const box = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
-  // Before paint, so the newest line never flashes below the fold.
+  // Before paint, so the newest line never flashes below the fold. `lines` is the trigger: each new
+  // line must scroll, although the effect reads the DOM rather than the array.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run on every new line, see above
   useLayoutEffect(() => {
     const element = box.current;
     if (element && pinned.current) element.scrollTop = element.scrollHeight;

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noArrayIndexKey: every block comes from one answer string that is only ever replaced whole, so a position is an identity
 import { Fragment, type ReactNode } from 'react';
 
 /** `**bold**` spans as <strong>; everything else as text (React escapes it: no HTML injection). */

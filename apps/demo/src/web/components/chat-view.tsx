@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ServerFrame } from '../../server/protocol.js';
 import { fetchMe } from '../api-client.js';
-import { LiveConnection, type ConnectionStatus } from '../live-connection.js';
+import { type ConnectionStatus, LiveConnection } from '../live-connection.js';
 import { newRequestId } from '../request-id.js';
 import { INITIAL_RUNS_STATE, runsReducer } from '../runs-state.js';
 import { Composer } from './composer.js';

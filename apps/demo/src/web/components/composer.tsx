@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { type KeyboardEvent, useState } from 'react';
 import { EXAMPLE_QUESTIONS } from '../../shared/example-questions.js';
 
 /** Longest question the server accepts. */
@@ -46,7 +46,7 @@ export function Composer({ connected, onAsk }: ComposerProps) {
           Ask
         </button>
       </div>
-      <div className="chips" aria-label="Example questions">
+      <fieldset className="chips" aria-label="Example questions">
         <span className="chips-label">Try:</span>
         {EXAMPLE_QUESTIONS.map((example) => (
           <button
@@ -62,7 +62,7 @@ export function Composer({ connected, onAsk }: ComposerProps) {
             {example.label}
           </button>
         ))}
-      </div>
+      </fieldset>
     </form>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ApiError, login } from '../api-client.js';
 
 /** Props of the login form. */

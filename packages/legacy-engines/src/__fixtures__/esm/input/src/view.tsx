@@ -1,4 +1,4 @@
-import { getExecutionEngine } from '@baton/legacy-engines';
+import { getExecutionEngine } from "@baton/legacy-engines"
 
 export function EngineStatus() {
   return (
@@ -6,5 +6,5 @@ export function EngineStatus() {
       <h1>Engine</h1>
       <p>{String(getExecutionEngine().status)}</p>
     </section>
-  );
+  )
 }

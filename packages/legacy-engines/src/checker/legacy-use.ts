@@ -1,0 +1,27 @@
+import type { LegacyEngineName } from '../legacy-names.js';
+
+/**
+ * How a legacy name appears:
+ * - `import`: a named (or default) ESM import of a legacy name from a legacy module;
+ * - `re-export`: `export { ExecutionEngine } from '...'`;
+ * - `require`: `const { ExecutionEngine } = require('...')` or `require('...').ExecutionEngine`;
+ * - `dynamic-import`: `const { ExecutionEngine } = await import('...')`, `import('...').then(({ ExecutionEngine }) => ...)`,
+ *   `(await import('...')).ExecutionEngine`;
+ * - `use`: a reference to an imported binding (also through an alias such as `EE`, or `legacy.ExecutionEngine`
+ *   on a namespace import);
+ * - `todo`: a `TODO(baton-migrate)` comment left by `--fix` that nobody has resolved yet.
+ */
+export type LegacyUseKind = 'import' | 're-export' | 'require' | 'dynamic-import' | 'use' | 'todo';
+
+/** One place where a legacy name is imported or used. Lines and columns are 1-based. */
+export interface LegacyUse {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly legacyName: LegacyEngineName;
+  readonly kind: LegacyUseKind;
+  /** The call to write instead (from the migration guide). */
+  readonly replacement: string;
+  /** The package of the replacement. */
+  readonly importPath: string;
+}
