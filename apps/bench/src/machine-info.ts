@@ -9,6 +9,8 @@ export const REPORTED_PACKAGES = [
   '@baton/engine-contract',
   '@baton/engine-factory',
   '@baton/orchestrator',
+  '@baton/ai-sdk',
+  'ai',
   '@langchain/langgraph',
   '@langchain/core',
   'tinybench',

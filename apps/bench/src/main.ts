@@ -6,7 +6,7 @@
  * --smoke  runs each case once with small sizes (< 30 s) and writes to a temporary directory
  *          unless --out is given; it never writes to results/.
  * --out    directory for latest.json and latest.md (default: apps/bench/results).
- * --only   comma-separated case ids: one-step, workflow, event-throughput, many-users, memory.
+ * --only   comma-separated case ids: one-step, workflow, event-throughput, many-users, memory, model-stream.
  *
  * Each case runs in its own child process (`--child <id>`, always with --expose-gc), and compares its
  * contenders side by side in that process: a case starts from a clean heap, and the process-wide
@@ -32,6 +32,7 @@ const CASES: Record<string, () => Promise<CaseRunner>> = {
   'event-throughput': async () => (await import('./cases/event-throughput.js')).runEventThroughput,
   'many-users': async () => (await import('./cases/many-users.js')).runManyUsers,
   memory: async () => (await import('./cases/memory.js')).runMemory,
+  'model-stream': async () => (await import('./cases/model-stream.js')).runModelStream,
 };
 
 const scriptPath = fileURLToPath(import.meta.url);

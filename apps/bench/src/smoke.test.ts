@@ -41,7 +41,14 @@ describe('pnpm bench --smoke', () => {
 
     const report = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as Report;
     expect(report.mode).toBe('smoke');
-    expect(report.cases.map((result) => result.id)).toEqual(['one-step', 'workflow', 'event-throughput', 'many-users', 'memory']);
+    expect(report.cases.map((result) => result.id)).toEqual([
+      'one-step',
+      'workflow',
+      'event-throughput',
+      'many-users',
+      'memory',
+      'model-stream',
+    ]);
     expect(report.machine.exposeGc).toBe(true);
     for (const result of report.cases) {
       expect(result.rows.length, result.id).toBeGreaterThan(0);
@@ -51,7 +58,7 @@ describe('pnpm bench --smoke', () => {
         }
       }
     }
-    // The nine targets of the issues, among them the five-stage workflow's two per-stage ratios.
+    // The ten targets of the issues, among them the five-stage workflow's per-stage ratio and the model stream's per-delta ratio.
     expect(report.targets.map((target) => target.key)).toEqual([
       'one-step.baton-overhead-us',
       'one-step.langgraph-vs-baton',
@@ -62,6 +69,7 @@ describe('pnpm bench --smoke', () => {
       'many-users.baton-p99-ms',
       'memory.idle-engine-kib',
       'memory.growth-kib',
+      'model-stream.baton-vs-ai-sdk',
     ]);
     const workflowKeys = report.cases.find((result) => result.id === 'workflow')?.rows.map((row) => row.key);
     expect(workflowKeys).toEqual(
@@ -75,6 +83,16 @@ describe('pnpm bench --smoke', () => {
     const eventKeys = report.cases.find((result) => result.id === 'event-throughput')?.rows.map((row) => row.key);
     expect(eventKeys).toEqual(
       expect.arrayContaining(['events.baton-one-subscriber', 'events.baton-write-output', 'events.write-output-vs-think']),
+    );
+    const modelStreamKeys = report.cases.find((result) => result.id === 'model-stream')?.rows.map((row) => row.key);
+    expect(modelStreamKeys).toEqual(
+      expect.arrayContaining([
+        'model-stream.ai-sdk-us',
+        'model-stream.baton-us',
+        'model-stream.ai-sdk-per-delta-us',
+        'model-stream.baton-per-delta-us',
+        'model-stream.baton-vs-ai-sdk',
+      ]),
     );
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toContain('| Case | Metric |');
     expect(await modifiedTimes()).toEqual(before);
