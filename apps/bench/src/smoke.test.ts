@@ -48,6 +48,7 @@ describe('pnpm bench --smoke', () => {
       'many-users',
       'memory',
       'model-stream',
+      'run-store',
     ]);
     expect(report.machine.exposeGc).toBe(true);
     for (const result of report.cases) {
@@ -94,6 +95,10 @@ describe('pnpm bench --smoke', () => {
         'model-stream.baton-vs-ai-sdk',
       ]),
     );
+    const storeKeys = report.cases.find((result) => result.id === 'run-store')?.rows.map((row) => row.key);
+    expect(storeKeys).toEqual(expect.arrayContaining(['run-store.no-store-us', 'run-store.in-memory-us', 'run-store.in-memory-added-us']));
+    // CI runs with REDIS_URL (a private redis-server): then the Redis store is measured too.
+    if (process.env.REDIS_URL) expect(storeKeys).toEqual(expect.arrayContaining(['run-store.redis-us', 'run-store.redis-added-us']));
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toContain('| Case | Metric |');
     expect(await modifiedTimes()).toEqual(before);
   }, 120_000);

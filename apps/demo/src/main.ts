@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * `pnpm demo` entry: reads PORT, HOST, BATON_DEMO_USERS, REDIS_URL, BATON_DEMO_MODEL (with
- * OPENAI_API_KEY) and BATON_DEMO_WORD_DELAY_MS, starts the demo server (in memory, or in Redis mode
- * when REDIS_URL is set), prints the mode, the model, the URL and the accounts, and shuts down
- * gracefully on SIGINT/SIGTERM (exit code 0).
+ * `pnpm demo` entry: reads PORT, HOST, BATON_DEMO_USERS, REDIS_URL, BATON_DEMO_INSTANCE_ID,
+ * BATON_DEMO_MODEL (with OPENAI_API_KEY) and BATON_DEMO_WORD_DELAY_MS, starts the demo server (in
+ * memory, or in Redis mode when REDIS_URL is set), prints the mode, the model, the URL and the
+ * accounts, and shuts down gracefully on SIGINT/SIGTERM (runs in flight are interrupted; exit code 0).
  */
+import { hostname } from 'node:os';
 import { type ResolvedDemoModel, resolveDemoModel } from './agents/demo-model.js';
 import { createDemoServer } from './server/create-demo-server.js';
 import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers } from './server/demo-users.js';
+import { defaultInstanceId } from './server/interrupted-run-log.js';
 import { redactRedisUrl } from './server/redis-backend.js';
 
 const customUsers = process.env.BATON_DEMO_USERS;
@@ -18,6 +20,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT m
 
 // Empty counts as unset, so `REDIS_URL= pnpm demo` is the memory mode too.
 const redisUrl = process.env.REDIS_URL || undefined;
+// Redis mode: a restart with the same id resumes the runs this instance interrupted when it stopped.
+const instanceId = process.env.BATON_DEMO_INSTANCE_ID || defaultInstanceId(hostname(), port);
 let server: Awaited<ReturnType<typeof createDemoServer>>;
 let reporting: ResolvedDemoModel;
 try {
@@ -26,7 +30,7 @@ try {
     users,
     // Warnings (Redis unreachable, then back; a real model's errors) are worth seeing even without the request log.
     logger: process.env.BATON_DEMO_LOG === '1' ? true : redisUrl || reporting.model ? { level: 'warn' } : false,
-    ...(redisUrl ? { redis: { url: redisUrl } } : {}),
+    ...(redisUrl ? { redis: { url: redisUrl }, instanceId } : {}),
     ...(reporting.model ? { reportingModel: reporting.model } : {}),
     ...(reporting.answerDelayMs === undefined ? {} : { answerDelayMs: reporting.answerDelayMs }),
   });
@@ -41,7 +45,7 @@ const url = host === '0.0.0.0' || host === '::' ? listening.replace(/\/\/[^/]+:/
 console.log(`\n  Baton demo is running at ${url}\n`);
 console.log(
   redisUrl
-    ? `  Mode: Redis (${redactRedisUrl(redisUrl)}): limits, events and sessions are shared with every instance on it.\n`
+    ? `  Mode: Redis (${redactRedisUrl(redisUrl)}): limits, events, sessions and runs are shared with every instance on it.\n  Instance id: ${instanceId} (BATON_DEMO_INSTANCE_ID): a restart with this id resumes the runs it interrupted.\n`
     : '  Mode: in memory (one process). Set REDIS_URL to run several instances on one Redis.\n',
 );
 console.log(
@@ -64,7 +68,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.exit(1);
     }
     stopping = true;
-    console.log(`\n  ${signal}: cancelling runs and closing connections...`);
+    console.log(`\n  ${signal}: interrupting runs and closing connections...`);
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -5,6 +5,7 @@ import {
   cleanWorkflow,
   deliver,
   ENGINE,
+  resumedWorkflow,
   SUCCEED,
   syntheticChecker,
   syntheticEvent,
@@ -79,6 +80,18 @@ describe('IsolationChecker on synthetic streams', () => {
         return 3;
       }),
     ).toEqual({});
+  });
+
+  it('passes a well-behaved resumed workflow: workflow_resumed first, the stages completed before not called again', () => {
+    const checker = syntheticChecker();
+    const { events, result, expectation } = resumedWorkflow();
+    deliver(checker, events);
+    checker.recordWorkflowSettled(ENGINE.engineId, { result }, expectation);
+    checker.noteDisposeStarted(ENGINE.engineId, 'cleanup');
+    checker.noteDisposeReturned(ENGINE.engineId);
+    const report = checker.finish(syntheticMetrics(2));
+    expect(report.violations).toEqual([]);
+    expect(report.counts).toMatchObject({ workflows: 1, workflowsSucceeded: 1, executions: 2 });
   });
 
   // Each scenario breaks exactly one promise; the checker must name it.
@@ -253,6 +266,42 @@ describe('IsolationChecker on synthetic streams', () => {
       (checker) => {
         const { events, result, expectation } = cleanWorkflow();
         deliver(checker, events.slice(0, -1));
+        checker.recordWorkflowSettled(ENGINE.engineId, { result }, expectation);
+        return 3;
+      },
+    ],
+    [
+      'a resumed workflow that called a stage completed before the resumption again',
+      'workflow-rules',
+      (checker) => {
+        const { events, result, expectation } = resumedWorkflow();
+        const triage = cleanWorkflow().events.slice(1, 3);
+        const shifted = events.slice(1).map((event) => ({ ...event, seq: event.seq + 2 }) as AgentEvent);
+        deliver(checker, [events[0]!, ...triage, ...shifted]);
+        const stages = [{ ...result.stages[0]!, executionId: 'exec-triage' }, ...result.stages.slice(1)];
+        checker.recordWorkflowSettled(ENGINE.engineId, { result: { ...result, stages } }, expectation);
+        return 3;
+      },
+    ],
+    [
+      'workflow_resumed listing a stage the result does not have',
+      'workflow-result',
+      (checker) => {
+        const { events, result, expectation } = resumedWorkflow();
+        const resumed = { ...events[0]!, completedStages: ['triage', 'optimization'] } as AgentEvent;
+        deliver(checker, [resumed, ...events.slice(1)]);
+        checker.recordWorkflowSettled(ENGINE.engineId, { result }, expectation);
+        return 2;
+      },
+    ],
+    [
+      'workflow_resumed after workflow_started of the same run',
+      'workflow-order',
+      (checker) => {
+        const { events, result, expectation } = cleanWorkflow();
+        const resumed = { ...resumedWorkflow().events[0]!, seq: 1 } as AgentEvent;
+        const shifted = events.slice(1).map((event) => ({ ...event, seq: event.seq + 1 }) as AgentEvent);
+        deliver(checker, [events[0]!, resumed, ...shifted]);
         checker.recordWorkflowSettled(ENGINE.engineId, { result }, expectation);
         return 3;
       },

@@ -150,8 +150,12 @@ interface ExecutionState {
 
 interface WorkflowState {
   engineId: string;
-  workflowName: string;
+  /** From workflow_started; undefined for a resumed run (workflow_resumed names no workflow). */
+  workflowName: string | undefined;
+  /** The seq of its first event: workflow_started, or workflow_resumed. */
   startedSeq: number;
+  /** workflow_resumed's completedStages (called before the resumption, not on this engine); undefined for a started run. */
+  completedStages: readonly string[] | undefined;
   planned: { path: string; stages: string[]; seq: number } | undefined;
   completed: { status: string; path: string; succeededStages: number; totalStages: number; seq: number } | undefined;
   settled: boolean;
@@ -227,7 +231,7 @@ function errorText(error: unknown): string {
  * workload runs: per engine (ids, gapless `seq`, concurrency, nothing after dispose, the factory tap
  * seeing the same stream as the engine's listener), per execution (first event, exactly one
  * agent_completed, tool order, redaction, output deltas in the order written and never after
- * agent_completed, usage equal to what the agent reported while it ran), per workflow (started first, completed last, the result
+ * agent_completed, usage equal to what the agent reported while it ran), per workflow (started or resumed first, completed last, the result
  * agreeing with the events and the workflow's rules), per result (status and usage equal to its
  * agent_completed's, explained by the injected fault) and, at the end, the factory's metrics and every
  * engine's stats (token sums included) against the checker's own counts.
@@ -329,7 +333,12 @@ export class IsolationChecker {
     if (engine.disposeReturned)
       this.violation('event-after-dispose', `engine ${engineId} delivered ${event.type} seq ${event.seq} after dispose()`);
     engine.tapBacklog.push(event);
-    if (event.type === 'workflow_started' || event.type === 'workflow_planned' || event.type === 'workflow_completed') {
+    if (
+      event.type === 'workflow_started' ||
+      event.type === 'workflow_resumed' ||
+      event.type === 'workflow_planned' ||
+      event.type === 'workflow_completed'
+    ) {
       this.#onWorkflowEvent(engine, event);
     } else {
       this.#onExecutionEvent(engine, event);
@@ -493,22 +502,27 @@ export class IsolationChecker {
 
   #onWorkflowEvent(
     engine: EngineState,
-    event: Extract<AgentEvent, { type: 'workflow_started' | 'workflow_planned' | 'workflow_completed' }>,
+    event: Extract<AgentEvent, { type: 'workflow_started' | 'workflow_resumed' | 'workflow_planned' | 'workflow_completed' }>,
   ): void {
     const { workflowId } = event;
     if (event.executionId !== workflowId)
       this.violation('workflow-order', `${event.type} of ${workflowId} has executionId ${event.executionId}`);
     if (event.agentName !== 'workflow') this.violation('workflow-order', `${event.type} of ${workflowId} has agentName ${event.agentName}`);
     const workflow = this.#workflows.get(workflowId);
-    if (event.type === 'workflow_started') {
+    // A run's first event: workflow_started, or workflow_resumed when `orchestrator.resume` continues it.
+    if (event.type === 'workflow_started' || event.type === 'workflow_resumed') {
       if (workflow !== undefined) {
-        this.violation('workflow-order', `workflow ${workflowId} started twice (seq ${workflow.startedSeq} and ${event.seq})`);
+        this.violation(
+          'workflow-order',
+          `workflow ${workflowId} started twice (seq ${workflow.startedSeq} and ${event.seq}, ${event.type})`,
+        );
         return;
       }
       this.#workflows.set(workflowId, {
         engineId: engine.identity.engineId,
-        workflowName: event.workflowName,
+        workflowName: event.type === 'workflow_started' ? event.workflowName : undefined,
         startedSeq: event.seq,
+        completedStages: event.type === 'workflow_resumed' ? [...event.completedStages] : undefined,
         planned: undefined,
         completed: undefined,
         settled: false,
@@ -518,7 +532,10 @@ export class IsolationChecker {
       return;
     }
     if (workflow === undefined) {
-      this.violation('workflow-order', `${event.type} seq ${event.seq} of workflow ${workflowId} without workflow_started`);
+      this.violation(
+        'workflow-order',
+        `${event.type} seq ${event.seq} of workflow ${workflowId} without workflow_started or workflow_resumed`,
+      );
       return;
     }
     if (workflow.engineId !== engine.identity.engineId) {
@@ -623,7 +640,7 @@ export class IsolationChecker {
     const where = `workflow ${result.workflowId} (engine ${engineId})`;
     const workflow = this.#workflows.get(result.workflowId);
     if (workflow === undefined || workflow.engineId !== engineId) {
-      this.violation('workflow-result', `${where}: a result without workflow_started on this engine`);
+      this.violation('workflow-result', `${where}: a result without workflow_started or workflow_resumed on this engine`);
       return;
     }
     if (workflow.settled) this.violation('workflow-result', `${where}: settled twice`);
@@ -642,11 +659,14 @@ export class IsolationChecker {
       if (mismatches.length > 0)
         this.violation('workflow-result', `${where}: workflow_completed disagrees with the result: ${mismatches.join('; ')}`);
     }
-    if (workflow.workflowName !== result.workflowName)
+    if (workflow.workflowName !== undefined && workflow.workflowName !== result.workflowName)
       this.violation('workflow-result', `${where}: workflowName ${result.workflowName} vs event ${workflow.workflowName}`);
+    const completedBefore = this.#checkCompletedStages(workflow, result, where);
 
     // Stages: each claimed against its own events, inside the workflow's events.
     for (const stage of result.stages) {
+      // A stage that succeeded before the resumption: its stored result, no call on this engine.
+      if (completedBefore.has(stage.executionId)) continue;
       const streams = expectation.stageStreams?.[stage.agentName];
       this.#claim(engineId, stage, {
         outcome: expectation.stageOutcomes[stage.agentName] ?? 'succeed',
@@ -670,6 +690,31 @@ export class IsolationChecker {
     if (result.status === 'succeeded') this.counts.workflowsSucceeded++;
     else if (result.status === 'failed') this.counts.workflowsFailed++;
     else this.counts.workflowsCancelled++;
+  }
+
+  /**
+   * A resumed run: each stage workflow_resumed lists must be a succeeded stage of the result, never
+   * called again on this engine. Returns the executionIds of those stored stages (empty for a started run).
+   */
+  #checkCompletedStages(workflow: WorkflowState, result: WorkflowResult, where: string): ReadonlySet<string> {
+    const stored = new Set<string>();
+    if (workflow.completedStages === undefined) return stored;
+    for (const name of workflow.completedStages) {
+      const stage = result.stages.find((candidate) => candidate.agentName === name);
+      if (stage === undefined || stage.status !== 'succeeded') {
+        this.violation(
+          'workflow-result',
+          `${where}: workflow_resumed lists ${name} as completed, the result has it ${stage === undefined ? 'missing' : stage.status}`,
+        );
+        continue;
+      }
+      if (this.#executions.has(stage.executionId)) {
+        this.violation('workflow-rules', `${where}: stage ${name} completed before the resumption, yet it was called again`);
+        continue;
+      }
+      stored.add(stage.executionId);
+    }
+    return stored;
   }
 
   #checkWorkflowRules(

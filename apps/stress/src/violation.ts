@@ -42,7 +42,7 @@ export const VIOLATION_RULES = [
   'event-after-dispose',
   /** A secret-keyed value reached an event unredacted. */
   'redaction',
-  /** workflow_started / planned / completed missing, duplicated or out of order. */
+  /** workflow_started (or workflow_resumed) / planned / completed missing, duplicated or out of order. */
   'workflow-order',
   /** A WorkflowResult that disagrees with its workflow events or its stages' events. */
   'workflow-result',

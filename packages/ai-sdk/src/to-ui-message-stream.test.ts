@@ -36,9 +36,8 @@ function textOf(message: UIMessage | undefined): string {
 }
 
 /** A two-stage run: `research` thinks and calls a tool, `answer` streams the reply. */
-function twoStageRun() {
-  return eventLog()
-    .workflowStarted()
+function twoStageRun(first: (log: ReturnType<typeof eventLog>) => ReturnType<typeof eventLog> = (log) => log.workflowStarted()) {
+  return first(eventLog())
     .started('research', 'x1')
     .thinking('research', 'x1', 'Looking up the forecast')
     .toolExecuting('research', 'x1', 'call_1', 'weather', { city: 'Paris', apiKey: '[REDACTED]' })
@@ -92,6 +91,30 @@ describe('toUIMessageStream', () => {
       expect.objectContaining({ type: 'text', text: 'It is 21 degrees in Paris.', state: 'done' }),
       { type: 'data-baton-stage', id: 'x2', data: { agentName: 'answer', status: 'succeeded', durationMs: 30 } },
     ]);
+  });
+
+  it('streams a resumed run (workflow_resumed first) exactly as a started one: start, then the stages that run now', async () => {
+    const resumed = twoStageRun((log) => log.workflowResumed(['triage']));
+    expect(resumed.events[0]).toMatchObject({ type: 'workflow_resumed', completedStages: ['triage'] });
+    const started = await chunksOf(toUIMessageStream(iterableOf(twoStageRun().events), { messageId: 'msg_1' }));
+    const chunks = await chunksOf(toUIMessageStream(iterableOf(resumed.events), { messageId: 'msg_1' }));
+    expect(chunks).toEqual(started);
+    expect(chunks[0]).toEqual({ type: 'start', messageId: 'msg_1' });
+    const { message, errors } = await readMessage(toUIMessageStream(iterableOf(resumed.events), { messageId: 'msg_1' }));
+    expect(errors).toEqual([]);
+    expect(textOf(message)).toBe('It is 21 degrees in Paris.');
+  });
+
+  it('maps workflow_resumed and workflow_planned to nothing and reads on to the stages', async () => {
+    const run = eventLog()
+      .workflowResumed(['triage'])
+      .workflowPlanned(['triage', 'answer'])
+      .started('answer', 'x1')
+      .delta('answer', 'x1', 'Hi')
+      .completed('answer', 'x1')
+      .workflowCompleted();
+    const chunks = await chunksOf(toUIMessageStream(iterableOf(run.events)));
+    expect(chunks.map((chunk) => chunk.type)).toEqual(['start', 'text-start', 'text-delta', 'text-end', 'data-baton-stage', 'finish']);
   });
 
   it('keeps one text part per agent call when stages stream concurrently', async () => {

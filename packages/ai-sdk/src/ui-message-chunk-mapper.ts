@@ -25,8 +25,11 @@ function toolKey(executionId: string, toolCallId: string): string {
  * - `agent_completed` → `data-baton-stage` `{ agentName, status, durationMs }` (id: the executionId).
  * - `workflow_completed` → the open text parts end, then `finish` (`finishReason` `stop`, `error`
  *   for a failed run, `other` after an `abort` chunk for a cancelled one).
- * Other events map to nothing. No `start-step`/`finish-step`: a step end closes every open text
- * part of the message, which would cut the parts of stages that run concurrently.
+ * - `agent_started`, `workflow_started`, `workflow_resumed`, `workflow_planned` → nothing: the message
+ *   has started already (`start`), so a resumed run's message begins as a started run's does, with
+ *   the stages that run now (those completed before the resumption are not called again).
+ * Unknown event types map to nothing. No `start-step`/`finish-step`: a step end closes every open
+ * text part of the message, which would cut the parts of stages that run concurrently.
  * @internal
  */
 export class UIMessageChunkMapper {
@@ -75,7 +78,13 @@ export class UIMessageChunkMapper {
       case 'workflow_completed':
         this.finish(emit, event);
         return true;
+      case 'agent_started':
+      case 'workflow_started':
+      case 'workflow_resumed':
+      case 'workflow_planned':
+        return false;
       default:
+        // A type from a newer contract: skipped rather than failing the stream.
         return false;
     }
   }

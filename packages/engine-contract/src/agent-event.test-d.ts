@@ -18,6 +18,7 @@ import {
   type WorkflowEvent,
   type WorkflowEventInput,
   type WorkflowPlannedEvent,
+  type WorkflowResumedEvent,
   type WorkflowStartedEvent,
 } from './agent-event.js';
 import type { AgentRunError, AgentRunStatus, WorkflowStatus } from './agent-run-result.js';
@@ -32,10 +33,11 @@ type EventTypes =
   | 'agent_completed'
   | 'workflow_started'
   | 'workflow_planned'
-  | 'workflow_completed';
+  | 'workflow_completed'
+  | 'workflow_resumed';
 
 describe('AgentEvent types', () => {
-  it('AgentEvent is z.infer of AgentEventSchema and the union of the nine event types', () => {
+  it('AgentEvent is z.infer of AgentEventSchema and the union of the ten event types', () => {
     expectTypeOf<AgentEvent>().toEqualTypeOf<z.infer<typeof AgentEventSchema>>();
     expectTypeOf<AgentEvent>().toEqualTypeOf<
       | AgentStartedEvent
@@ -47,6 +49,7 @@ describe('AgentEvent types', () => {
       | WorkflowStartedEvent
       | WorkflowPlannedEvent
       | WorkflowCompletedEvent
+      | WorkflowResumedEvent
     >();
   });
 
@@ -67,6 +70,7 @@ describe('AgentEvent types', () => {
         'workflow_started',
         'workflow_planned',
         'workflow_completed',
+        'workflow_resumed',
       ]
     >();
     // @ts-expect-error the tuple is readonly
@@ -115,6 +119,9 @@ describe('AgentEvent types', () => {
         expectTypeOf(event.succeededStages).toEqualTypeOf<number>();
         expectTypeOf(event.totalStages).toEqualTypeOf<number>();
         break;
+      case 'workflow_resumed':
+        expectTypeOf(event.completedStages).toEqualTypeOf<string[]>();
+        break;
       default:
         expectTypeOf(event).toBeNever();
     }
@@ -161,7 +168,9 @@ describe('AgentEvent types', () => {
   });
 
   it('WorkflowEvent is the three workflow events and WorkflowEventInput has no envelope except executionId', () => {
-    expectTypeOf<WorkflowEvent['type']>().toEqualTypeOf<'workflow_started' | 'workflow_planned' | 'workflow_completed'>();
+    expectTypeOf<WorkflowEvent['type']>().toEqualTypeOf<
+      'workflow_started' | 'workflow_planned' | 'workflow_completed' | 'workflow_resumed'
+    >();
     const input: WorkflowEventInput = { type: 'workflow_started', executionId: 'wf_1', workflowId: 'wf_1', workflowName: 'support' };
     expectTypeOf(input.executionId).toEqualTypeOf<string>();
     const withUser: WorkflowEventInput = {

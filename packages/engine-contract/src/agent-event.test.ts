@@ -15,6 +15,7 @@ import {
   ToolExecutingEventSchema,
   WorkflowCompletedEventSchema,
   WorkflowPlannedEventSchema,
+  WorkflowResumedEventSchema,
   WorkflowStartedEventSchema,
 } from './agent-event.js';
 import { BatonError } from './errors/baton-error.js';
@@ -76,6 +77,7 @@ const EXAMPLES: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
     succeededStages: 2,
     totalStages: 2,
   },
+  workflow_resumed: { type: 'workflow_resumed', ...workflowEnvelope, workflowId: 'wf_run_1', completedStages: ['triage', 'billing'] },
 };
 
 /** The same events with only the required fields. */
@@ -98,6 +100,7 @@ const MINIMAL: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
     succeededStages: 0,
     totalStages: 0,
   },
+  workflow_resumed: { type: 'workflow_resumed', ...workflowEnvelope, workflowId: 'w', completedStages: [] },
 };
 
 const SCHEMAS: { [T in AgentEventType]: z.ZodType } = {
@@ -110,6 +113,7 @@ const SCHEMAS: { [T in AgentEventType]: z.ZodType } = {
   workflow_started: WorkflowStartedEventSchema,
   workflow_planned: WorkflowPlannedEventSchema,
   workflow_completed: WorkflowCompletedEventSchema,
+  workflow_resumed: WorkflowResumedEventSchema,
 };
 
 const ENVELOPE_FIELDS = [
@@ -136,6 +140,7 @@ const REQUIRED_PAYLOAD: { [T in AgentEventType]: string[] } = {
   workflow_started: ['workflowId', 'workflowName'],
   workflow_planned: ['workflowId', 'path', 'stages'],
   workflow_completed: ['workflowId', 'path', 'status', 'durationMs', 'succeededStages', 'totalStages'],
+  workflow_resumed: ['workflowId', 'completedStages'],
 };
 
 /** Values of the wrong type (or out of range) for each field. */
@@ -164,6 +169,7 @@ const WRONG_VALUES: Record<string, unknown[]> = {
   workflowName: ['', 1],
   path: [1, null],
   stages: ['triage', [1], null],
+  completedStages: ['triage', [1], null],
   succeededStages: [-1, 0.5, '1'],
   totalStages: [-1, 0.5, '1'],
 };
@@ -205,6 +211,7 @@ describe('AGENT_EVENT_TYPES', () => {
       'workflow_started',
       'workflow_planned',
       'workflow_completed',
+      'workflow_resumed',
     ]);
   });
 

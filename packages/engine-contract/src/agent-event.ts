@@ -68,6 +68,17 @@ export const AgentCompletedEventSchema = z.object({
   /** The tokens the agent reported through `ctx.reportUsage`, summed; absent when it reported none. */
   usage: TokenUsageSchema.optional(),
 });
+/**
+ * The first event of a resumed run (`orchestrator.resume`), in place of `workflow_started`:
+ * `completedStages` are the stages that had succeeded before, in plan order (triage included), which
+ * are not called again.
+ */
+export const WorkflowResumedEventSchema = z.object({
+  type: z.literal('workflow_resumed'),
+  ...envelope,
+  workflowId: id,
+  completedStages: z.array(z.string()),
+});
 /** The first event of a workflow run. */
 export const WorkflowStartedEventSchema = z.object({
   type: z.literal('workflow_started'),
@@ -106,6 +117,7 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
   WorkflowStartedEventSchema,
   WorkflowPlannedEventSchema,
   WorkflowCompletedEventSchema,
+  WorkflowResumedEventSchema,
 ]);
 
 /** Any event an engine emits. */
@@ -132,19 +144,22 @@ export type WorkflowStartedEvent = z.infer<typeof WorkflowStartedEventSchema>;
 export type WorkflowPlannedEvent = z.infer<typeof WorkflowPlannedEventSchema>;
 /** `workflow_completed`. */
 export type WorkflowCompletedEvent = z.infer<typeof WorkflowCompletedEventSchema>;
+/** `workflow_resumed`. */
+export type WorkflowResumedEvent = z.infer<typeof WorkflowResumedEventSchema>;
 /** The envelope fields every event carries. */
 export type AgentEventEnvelope = Pick<
   AgentEvent,
   'userId' | 'threadId' | 'runId' | 'requestId' | 'engineId' | 'executionId' | 'agentName' | 'seq' | 'timestamp' | 'stage'
 >;
 
-/** The three workflow event types, emitted by the orchestrator through its engine. */
-export type WorkflowEvent = WorkflowStartedEvent | WorkflowPlannedEvent | WorkflowCompletedEvent;
+/** The workflow event types, emitted by the orchestrator through its engine. */
+export type WorkflowEvent = WorkflowStartedEvent | WorkflowPlannedEvent | WorkflowCompletedEvent | WorkflowResumedEvent;
 /** What the orchestrator hands to `engine.emitWorkflowEvent`: a workflow event without the envelope the engine owns. */
 export type WorkflowEventInput =
   | (Omit<WorkflowStartedEvent, keyof AgentEventEnvelope> & { executionId: string })
   | (Omit<WorkflowPlannedEvent, keyof AgentEventEnvelope> & { executionId: string })
-  | (Omit<WorkflowCompletedEvent, keyof AgentEventEnvelope> & { executionId: string });
+  | (Omit<WorkflowCompletedEvent, keyof AgentEventEnvelope> & { executionId: string })
+  | (Omit<WorkflowResumedEvent, keyof AgentEventEnvelope> & { executionId: string });
 
 /** Every event type, in the order a run emits them. */
 export const AGENT_EVENT_TYPES = Object.freeze([
@@ -157,6 +172,7 @@ export const AGENT_EVENT_TYPES = Object.freeze([
   'workflow_started',
   'workflow_planned',
   'workflow_completed',
+  'workflow_resumed',
 ] as const) satisfies readonly AgentEventType[];
 
 /**

@@ -35,6 +35,8 @@ export {
   type WorkflowEventInput,
   type WorkflowPlannedEvent,
   WorkflowPlannedEventSchema,
+  type WorkflowResumedEvent,
+  WorkflowResumedEventSchema,
   type WorkflowStartedEvent,
   WorkflowStartedEventSchema,
 } from './agent-event.js';
@@ -55,7 +57,35 @@ export { assertUserExecutionEngine, isUserExecutionEngine } from './engine-brand
 export { DEFAULT_ENGINE_LIMITS, type EngineLimits, type EngineLimitsInput, EngineLimitsSchema } from './engine-limits.js';
 export * from './errors/index.js';
 export { type GlobalWeakSet, globalWeakSet } from './global-weak-set.js';
+export { DEFAULT_MAX_RUNS_PER_USER, InMemoryRunStore, type InMemoryRunStoreOptions } from './in-memory-run-store.js';
 export { isSecretKey, REDACTED, redact } from './redact.js';
+export {
+  FINAL_RUN_STATUSES,
+  type NewRunRecord,
+  NewRunRecordSchema,
+  type RunRecord,
+  RunRecordSchema,
+  type RunStatus,
+  RunStatusSchema,
+  type RunSuspension,
+  RunSuspensionSchema,
+  type StoredWorkflowResult,
+  StoredWorkflowResultSchema,
+} from './run-record.js';
+export type { ListRunsOptions, RunStore } from './run-store.js';
+export {
+  checkNewRunRecord,
+  checkStageResult,
+  checkStoredResult,
+  checkSuspension,
+  DEFAULT_LIST_RUNS_LIMIT,
+  DEFAULT_MAX_STAGE_OUTPUT_BYTES,
+  encodeRunValue,
+  MAX_LIST_RUNS_LIMIT,
+  positiveIntegerOption,
+  readListRunsOptions,
+  stageKeyOf,
+} from './run-store-rules.js';
 export { type TokenUsage, type TokenUsageReport, TokenUsageReportSchema, TokenUsageSchema } from './token-usage.js';
 export { type AdmissionLease, InMemoryUserAdmission, type UserAdmission } from './user-admission.js';
 export {

@@ -80,8 +80,8 @@ export interface UserExecutionEngine {
   /** The same event stream as an async iterable; ends when `signal` aborts or the engine is disposed. */
   events(options?: { signal?: AbortSignal }): AsyncIterable<AgentEvent>;
   /**
-   * Emits a workflow event (`workflow_started`, `workflow_planned`, `workflow_completed`) on this
-   * engine's stream; the engine adds the envelope (its own ids, `seq`, `timestamp`). Used by the orchestrator.
+   * Emits a workflow event (`workflow_started`, `workflow_resumed`, `workflow_planned`, `workflow_completed`)
+   * on this engine's stream; the engine adds the envelope (its own ids, `seq`, `timestamp`). Used by the orchestrator.
    */
   emitWorkflowEvent(event: WorkflowEventInput): void;
   /** A snapshot of this engine's counters and gauges. */

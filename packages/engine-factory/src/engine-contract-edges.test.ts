@@ -334,7 +334,7 @@ describe('emitWorkflowEvent refusals: exact messages', () => {
     [
       'an agent event type',
       { type: 'agent_started', executionId: 'wf' },
-      'emitWorkflowEvent accepts only workflow_started, workflow_planned and workflow_completed, not agent_started',
+      'emitWorkflowEvent accepts only workflow_started, workflow_resumed, workflow_planned and workflow_completed, not agent_started',
     ],
     [
       'a missing executionId',
@@ -345,6 +345,11 @@ describe('emitWorkflowEvent refusals: exact messages', () => {
       'an empty executionId',
       { type: 'workflow_started', executionId: '', workflowId: 'wf', workflowName: 'n' },
       "emitWorkflowEvent(workflow_started): executionId (the workflow run's id) must be a non-empty string",
+    ],
+    [
+      'a resumed event without executionId',
+      { type: 'workflow_resumed', workflowId: 'wf', completedStages: [] },
+      "emitWorkflowEvent(workflow_resumed): executionId (the workflow run's id) must be a non-empty string",
     ],
   ])('refuses %s with InvalidEventError', async (_label, input, message) => {
     const { engine } = await setup();
@@ -368,6 +373,33 @@ describe('emitWorkflowEvent refusals: exact messages', () => {
     expect(error.message).toMatch(/^emitWorkflowEvent\(workflow_planned\): stages\.1: \S.*$/);
     expect(error.message).not.toContain(': invalid');
     expect(events).toEqual([]);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a number among them', ['triage', 5], /^emitWorkflowEvent\(workflow_resumed\): completedStages\.1: \S.*$/],
+    ['a hole', new Array(1), /^emitWorkflowEvent\(workflow_resumed\): completedStages\.0: \S.*$/],
+    ['a string', 'triage', /^emitWorkflowEvent\(workflow_resumed\): completedStages: \S.*$/],
+    ['nothing', undefined, /^emitWorkflowEvent\(workflow_resumed\): completedStages: \S.*$/],
+  ])('refuses completedStages given as %s, naming the field, and emits nothing', async (_label, completedStages, message) => {
+    const { engine } = await setup();
+    const events = record(engine);
+    const error = thrown(() =>
+      engine.emitWorkflowEvent({ type: 'workflow_resumed', executionId: 'wf', workflowId: 'wf', completedStages } as never),
+    );
+    expect(InvalidEventError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(events).toEqual([]);
+    engine.emitWorkflowEvent({ type: 'workflow_resumed', executionId: 'wf', workflowId: 'wf', completedStages: [] });
+    expect(events.map((event) => event.seq)).toEqual([0]);
+  });
+
+  it('copies the completed stages of workflow_resumed instead of keeping the caller array', async () => {
+    const { engine } = await setup();
+    const events = record(engine);
+    const completedStages = ['triage'];
+    engine.emitWorkflowEvent({ type: 'workflow_resumed', executionId: 'wf', workflowId: 'wf', completedStages });
+    completedStages.push('late');
+    expect((events[0] as AgentEvent & { completedStages: string[] }).completedStages).toEqual(['triage']);
   });
 
   it('copies the planned stages instead of keeping the caller array', async () => {

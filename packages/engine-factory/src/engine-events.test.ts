@@ -446,6 +446,44 @@ describe('emitWorkflowEvent', () => {
     expect(events[1]).toMatchObject({ stages: ['triage', 'data'] });
   });
 
+  it('emits workflow_resumed, the first event of a resumed run, with the envelope filled by the engine', async () => {
+    const context = contextFor('u_events', { threadId: 't_resumed', runId: 'r_resumed' });
+    const factory = createEngineFactory({ agents: [echoAgent], now: () => 250 });
+    const engine = await factory.createEngine(context);
+    const events = record(engine);
+    engine.emitWorkflowEvent({ type: 'workflow_resumed', executionId: 'wf_7', workflowId: 'wf_7', completedStages: ['triage', 'data'] });
+    engine.emitWorkflowEvent({
+      type: 'workflow_planned',
+      executionId: 'wf_7',
+      workflowId: 'wf_7',
+      path: 'p',
+      stages: ['triage', 'data', 'report'],
+    });
+    expect(events.map((event) => event.type)).toEqual(['workflow_resumed', 'workflow_planned']);
+    expect(events[0]).toStrictEqual({
+      type: 'workflow_resumed',
+      userId: 'u_events',
+      threadId: 't_resumed',
+      runId: 'r_resumed',
+      requestId: context.requestId,
+      engineId: engine.engineId,
+      executionId: 'wf_7',
+      agentName: 'workflow',
+      seq: 0,
+      timestamp: 250,
+      workflowId: 'wf_7',
+      completedStages: ['triage', 'data'],
+    });
+    expect(parseAgentEvent(events[0])).toStrictEqual(events[0]);
+  });
+
+  it('emits workflow_resumed with no completed stages (a run resumed before triage finished)', async () => {
+    const { engine } = await setup();
+    const events = record(engine);
+    engine.emitWorkflowEvent({ type: 'workflow_resumed', executionId: 'wf', workflowId: 'wf', completedStages: [] });
+    expect(events[0]).toMatchObject({ type: 'workflow_resumed', completedStages: [] });
+  });
+
   it('ignores envelope fields the caller tries to set', async () => {
     const { engine } = await setup();
     const events = record(engine);

@@ -8,26 +8,19 @@ import {
   type ToolCompletedEvent,
   type ToolExecutingEvent,
   type UserExecutionContext,
-  WORKFLOW_AGENT_NAME,
-  type WorkflowCompletedEvent,
-  type WorkflowEventInput,
-  type WorkflowPlannedEvent,
-  type WorkflowStartedEvent,
 } from '@baton/engine-contract';
 import type { AgentRun } from './agent-run.js';
 
-// One typed builder per event type. Each builds one object literal holding the envelope and the
-// type's required fields, then adds the optional ones, so every event type has a few fixed shapes
-// (monomorphic listeners) and the compiler checks every field: no untyped record, no cast.
+// One typed builder per agent event type (the workflow events' are in workflow-event-builders.ts).
+// Each builds one object literal holding the envelope and the type's required fields, then adds the
+// optional ones, so every event type has a few fixed shapes (monomorphic listeners) and the compiler
+// checks every field: no untyped record, no cast.
 
 /** Whose events they are: every event of an engine carries these ids. @internal */
 export interface EventOrigin {
   readonly engineId: string;
   readonly userContext: UserExecutionContext;
 }
-
-/** The workflow event input of one type. @internal */
-export type WorkflowEventInputOf<T extends WorkflowEventInput['type']> = Extract<WorkflowEventInput, { type: T }>;
 
 /** Events carry a redacted copy; primitives need no copy (and `redact` would allocate for nothing). */
 function redactPayload(value: unknown): unknown {
@@ -241,87 +234,4 @@ export function toolCompletedEvent(
   if (error !== undefined) event.error = error;
   else if (output !== undefined) event.output = redactPayload(output);
   return event;
-}
-
-/**
- * `workflow_started`. The workflow builders copy the payload field by field: the envelope is the
- * engine's and the caller cannot override it. They trust the input's types; the caller validates.
- * @internal
- */
-export function workflowStartedEvent(
-  origin: EventOrigin,
-  input: WorkflowEventInputOf<'workflow_started'>,
-  seq: number,
-  timestamp: number,
-): WorkflowStartedEvent {
-  const context = origin.userContext;
-  return {
-    type: 'workflow_started',
-    userId: context.userId,
-    threadId: context.threadId,
-    runId: context.runId,
-    requestId: context.requestId,
-    engineId: origin.engineId,
-    executionId: input.executionId,
-    agentName: WORKFLOW_AGENT_NAME,
-    seq,
-    timestamp,
-    workflowId: input.workflowId,
-    workflowName: input.workflowName,
-  };
-}
-
-/** `workflow_planned`; `stages` is copied, so the caller's array cannot change the event afterwards. @internal */
-export function workflowPlannedEvent(
-  origin: EventOrigin,
-  input: WorkflowEventInputOf<'workflow_planned'>,
-  seq: number,
-  timestamp: number,
-): WorkflowPlannedEvent {
-  const context = origin.userContext;
-  const stages = input.stages;
-  return {
-    type: 'workflow_planned',
-    userId: context.userId,
-    threadId: context.threadId,
-    runId: context.runId,
-    requestId: context.requestId,
-    engineId: origin.engineId,
-    executionId: input.executionId,
-    agentName: WORKFLOW_AGENT_NAME,
-    seq,
-    timestamp,
-    workflowId: input.workflowId,
-    path: input.path,
-    // Not an array: left as it is for validation to refuse.
-    stages: Array.isArray(stages) ? [...stages] : stages,
-  };
-}
-
-/** `workflow_completed`. @internal */
-export function workflowCompletedEvent(
-  origin: EventOrigin,
-  input: WorkflowEventInputOf<'workflow_completed'>,
-  seq: number,
-  timestamp: number,
-): WorkflowCompletedEvent {
-  const context = origin.userContext;
-  return {
-    type: 'workflow_completed',
-    userId: context.userId,
-    threadId: context.threadId,
-    runId: context.runId,
-    requestId: context.requestId,
-    engineId: origin.engineId,
-    executionId: input.executionId,
-    agentName: WORKFLOW_AGENT_NAME,
-    seq,
-    timestamp,
-    workflowId: input.workflowId,
-    path: input.path,
-    status: input.status,
-    durationMs: input.durationMs,
-    succeededStages: input.succeededStages,
-    totalStages: input.totalStages,
-  };
 }

@@ -1,4 +1,9 @@
-import { WorkflowCompletedEventSchema, WorkflowPlannedEventSchema, WorkflowStartedEventSchema } from '@baton/engine-contract';
+import {
+  WorkflowCompletedEventSchema,
+  WorkflowPlannedEventSchema,
+  WorkflowResumedEventSchema,
+  WorkflowStartedEventSchema,
+} from '@baton/engine-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isValidWorkflowEvent } from './workflow-event-check.js';
@@ -7,6 +12,7 @@ const SCHEMAS = {
   workflow_started: WorkflowStartedEventSchema,
   workflow_planned: WorkflowPlannedEventSchema,
   workflow_completed: WorkflowCompletedEventSchema,
+  workflow_resumed: WorkflowResumedEventSchema,
 } as const;
 type WorkflowType = keyof typeof SCHEMAS;
 
@@ -81,6 +87,7 @@ function recordOf(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<R
 
 const workflowEvent: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   recordOf({ type: fc.constant('workflow_started'), ...envelope, workflowName: field(id), stage }),
+  recordOf({ type: fc.constant('workflow_resumed'), ...envelope, completedStages: field(fc.array(fc.string())), stage }),
   recordOf({ type: fc.constant('workflow_planned'), ...envelope, path: field(fc.string()), stages: field(fc.array(fc.string())), stage }),
   recordOf({
     type: fc.constant('workflow_completed'),
@@ -123,9 +130,21 @@ describe('isValidWorkflowEvent: the fast check and the zod schemas agree', () =>
     expect(verdicts.filter((verdict) => !verdict).length).toBeGreaterThan(100);
   });
 
+  it('generates both verdicts for every workflow type, so none of them is left out of the property', () => {
+    const events = fc.sample(workflowEvent, 4_000);
+    for (const type of Object.keys(SCHEMAS)) {
+      const verdicts = events.filter((event) => event.type === type).map((event) => zodAccepts(event));
+      expect(verdicts.filter(Boolean).length, type).toBeGreaterThan(20);
+      expect(verdicts.filter((verdict) => !verdict).length, type).toBeGreaterThan(20);
+    }
+  });
+
   it.each<[string, Record<string, unknown>]>([
     ['a started event', { type: 'workflow_started', ...valid, workflowName: 'triage' }],
     ['a planned event with no stages', { type: 'workflow_planned', ...valid, path: '', stages: [] }],
+    ['a resumed event with completed stages', { type: 'workflow_resumed', ...valid, completedStages: ['triage', 'data'] }],
+    ['a resumed event with no completed stages', { type: 'workflow_resumed', ...valid, completedStages: [] }],
+    ['an empty string among completedStages', { type: 'workflow_resumed', ...valid, completedStages: [''] }],
     [
       'a completed event with -0 counts and a fractional duration',
       { type: 'workflow_completed', ...valid, path: 'p', status: 'cancelled', durationMs: 0.5, succeededStages: -0, totalStages: 0 },
@@ -148,6 +167,11 @@ describe('isValidWorkflowEvent: the fast check and the zod schemas agree', () =>
     ['a hole in stages', { type: 'workflow_planned', ...valid, path: 'p', stages: new Array(1) }],
     ['stages given as a string', { type: 'workflow_planned', ...valid, path: 'p', stages: 'triage' }],
     ['a path that is a String object', { type: 'workflow_planned', ...valid, path: new String('p'), stages: [] }],
+    ['a resumed event without completedStages', { type: 'workflow_resumed', ...valid }],
+    ['a hole in completedStages', { type: 'workflow_resumed', ...valid, completedStages: new Array(1) }],
+    ['a number among completedStages', { type: 'workflow_resumed', ...valid, completedStages: ['triage', 2] }],
+    ['completedStages given as a string', { type: 'workflow_resumed', ...valid, completedStages: 'triage' }],
+    ['a resumed event with an empty workflowId', { type: 'workflow_resumed', ...valid, workflowId: '', completedStages: [] }],
     [
       'the run status timed_out',
       { type: 'workflow_completed', ...valid, path: 'p', status: 'timed_out', durationMs: 1, succeededStages: 0, totalStages: 0 },

@@ -28,7 +28,8 @@ function isStringArray(value: unknown): boolean {
 
 /**
  * True when `event` (a workflow event the engine just built) matches its schema:
- * `WorkflowStartedEventSchema`, `WorkflowPlannedEventSchema` or `WorkflowCompletedEventSchema`.
+ * `WorkflowStartedEventSchema`, `WorkflowResumedEventSchema`, `WorkflowPlannedEventSchema` or
+ * `WorkflowCompletedEventSchema`.
  * A hand-written check of the same rules, because `emitWorkflowEvent` runs on every workflow run and
  * zod's `safeParse` costs several times more. It must never accept what the schema refuses; the
  * engine falls back to the schema whenever this says false (to word the error, and to accept
@@ -53,6 +54,8 @@ export function isValidWorkflowEvent(candidate: { readonly [field: string]: unkn
   switch (candidate.type) {
     case 'workflow_started':
       return isId(candidate.workflowName);
+    case 'workflow_resumed':
+      return isStringArray(candidate.completedStages);
     case 'workflow_planned':
       return typeof candidate.path === 'string' && isStringArray(candidate.stages);
     case 'workflow_completed':

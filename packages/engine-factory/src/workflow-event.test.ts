@@ -3,6 +3,7 @@ import {
   WorkflowCompletedEventSchema,
   type WorkflowEventInput,
   WorkflowPlannedEventSchema,
+  WorkflowResumedEventSchema,
   WorkflowStartedEventSchema,
 } from '@baton/engine-contract';
 import fc from 'fast-check';
@@ -16,6 +17,7 @@ const SCHEMAS = {
   workflow_started: WorkflowStartedEventSchema,
   workflow_planned: WorkflowPlannedEventSchema,
   workflow_completed: WorkflowCompletedEventSchema,
+  workflow_resumed: WorkflowResumedEventSchema,
 } as const;
 type WorkflowType = keyof typeof SCHEMAS;
 
@@ -29,9 +31,9 @@ function reference(input: unknown, seq: number, timestamp: number): Outcome {
     return { message: 'emitWorkflowEvent expects a workflow event { type, executionId, workflowId, ... }' };
   const payload = input as Record<string, unknown>;
   const type = payload.type;
-  if (type !== 'workflow_started' && type !== 'workflow_planned' && type !== 'workflow_completed') {
+  if (typeof type !== 'string' || !Object.hasOwn(SCHEMAS, type)) {
     return {
-      message: `emitWorkflowEvent accepts only workflow_started, workflow_planned and workflow_completed, not ${renderThrownValue(type)}`,
+      message: `emitWorkflowEvent accepts only workflow_started, workflow_resumed, workflow_planned and workflow_completed, not ${renderThrownValue(type)}`,
     };
   }
   if (typeof payload.executionId !== 'string' || payload.executionId.length === 0) {
@@ -53,6 +55,8 @@ function reference(input: unknown, seq: number, timestamp: number): Outcome {
   event.workflowId = payload.workflowId;
   if (type === 'workflow_started') {
     event.workflowName = payload.workflowName;
+  } else if (type === 'workflow_resumed') {
+    event.completedStages = Array.isArray(payload.completedStages) ? [...payload.completedStages] : payload.completedStages;
   } else if (type === 'workflow_planned') {
     event.path = payload.path;
     event.stages = Array.isArray(payload.stages) ? [...payload.stages] : payload.stages;
@@ -108,10 +112,11 @@ const input = fc.oneof(
   {
     weight: 20,
     arbitrary: fc.record({
-      type: field(fc.constantFrom('workflow_started', 'workflow_planned', 'workflow_completed')),
+      type: field(fc.constantFrom('workflow_started', 'workflow_resumed', 'workflow_planned', 'workflow_completed')),
       executionId: field(id),
       workflowId: field(id),
       workflowName: field(id),
+      completedStages: field(fc.array(fc.string({ maxLength: 4 }), { maxLength: 4 })),
       path: field(fc.string({ maxLength: 6 })),
       stages: field(fc.array(fc.string({ maxLength: 4 }), { maxLength: 4 })),
       status: field(fc.constantFrom('succeeded', 'failed', 'cancelled')),
@@ -144,6 +149,11 @@ describe('toWorkflowEvent: the fast path is the zod-only emission, only cheaper'
     expect(refusals.filter((message) => /^emitWorkflowEvent\(workflow_\w+\): (?!executionId \()/.test(message)).length).toBeGreaterThan(
       100,
     );
+    for (const type of Object.keys(SCHEMAS)) {
+      const accepted = outcomes.filter((outcome) => 'event' in outcome && (outcome.event as { type: string }).type === type);
+      expect(accepted.length, type).toBeGreaterThan(50);
+      expect(refusals.filter((message) => message.startsWith(`emitWorkflowEvent(${type}): `)).length, type).toBeGreaterThan(10);
+    }
   });
 
   it('does not call zod at all for a valid event', () => {

@@ -5,17 +5,22 @@ import {
   type WorkflowEvent,
   type WorkflowEventInput,
   WorkflowPlannedEventSchema,
+  WorkflowResumedEventSchema,
   WorkflowStartedEventSchema,
 } from '@baton/engine-contract';
-import { type EventOrigin, workflowCompletedEvent, workflowPlannedEvent, workflowStartedEvent } from './event-builders.js';
+import type { EventOrigin } from './event-builders.js';
 import { renderThrownValue } from './run-error.js';
+import { workflowCompletedEvent, workflowPlannedEvent, workflowResumedEvent, workflowStartedEvent } from './workflow-event-builders.js';
 import { isValidWorkflowEvent } from './workflow-event-check.js';
 
 const WORKFLOW_SCHEMAS = {
   workflow_started: WorkflowStartedEventSchema,
   workflow_planned: WorkflowPlannedEventSchema,
   workflow_completed: WorkflowCompletedEventSchema,
+  workflow_resumed: WorkflowResumedEventSchema,
 } as const;
+/** The accepted types as the refusal lists them, in the order a run emits them. */
+const ACCEPTED_TYPES = 'workflow_started, workflow_resumed, workflow_planned and workflow_completed';
 
 /**
  * Turns what the orchestrator passes to `engine.emitWorkflowEvent` into the event the engine emits:
@@ -32,21 +37,14 @@ export function toWorkflowEvent(input: WorkflowEventInput, origin: EventOrigin, 
     throw new InvalidEventError({ message: 'emitWorkflowEvent expects a workflow event { type, executionId, workflowId, ... }' });
   }
   const type = input.type;
-  if (type !== 'workflow_started' && type !== 'workflow_planned' && type !== 'workflow_completed') {
-    throw new InvalidEventError({
-      message: `emitWorkflowEvent accepts only workflow_started, workflow_planned and workflow_completed, not ${renderThrownValue(type)}`,
-    });
+  if (type !== 'workflow_started' && type !== 'workflow_resumed' && type !== 'workflow_planned' && type !== 'workflow_completed') {
+    throw new InvalidEventError({ message: `emitWorkflowEvent accepts only ${ACCEPTED_TYPES}, not ${renderThrownValue(type)}` });
   }
   if (typeof input.executionId !== 'string' || input.executionId.length === 0) {
     throw new InvalidEventError({ message: `emitWorkflowEvent(${type}): executionId (the workflow run's id) must be a non-empty string` });
   }
   const timestamp = now();
-  const event =
-    input.type === 'workflow_started'
-      ? workflowStartedEvent(origin, input, seq, timestamp)
-      : input.type === 'workflow_planned'
-        ? workflowPlannedEvent(origin, input, seq, timestamp)
-        : workflowCompletedEvent(origin, input, seq, timestamp);
+  const event = buildWorkflowEvent(input, origin, seq, timestamp);
   if (isValidWorkflowEvent(event)) return event;
   // The slow path: zod words the error. Should it accept what the fast check refused, its word wins.
   const parsed = WORKFLOW_SCHEMAS[type].safeParse(event);
@@ -55,4 +53,18 @@ export function toWorkflowEvent(input: WorkflowEventInput, origin: EventOrigin, 
     message: `emitWorkflowEvent(${type}): ${describeZodIssue(parsed.error, { root: 'event' })}`,
     cause: parsed.error,
   });
+}
+
+/** The typed builder of `input.type`; the switch is exhaustive, so a new workflow type fails to compile here. */
+function buildWorkflowEvent(input: WorkflowEventInput, origin: EventOrigin, seq: number, timestamp: number): WorkflowEvent {
+  switch (input.type) {
+    case 'workflow_started':
+      return workflowStartedEvent(origin, input, seq, timestamp);
+    case 'workflow_resumed':
+      return workflowResumedEvent(origin, input, seq, timestamp);
+    case 'workflow_planned':
+      return workflowPlannedEvent(origin, input, seq, timestamp);
+    case 'workflow_completed':
+      return workflowCompletedEvent(origin, input, seq, timestamp);
+  }
 }

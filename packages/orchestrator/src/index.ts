@@ -28,4 +28,10 @@ export {
 } from './workflow-definition.js';
 export { createWorkflowOrchestrator, WorkflowOrchestrator, type WorkflowOrchestratorOptions } from './workflow-orchestrator.js';
 export type { WorkflowResult } from './workflow-result.js';
-export type { WorkflowRunOptions, WorkflowRunRequest, WorkflowUserIds } from './workflow-run-request.js';
+export type {
+  ApprovalDecision,
+  WorkflowResumeOptions,
+  WorkflowRunOptions,
+  WorkflowRunRequest,
+  WorkflowUserIds,
+} from './workflow-run-request.js';

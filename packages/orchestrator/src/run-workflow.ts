@@ -1,5 +1,8 @@
-import type { AgentRunResult, WorkflowStatus } from '@baton/engine-contract';
+import type { WorkflowStatus } from '@baton/engine-contract';
+import { choosePath } from './choose-path.js';
+import { completedStagesOf } from './completed-stages.js';
 import { type ExecutionPlan, planOf } from './execution-plan.js';
+import { isInterruption, type RunJournal } from './run-journal.js';
 import { StageRunner, type WorkflowEnginePort } from './stage-runner.js';
 import { isLinearWorkflow, LINEAR_WORKFLOW_PATH, type TriageWorkflowDefinition, type WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowResult } from './workflow-result.js';
@@ -12,19 +15,8 @@ export interface RunWorkflowOptions {
   signal?: AbortSignal | undefined;
   now: () => number;
   workflowId: string;
-}
-
-/** The path for triage's result: classify's answer when it names a path, else `fallback`. */
-function choosePath(workflow: TriageWorkflowDefinition, triage: AgentRunResult): string {
-  if (triage.status !== 'succeeded') return workflow.fallback;
-  let name: unknown;
-  try {
-    name = workflow.classify(triage.output);
-  } catch {
-    // A classifier that throws must not cost the user an answer: fallback exists for this.
-    return workflow.fallback;
-  }
-  return typeof name === 'string' && Object.hasOwn(workflow.paths, name) ? name : workflow.fallback;
+  /** With a store: what the run records, and (resumed) the stages it reuses. */
+  journal?: RunJournal | undefined;
 }
 
 function elapsed(now: () => number, startedAt: number): number {
@@ -39,11 +31,18 @@ async function planAfterTriage(runner: StageRunner, workflow: TriageWorkflowDefi
   return planOf(workflow, choosePath(workflow, triage));
 }
 
+/** How a run that was not interrupted ended. */
+function statusOf(runner: StageRunner): WorkflowStatus {
+  if (runner.thrown !== undefined || (!runner.cancelled && runner.failedCount > 0)) return 'failed';
+  return runner.cancelled ? 'cancelled' : 'succeeded';
+}
+
 /**
  * Runs one workflow on an engine (the engine is already validated and the isolation check passed).
  *
- * - `workflow_started` first, `workflow_completed` last; `workflow_planned` once the plan is known
- *   (at once for a linear workflow, after triage for the triage form).
+ * - `workflow_started` first (`workflow_resumed` for a resumed run), `workflow_completed` last;
+ *   `workflow_planned` once the plan is known (at once for a linear workflow, after triage for the
+ *   triage form).
  * - Triage runs first; a failed or timed-out triage selects `fallback`; a cancelled one ends the run.
  * - Stages start as soon as their dependencies allow; after a failed or timed-out stage that is not
  *   `continueOnError`, no new stage starts (independent branches included, so that a failure stops
@@ -52,17 +51,25 @@ async function planAfterTriage(runner: StageRunner, workflow: TriageWorkflowDefi
  * - When `executeAgent` throws (a contract violation: unknown agent, disposed engine, full queue),
  *   running stages are aborted and awaited, `workflow_completed` is emitted with status `failed`
  *   (so the run's event stream still ends), and the typed error is rethrown.
+ * - With a journal (a store): each stage's result is saved as it finishes, the end is recorded before
+ *   `workflow_completed`; a store that throws fails the run as a contract violation does. A run whose
+ *   signal was aborted with a `RunInterruptedError` is recorded `interrupted`, emits no
+ *   `workflow_completed`, and rejects with that error.
  * - `stages` of the result is in plan order; `output` is the plan's last stage's (`finally` where
  *   there is one) when it succeeded.
  * @internal
  */
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowResult> {
-  const { engine, workflow, input, signal, now, workflowId } = options;
+  const { engine, workflow, input, signal, now, workflowId, journal } = options;
   const startedAt = now();
-  const runner = new StageRunner(engine, input, signal);
+  const runner = new StageRunner(engine, input, signal, journal);
   let plan: ExecutionPlan | undefined;
   try {
-    engine.emitWorkflowEvent({ type: 'workflow_started', executionId: workflowId, workflowId, workflowName: workflow.id });
+    engine.emitWorkflowEvent(
+      journal?.resumed === true
+        ? { type: 'workflow_resumed', executionId: workflowId, workflowId, completedStages: completedStagesOf(workflow, journal.prior) }
+        : { type: 'workflow_started', executionId: workflowId, workflowId, workflowName: workflow.id },
+    );
     try {
       // A linear workflow's plan is known at once: no await, no promise of our own.
       plan = isLinearWorkflow(workflow) ? planOf(workflow, LINEAR_WORKFLOW_PATH) : await planAfterTriage(runner, workflow);
@@ -81,11 +88,24 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       // Only our own emit can throw here (the runner records the engine's throws): same handling.
       runner.fail(error);
     }
-    const { thrown } = runner;
-    const status: WorkflowStatus =
-      thrown !== undefined || (!runner.cancelled && runner.failedCount > 0) ? 'failed' : runner.cancelled ? 'cancelled' : 'succeeded';
+    if (journal !== undefined && runner.thrown === undefined && runner.cancelled && isInterruption(signal)) {
+      await journal.interrupt().catch(() => {
+        // Left `running`, the record is still resumable: `resume` accepts both.
+      });
+      throw (signal as AbortSignal).reason;
+    }
     const durationMs = elapsed(now, startedAt);
     const path = plan?.path ?? '';
+    const output = runner.output();
+    if (journal !== undefined) {
+      try {
+        await journal.complete({ status: statusOf(runner), path, output, durationMs });
+      } catch (error) {
+        runner.fail(error);
+      }
+    }
+    const { thrown } = runner;
+    const status = statusOf(runner);
     const { called, succeeded } = runner.counts;
     const completed = {
       type: 'workflow_completed' as const,
@@ -107,7 +127,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     }
     engine.emitWorkflowEvent(completed);
     const stages = Object.freeze(runner.stages());
-    return Object.freeze({ workflowId, workflowName: workflow.id, status, path, stages, output: runner.output(), durationMs });
+    return Object.freeze({ workflowId, workflowName: workflow.id, status, path, stages, output, durationMs });
   } finally {
     runner.release();
   }

@@ -1,5 +1,6 @@
 import type { AgentRunResult, ExecuteAgentOptions, ExecuteAgentRequest, UserExecutionEngine } from '@baton/engine-contract';
 import type { ExecutionPlan } from './execution-plan.js';
+import type { RunJournal } from './run-journal.js';
 import type { StageInput } from './stage-input.js';
 
 /** The part of an engine a workflow run uses. @internal */
@@ -30,6 +31,7 @@ export class StageRunner {
   readonly #engine: WorkflowEnginePort;
   readonly #request: unknown;
   readonly #callerSignal: AbortSignal | undefined;
+  readonly #journal: RunJournal | undefined;
   // One options object for every call of a phase: the engine only reads it.
   #options: ExecuteAgentOptions | undefined;
   #controller: AbortController | undefined;
@@ -47,10 +49,11 @@ export class StageRunner {
   #halted = false;
   #thrown: { error: unknown } | undefined;
 
-  constructor(engine: WorkflowEnginePort, request: unknown, signal: AbortSignal | undefined) {
+  constructor(engine: WorkflowEnginePort, request: unknown, signal: AbortSignal | undefined, journal?: RunJournal) {
     this.#engine = engine;
     this.#request = request;
     this.#callerSignal = signal;
+    this.#journal = journal;
     this.#options = signal === undefined ? undefined : { signal };
   }
 
@@ -184,10 +187,23 @@ export class StageRunner {
   /**
    * One `executeAgent` call, the stage named after its agent. Callers await it inside `try`, so that a
    * synchronous throw and a rejection alike reach `fail`, with no promise hop of our own in between.
+   * With a journal: a stage that finished before is not called again, and a new result is saved
+   * before the caller (and so any dependent stage) sees it.
    */
   #call(agentName: string, input: StageInput): Promise<AgentRunResult> {
     const request: ExecuteAgentRequest = { agentName, input, stage: agentName };
-    return this.#engine.executeAgent(request, this.#options);
+    if (this.#journal === undefined) return this.#engine.executeAgent(request, this.#options);
+    return this.#callJournaled(this.#journal, request);
+  }
+
+  async #callJournaled(journal: RunJournal, request: ExecuteAgentRequest): Promise<AgentRunResult> {
+    const prior = journal.prior.get(request.agentName);
+    if (prior !== undefined) return prior;
+    const result = await this.#engine.executeAgent(request, this.#options);
+    // A save that fails fails the run (through the caller's `fail`): a result the store did not take
+    // would run again on resume, which the run must not pretend otherwise about.
+    await journal.save(result);
+    return result;
   }
 
   #stageInput(plan: ExecutionPlan, index: number): StageInput {

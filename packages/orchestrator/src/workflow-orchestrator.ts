@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { assertUserExecutionEngine, InvalidConfigError, isAbortSignal, type UserExecutionEngine } from '@baton/engine-contract';
+import {
+  assertUserExecutionEngine,
+  InvalidConfigError,
+  isAbortSignal,
+  RunNotResumableError,
+  type RunStore,
+  type UserExecutionEngine,
+} from '@baton/engine-contract';
+import { claimActiveRun, releaseActiveRun } from './active-runs.js';
 import { checkUserIsolation } from './check-user-isolation.js';
 import { isWorkflowDefinition } from './define-workflow.js';
+import { checkResumable } from './resume-checks.js';
+import { createRunJournal } from './run-journal.js';
+import { checkRunStore } from './run-store-option.js';
 import { runWorkflow } from './run-workflow.js';
 import { triageWorkflow } from './triage-workflow.js';
 import type { WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowResult } from './workflow-result.js';
-import type { WorkflowRunOptions, WorkflowRunRequest } from './workflow-run-request.js';
+import type { WorkflowResumeOptions, WorkflowRunOptions, WorkflowRunRequest } from './workflow-run-request.js';
 
 /** What `new WorkflowOrchestrator(options)` accepts. `TOutput`: the workflow's output type. */
 export interface WorkflowOrchestratorOptions<TOutput = unknown> {
@@ -14,11 +25,17 @@ export interface WorkflowOrchestratorOptions<TOutput = unknown> {
   engine: UserExecutionEngine;
   /** A definition made by `defineWorkflow` (its output type becomes `run`'s). Default: `triageWorkflow`. */
   workflow?: WorkflowDefinition<TOutput>;
+  /**
+   * Where runs are recorded, so that they can be resumed after a crash (`resume`) and listed
+   * (`store.listRuns`): `new InMemoryRunStore()`, `createRedisRunStore(...)` from `@baton/redis`.
+   * Without one, nothing is recorded and a run costs what it always did.
+   */
+  store?: RunStore;
   /** The clock for `durationMs` (epoch ms). Default: `Date.now`. Injected by tests. */
   now?: () => number;
 }
 
-const OPTION_KEYS = new Set(['engine', 'workflow', 'now']);
+const OPTION_KEYS = new Set(['engine', 'workflow', 'store', 'now']);
 
 /**
  * Runs a workflow for one user on that user's engine: a linear one's stages, or triage, then the path
@@ -40,23 +57,24 @@ export class WorkflowOrchestrator<TOutput = unknown> {
   readonly #engine: UserExecutionEngine;
   readonly #workflow: WorkflowDefinition<TOutput>;
   readonly #now: () => number;
+  readonly #store: RunStore | undefined;
 
   /**
    * @throws InvalidConfigError when `options` is not an object, has an unknown key, `workflow` was not
-   * made by `defineWorkflow`, or `now` is not a function.
+   * made by `defineWorkflow`, `store` is not a `RunStore`, or `now` is not a function.
    * @throws EngineValidationError when `engine` is anything but an engine made by `@baton/engine-factory`
    * (look-alikes, proxies, legacy engines, `null`); the message says what was received and how to get one.
    */
   constructor(options: WorkflowOrchestratorOptions<TOutput>) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new InvalidConfigError({ message: 'WorkflowOrchestrator expects an options object { engine, workflow?, now? }' });
+      throw new InvalidConfigError({ message: 'WorkflowOrchestrator expects an options object { engine, workflow?, store?, now? }' });
     }
     for (const key of Object.keys(options)) {
       if (!OPTION_KEYS.has(key)) {
-        throw new InvalidConfigError({ message: `WorkflowOrchestrator: unknown option "${key}" (allowed: engine, workflow, now)` });
+        throw new InvalidConfigError({ message: `WorkflowOrchestrator: unknown option "${key}" (allowed: engine, workflow, store, now)` });
       }
     }
-    const { engine, workflow, now } = options;
+    const { engine, workflow, store, now } = options;
     // Identity-based brand check in the contract: no look-alike, Proxy or legacy engine passes.
     assertUserExecutionEngine(engine);
     if (workflow !== undefined && !isWorkflowDefinition(workflow)) {
@@ -69,6 +87,7 @@ export class WorkflowOrchestrator<TOutput = unknown> {
     // Without a workflow there is nothing to infer TOutput from: it stays `unknown`, triageWorkflow's type.
     this.#workflow = workflow ?? (triageWorkflow as WorkflowDefinition<TOutput>);
     this.#now = now ?? Date.now;
+    this.#store = store === undefined ? undefined : checkRunStore(store);
     Object.freeze(this);
   }
 
@@ -87,6 +106,11 @@ export class WorkflowOrchestrator<TOutput = unknown> {
     return this.#workflow;
   }
 
+  /** The store runs are recorded in; `undefined` without one. */
+  get store(): RunStore | undefined {
+    return this.#store;
+  }
+
   /**
    * Runs the workflow once for `input`. An agent's failure, timeout or cancellation shapes the result
    * (`status`, `stages`), it never throws.
@@ -96,6 +120,10 @@ export class WorkflowOrchestrator<TOutput = unknown> {
    * @throws InvalidUserContextError when `userContext` is given but is not an object.
    * @throws UnknownAgentError, EngineDisposedError, UserLimitExceededError when the engine refuses a stage
    * (a contract violation); the run's `workflow_completed` (status `failed`) is emitted first.
+   * @throws RunInterruptedError, with a store, when `options.signal` is aborted with one: the run is
+   * recorded `interrupted` (see `resume`) and emits no `workflow_completed`.
+   * @throws the store's error (e.g. `RunRecordRejectedError`) when it refuses a write: from `create`,
+   * before anything runs or is emitted; later, after `workflow_completed` (status `failed`).
    */
   run(request: WorkflowRunRequest, options: WorkflowRunOptions = {}): Promise<WorkflowResult<TOutput>> {
     // Not `async`: the run's own promise is returned as is (an async wrapper would add promise hops to
@@ -106,16 +134,93 @@ export class WorkflowOrchestrator<TOutput = unknown> {
     } catch (error) {
       return Promise.reject(error);
     }
-    const result = runWorkflow({
-      engine: this.#engine,
-      workflow: this.#workflow,
-      input: request.input,
-      signal,
-      now: this.#now,
-      workflowId: randomUUID(),
-    });
+    const workflowId = randomUUID();
+    const result =
+      this.#store === undefined
+        ? runWorkflow({ engine: this.#engine, workflow: this.#workflow, input: request.input, signal, now: this.#now, workflowId })
+        : this.#runRecorded(this.#store, request.input, signal, workflowId);
     // The definition's type parameter is the promise `defineWorkflow` made about its last stage's output.
     return result as Promise<WorkflowResult<TOutput>>;
+  }
+
+  /**
+   * Continues a run recorded in the store: a `running` one (its process died: the caller vouches for
+   * that), an `interrupted` or a `suspended` one. Stages whose stored result finished (`succeeded`,
+   * `failed`, `timed_out`) are not called again and their outputs feed `previous`; the rest run as
+   * planned: a stage that had started but not finished when its process died runs again
+   * (at-least-once per stage, exactly-once per finished stage). The run's first event is
+   * `workflow_resumed`; its input is the stored one; `durationMs` counts this process's part.
+   * @throws InvalidConfigError without a store, or for a bad `workflowId` or `options`.
+   * @throws RunNotFoundError when the store has no such run (never recorded, expired, evicted).
+   * @throws UserIsolationError when the run belongs to another user than the engine's.
+   * @throws RunNotResumableError when the run has finished, is already running in this process, was
+   * made by another workflow, or `decision` is given for a run that is not suspended.
+   * @example
+   * const result = await new WorkflowOrchestrator({ engine, workflow, store }).resume(workflowId);
+   */
+  resume(workflowId: string, options: WorkflowResumeOptions = {}): Promise<WorkflowResult<TOutput>> {
+    const store = this.#store;
+    if (store === undefined) {
+      return Promise.reject(
+        new InvalidConfigError({ message: 'orchestrator.resume needs a store: new WorkflowOrchestrator({ engine, workflow, store })' }),
+      );
+    }
+    if (typeof workflowId !== 'string' || workflowId.length === 0) {
+      return Promise.reject(new InvalidConfigError({ message: "orchestrator.resume expects the run's workflowId (a non-empty string)" }));
+    }
+    if (typeof options !== 'object' || options === null) {
+      return Promise.reject(new InvalidConfigError({ message: 'orchestrator.resume expects options { decision?, signal? }' }));
+    }
+    if (options.signal !== undefined && !isAbortSignal(options.signal)) {
+      return Promise.reject(new InvalidConfigError({ message: 'orchestrator.resume: signal must be an AbortSignal' }));
+    }
+    return this.#resume(store, workflowId, options) as Promise<WorkflowResult<TOutput>>;
+  }
+
+  async #runRecorded(store: RunStore, input: unknown, signal: AbortSignal | undefined, workflowId: string): Promise<WorkflowResult> {
+    const { userId, threadId, runId } = this.#engine.userContext;
+    // Claimed before the record exists: once `listRuns` can show it, a `resume` in this process is refused.
+    claimActiveRun(store, workflowId);
+    try {
+      // Written before anything is emitted or run: a run the store refuses leaves no trace.
+      await store.create({ workflowId, workflowName: this.#workflow.id, userId, threadId, runId, input });
+      const journal = createRunJournal(store, workflowId);
+      return await runWorkflow({ engine: this.#engine, workflow: this.#workflow, input, signal, now: this.#now, workflowId, journal });
+    } finally {
+      releaseActiveRun(store, workflowId);
+    }
+  }
+
+  async #resume(store: RunStore, workflowId: string, options: WorkflowResumeOptions): Promise<WorkflowResult> {
+    const record = checkResumable(await store.get(workflowId), {
+      store,
+      workflowId,
+      userId: this.#engine.userContext.userId,
+      workflowName: this.#workflow.id,
+    });
+    if (options.decision !== undefined && record.status !== 'suspended') {
+      throw new RunNotResumableError({ message: `Run ${workflowId} is ${record.status}, not suspended: there is no decision to take` });
+    }
+    // No await between the check in checkResumable and this claim: no second resume can slip in.
+    if (!claimActiveRun(store, workflowId)) {
+      throw new RunNotResumableError({ message: `Run ${workflowId} is already running in this process` });
+    }
+    try {
+      await store.markRunning(workflowId);
+      const journal = createRunJournal(store, workflowId, record.stages);
+      const { signal } = options;
+      return await runWorkflow({
+        engine: this.#engine,
+        workflow: this.#workflow,
+        input: record.input,
+        signal,
+        now: this.#now,
+        workflowId,
+        journal,
+      });
+    } finally {
+      releaseActiveRun(store, workflowId);
+    }
   }
 
   /** The checks of `run`, before anything runs or is emitted; returns the caller's signal. */

@@ -21,6 +21,27 @@ export interface WorkflowRunOptions {
   /**
    * Cancels the run: running stages end `cancelled` (the signal is passed on to `executeAgent`),
    * later stages, `finally` included, do not start, and the result's status is `'cancelled'`.
+   *
+   * Aborted with a `RunInterruptedError` (`controller.abort(new RunInterruptedError({ message }))`,
+   * as a worker does when it shuts down) by an orchestrator with a `store`, the run is interrupted
+   * rather than cancelled: the record is marked `interrupted` (resumable with `orchestrator.resume`),
+   * no `workflow_completed` is emitted, and `run()` rejects with that error. Without a store it is a
+   * cancellation like any other.
    */
+  signal?: AbortSignal;
+}
+
+/** A decision on a suspended run's approval gate (see `StageSpec.approval`). */
+export interface ApprovalDecision {
+  approved: boolean;
+  /** Passed on to the stage with the approval. */
+  note?: string;
+}
+
+/** The second argument of `orchestrator.resume`. */
+export interface WorkflowResumeOptions {
+  /** The decision a suspended run waits for. Given for a run that is not suspended: `RunNotResumableError`. */
+  decision?: ApprovalDecision;
+  /** Cancels the resumed run, as `run`'s signal does; aborted with a `RunInterruptedError`, it interrupts it again. */
   signal?: AbortSignal;
 }

@@ -11,3 +11,4 @@ export {
   type RedisEventBusSubscribeOptions,
 } from './redis-event-bus.js';
 export { DEFAULT_KEY_PREFIX } from './redis-keys.js';
+export { createRedisRunStore, DEFAULT_RUN_TTL_MS, type RedisRunStore, type RedisRunStoreOptions } from './redis-run-store.js';

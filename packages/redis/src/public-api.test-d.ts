@@ -1,7 +1,15 @@
-import type { AgentEvent, UserAdmission } from '@baton/engine-contract';
+import type { AgentEvent, RunStore, UserAdmission } from '@baton/engine-contract';
 import type { Redis } from 'ioredis';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type AgentEventEntry, createRedisAdmission, createRedisEventBus, type RedisEventBus } from './index.js';
+import {
+  type AgentEventEntry,
+  createRedisAdmission,
+  createRedisEventBus,
+  createRedisRunStore,
+  type RedisEventBus,
+  type RedisRunStore,
+  type RedisRunStoreOptions,
+} from './index.js';
 
 describe('public types', () => {
   it('an admission is a UserAdmission (the factory option)', () => {
@@ -17,5 +25,13 @@ describe('public types', () => {
   it('subscribe yields { id, event } entries', () => {
     expectTypeOf<ReturnType<RedisEventBus['subscribe']>>().toExtend<AsyncIterable<AgentEventEntry>>();
     expectTypeOf<AgentEventEntry>().toEqualTypeOf<{ readonly id: string; readonly event: AgentEvent }>();
+  });
+
+  it('a run store is a RunStore (the orchestrator option) with close()', () => {
+    expectTypeOf(createRedisRunStore).returns.toEqualTypeOf<RedisRunStore>();
+    expectTypeOf<RedisRunStore>().toExtend<RunStore>();
+    expectTypeOf<RedisRunStore['close']>().toEqualTypeOf<() => Promise<void>>();
+    expectTypeOf(createRedisRunStore).parameter(0).toHaveProperty('redis').toEqualTypeOf<Redis | string>();
+    expectTypeOf<RedisRunStoreOptions['now']>().toEqualTypeOf<(() => number) | undefined>();
   });
 });

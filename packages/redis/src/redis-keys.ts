@@ -18,3 +18,21 @@ export function admissionKey(keyPrefix: string, userId: string): string {
 export function eventsKey(keyPrefix: string, userId: string): string {
   return `${keyPrefix}events:${userId}`;
 }
+
+/**
+ * The hash of one workflow run's record (fields in `run-record-fields.ts`). The workflowId is used as
+ * given: Redis keys are binary-safe, and `run:` and `runs:` keys can never be mistaken for each other.
+ * @internal
+ */
+export function runKey(keyPrefix: string, workflowId: string): string {
+  return `${keyPrefix}run:${workflowId}`;
+}
+
+/**
+ * The sorted set of one user's runs (member: workflowId, score: createdAt in ms), newest last. The
+ * userId is used as given (a run store accepts any non-empty userId, as `InMemoryRunStore` does).
+ * @internal
+ */
+export function runHistoryKey(keyPrefix: string, userId: string): string {
+  return `${keyPrefix}runs:${userId}`;
+}

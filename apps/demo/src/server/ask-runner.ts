@@ -7,27 +7,16 @@ import {
   UserLimitExceededError,
 } from '@baton/engine-contract';
 import type { EngineFactory } from '@baton/engine-factory';
-import { WorkflowOrchestrator } from '@baton/orchestrator';
-import type { EventDelivery } from './event-delivery.js';
-import type { DemoErrorCode, ServerFrame, WireWorkflowResult } from './protocol.js';
-import type { ClusterLink } from './redis-backend.js';
-import type { RunRegistry } from './run-registry.js';
+import type { DemoErrorCode, ServerFrame } from './protocol.js';
+import { executeRun, type RunExecutionDependencies } from './run-execution.js';
 import type { Session } from './session-store.js';
 
 /** What one ask needs from the server. */
-export interface AskRunnerDependencies {
+export interface AskRunnerDependencies extends RunExecutionDependencies {
   factory: EngineFactory;
-  /** How events and results reach the user's sockets (memory hub, or Redis streams). */
-  events: EventDelivery;
-  /** This instance's runs in progress. */
-  runs: RunRegistry;
-  /** Redis mode only: lets other instances find this instance's runs (to cancel them). */
-  cluster?: ClusterLink | undefined;
   /** Threads are per session: one conversation per login. */
   threadIdOf: (session: Session) => string;
-  log: { error(details: object, message: string): void; warn(details: object, message: string): void };
 }
-
 /** One `ask` frame, already validated. */
 export interface AskRequest {
   session: Session;
@@ -45,14 +34,15 @@ function errorFrame(code: DemoErrorCode, message: string, clientRequestId: strin
 
 /**
  * Runs one ask end to end: a fresh user execution context and engine for this run (so every event
- * carries this run's ids), `accepted` on the asking socket before any event, the user's events to all
- * of the user's sockets while the orchestrator runs, then the engine is disposed (freeing the user's
- * slot before the client hears the run is over) and `result` goes out (in Redis mode: to the user's
- * sockets on this instance, after the run's events came back from Redis; sockets on other instances
- * finish the run from its `workflow_completed` event). Resolves when all of that is done.
+ * carries this run's ids), `accepted` on the asking socket before any event, then `executeRun`: the
+ * user's events to all of the user's sockets while the orchestrator runs (recorded in the store, with
+ * the question as the input), the engine disposed, and `result` (in Redis mode: to the user's sockets
+ * on this instance, after the run's events came back from Redis; sockets on other instances finish the
+ * run from its `workflow_completed` event), or `interrupted` at a shutdown. Resolves when all of that
+ * is done.
  */
 export async function runAsk(dependencies: AskRunnerDependencies, request: AskRequest): Promise<void> {
-  const { factory, events, runs, cluster, log } = dependencies;
+  const { factory, log } = dependencies;
   const { session, clientRequestId, reply } = request;
   const runId = randomUUID();
   const userContext = createUserExecutionContext({
@@ -94,37 +84,13 @@ export async function runAsk(dependencies: AskRunnerDependencies, request: AskRe
     return;
   }
 
-  const controller = new AbortController();
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
+  await executeRun(dependencies, {
+    engine,
+    sessionId: session.sessionId,
+    // The question is the run's input, so the stored record (and the runs API) holds it.
+    start: (orchestrator, signal) => orchestrator.run({ input: request.text }, { signal }),
+    // `accepted` goes out before the engine has emitted anything: nothing is running yet.
+    onRegistered: () => reply({ type: 'accepted', runId, ...(clientRequestId === undefined ? {} : { clientRequestId }) }),
+    onError: () => reply(errorFrame('INTERNAL_ERROR', 'The run failed unexpectedly.', clientRequestId)),
   });
-  runs.add({ runId, userId: session.userId, sessionId: session.sessionId, controller, done });
-  // Registered before `accepted`, so a cancel sent to another instance right after it finds the run.
-  if (cluster) await cluster.runStarted(runId, session.userId);
-  // `accepted` goes out before the engine has emitted anything: nothing is subscribed or running yet.
-  reply({ type: 'accepted', runId, ...(clientRequestId === undefined ? {} : { clientRequestId }) });
-  const stopFollowing = events.followRun(engine, () => {
-    log.error({ runId, engineId: engine.engineId }, 'dropped an event whose userId differs from its engine user');
-  });
-
-  let result: WireWorkflowResult | undefined;
-  try {
-    const orchestrator = new WorkflowOrchestrator({ engine });
-    const outcome = await orchestrator.run({ input: request.text }, { signal: controller.signal });
-    result = { ...outcome, stages: [...outcome.stages] };
-  } catch (error) {
-    log.error({ err: error, runId }, 'workflow run threw');
-    reply(errorFrame('INTERNAL_ERROR', 'The run failed unexpectedly.', clientRequestId));
-  } finally {
-    try {
-      await engine.dispose();
-    } catch (error) {
-      log.warn({ err: error, runId }, 'engine dispose failed');
-    }
-    stopFollowing();
-    cluster?.runEnded(runId);
-    await events.finishRun(session.userId, runId, result ? { type: 'result', runId, result } : undefined);
-    finish();
-  }
 }

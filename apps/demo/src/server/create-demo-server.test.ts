@@ -1,4 +1,4 @@
-import { createUserExecutionContext, FactoryShutdownError } from '@baton/engine-contract';
+import { createUserExecutionContext, FactoryShutdownError, InMemoryRunStore } from '@baton/engine-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login, upgradeStatus } from '../test-support/demo-test-client.js';
@@ -424,8 +424,9 @@ describe('replay with ?since', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('cancels every run (each still gets its result), closes sockets with 1001 and shuts the factory down', async () => {
-    const { server, url } = await start({ delayScale: 40 });
+  it('interrupts every run (recorded interrupted, an `interrupted` frame, no result), closes sockets with 1001 and shuts the factory down', async () => {
+    const store = new InMemoryRunStore();
+    const { server, url } = await start({ delayScale: 40, store });
     const alice = await FrameClient.connect(url, { cookie: await login(url, 'alice', 'alice-demo-pw') });
     const bob = await FrameClient.connect(url, { cookie: await login(url, 'bob', 'bob-demo-pw') });
     const aliceRuns = [await alice.ask(SUFFICIENT), await alice.ask(PARTIAL)];
@@ -437,8 +438,21 @@ describe('graceful shutdown', () => {
 
     await server.close();
 
-    for (const runId of aliceRuns) expect((await alice.result(runId)).result.status).toBe('cancelled');
-    expect((await bob.result(bobRun)).result.status).toBe('cancelled');
+    for (const [client, runId, question] of [
+      [alice, aliceRuns[0]!, SUFFICIENT],
+      [alice, aliceRuns[1]!, PARTIAL],
+      [bob, bobRun, INSUFFICIENT],
+    ] as const) {
+      const frame = await client.waitFor((candidate) => candidate.type === 'interrupted' && candidate.runId === runId);
+      const [record] = (await store.listRuns(client === alice ? 'alice' : 'bob', { limit: 100 })).filter((run) => run.runId === runId);
+      // Interrupted, not cancelled: no result, no workflow_completed; the store holds it resumable.
+      expect(record).toMatchObject({ status: 'interrupted', input: question, runId });
+      expect(frame).toEqual({ type: 'interrupted', runId, workflowId: record!.workflowId });
+      expect(client.frames.some((candidate) => candidate.type === 'result' && candidate.runId === runId)).toBe(false);
+      expect(client.events().some((candidate) => candidate.event.runId === runId && candidate.event.type === 'workflow_completed')).toBe(
+        false,
+      );
+    }
     expect((await alice.closed).code).toBe(1001);
     expect((await bob.closed).code).toBe(1001);
     expect(server.factory.getMetrics().enginesActive).toBe(0);

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { type AnyAgentDefinition, TransportError } from '@baton/engine-contract';
+import { hostname } from 'node:os';
+import { type AnyAgentDefinition, InMemoryRunStore, type RunStore, TransportError } from '@baton/engine-contract';
 import { createEngineFactory, type EngineFactory, type EngineLimits } from '@baton/engine-factory';
 import { fastifyCookie } from '@fastify/cookie';
 import { fastifyStatic } from '@fastify/static';
@@ -9,17 +10,23 @@ import { type FastifyError, type FastifyInstance, type FastifyReply, type Fastif
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { createDemoAgents } from '../agents/create-demo-agents.js';
+import { BestEffortRunStore } from './best-effort-run-store.js';
 import { attachClientConnection, CLOSE_CODES, type ClientConnection } from './client-connection.js';
 import { DEFAULT_DEMO_USERS_SPEC, type DemoUserCredentials, parseDemoUsers } from './demo-users.js';
 import { type EventDelivery, InMemoryEventDelivery } from './event-delivery.js';
+import { createRedisInterruptedRunLog, defaultInstanceId, INSTANCE_ID_PATTERN } from './interrupted-run-log.js';
 import { LoginThrottle } from './login-throttle.js';
 import { isOwnOrigin } from './origin-policy.js';
 import { DEFAULT_SCRYPT_COST } from './password-hasher.js';
 import { type DemoErrorCode, httpError, LoginBodySchema, MAX_FRAME_BYTES } from './protocol.js';
 import { openRedisBackend, type RedisBackend } from './redis-backend.js';
+import { resumeInterruptedRuns } from './resume-interrupted-runs.js';
+import type { RunExecutionDependencies } from './run-execution.js';
 import { RunRegistry } from './run-registry.js';
+import { registerRunRoutes } from './run-routes.js';
 import type { SessionBackend } from './session-backend.js';
 import { type Session, SessionStore } from './session-store.js';
+import { threadIdOfSession } from './session-thread.js';
 import { defaultStaticDir, hasBuiltPage, PAGE_NOT_BUILT_HTML } from './static-site.js';
 import { createUserDirectory } from './user-directory.js';
 import { UserEventHub } from './user-event-hub.js';
@@ -61,6 +68,19 @@ export interface DemoServerOptions {
   /** Fastify logger: false (default) or true / pino options. */
   logger?: boolean | { level: string };
   /**
+   * Where every run is recorded (`GET /api/runs`, and resume after a restart in Redis mode). Default:
+   * an `InMemoryRunStore` on the server's clock in memory mode, `createRedisRunStore` on the demo's
+   * Redis client and key prefix in Redis mode. Tests inject one to look inside.
+   */
+  store?: RunStore;
+  /**
+   * Redis mode: this instance's id (main.ts: `BATON_DEMO_INSTANCE_ID`). At shutdown the instance notes
+   * the runs it interrupted under this id, and at `listen` it resumes those noted under it, so a
+   * restart with the same id continues its runs. 1 to 128 of `A-Z a-z 0-9 . _ : -`. Default: the host
+   * name and the port it listens on (`host:port`).
+   */
+  instanceId?: string;
+  /**
    * Redis mode (several instances sharing one Redis). Without it the demo runs in memory, in one
    * process. With it: the per-user limit holds across instances (`createRedisAdmission`), every
    * event goes through the user's Redis Stream (`createRedisEventBus`), sessions are shared, and a
@@ -90,14 +110,21 @@ export interface DemoServer {
   readonly factory: EngineFactory;
   /** The configured user ids. */
   readonly userIds: readonly string[];
-  /** `memory` (one process) or `redis` (instances share users, limits, events and sessions through Redis). */
+  /** `memory` (one process) or `redis` (instances share users, limits, events, sessions and runs through Redis). */
   readonly mode: 'memory' | 'redis';
-  /** Starts listening; resolves with the base URL (`http://127.0.0.1:54321`). Port 0 picks a free one. */
+  /** Where every run is recorded (`options.store`, or the default, behind the demo's best-effort writes). */
+  readonly store: RunStore;
+  /**
+   * Starts listening; resolves with the base URL (`http://127.0.0.1:54321`). Port 0 picks a free one.
+   * Redis mode: then resumes the runs this instance (`instanceId`) interrupted at its last shutdown,
+   * and resolves once they have started.
+   */
   listen(options?: { port?: number; host?: string }): Promise<string>;
   /**
-   * Graceful shutdown: refuses new requests and asks, cancels every run (each still gets its
-   * `result`), closes every socket with 1001, shuts the factory down, and stops the HTTP server.
-   * Idempotent.
+   * Graceful shutdown: refuses new requests and asks, interrupts every run (the store marks it
+   * `interrupted`; the user's sockets get an `interrupted` frame; Redis mode: noted for this
+   * instance's next start), closes every socket with 1001, shuts the factory down, and stops the HTTP
+   * server. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -129,6 +156,11 @@ const SinceQuerySchema = z.object({ since: z.string().max(64).optional() }).loos
  * await server.close();
  */
 export async function createDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  if (options.instanceId !== undefined && !INSTANCE_ID_PATTERN.test(options.instanceId)) {
+    throw new Error(
+      `The instance id (BATON_DEMO_INSTANCE_ID) must be 1 to 128 of A-Z a-z 0-9 . _ : -, got ${JSON.stringify(options.instanceId)}`,
+    );
+  }
   const now = options.now ?? Date.now;
   const users = options.users ?? parseDemoUsers(DEFAULT_DEMO_USERS_SPEC);
   const directory = await createUserDirectory(users, options.scryptCost ?? DEFAULT_SCRYPT_COST);
@@ -159,6 +191,12 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   const sessions: SessionBackend = redis?.sessions ?? memorySessions!;
   const events: EventDelivery =
     redis?.delivery ?? new InMemoryEventDelivery(new UserEventHub({ replayBufferSize: options.replayBufferSize ?? 2000 }));
+  // Redis mode: a run must not fail because Redis went away mid-run (see BestEffortRunStore).
+  const store: RunStore = new BestEffortRunStore(
+    options.store ?? redis?.runStore ?? new InMemoryRunStore({ now }),
+    app.log,
+    redis ? () => redis.client.status === 'ready' : undefined,
+  );
   const factory = createEngineFactory({
     agents:
       options.agents ??
@@ -183,9 +221,12 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       if (connection.session.sessionId === sessionId) connection.socket.close(CLOSE_CODES.normal, 'Logged out');
     }
   };
+  // Shared by every ask and resume; `interruptions` is set at `listen`, once the instance id is known.
+  const execution: RunExecutionDependencies = { events, runs, store, cluster: redis, log: app.log };
   redis?.setControlHandlers({
     cancel: (runId, userId) => void runs.cancel(runId, userId),
     logout: endSessionLocally,
+    interrupted: (userId, runId, workflowId) => redis?.delivery.sendToUser(userId, { type: 'interrupted', runId, workflowId }),
   });
   // Fastify's JSON parser refuses an empty body; a bodiless POST /api/logout with a JSON content type is fine.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -227,9 +268,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (TransportError.isInstance(error)) {
-      // Redis mode: sessions live in Redis.
-      request.log.warn({ err: error }, 'session store unavailable');
-      return sendError(reply, 503, 'TRANSPORT_ERROR', 'The session store is temporarily unavailable; try again shortly.');
+      // Redis mode: sessions and runs live in Redis.
+      request.log.warn({ err: error }, 'shared store unavailable');
+      return sendError(reply, 503, 'TRANSPORT_ERROR', 'The shared store is temporarily unavailable; try again shortly.');
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -292,6 +333,8 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     return { userId: session.userId };
   });
 
+  registerRunRoutes(app, { store, events, sessionOf, sendError, log: app.log });
+
   app.get(
     '/ws',
     {
@@ -321,14 +364,11 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         session,
         since,
         {
+          ...execution,
           factory,
-          events,
-          runs,
-          cluster: redis,
           isSessionLive,
           now,
-          log: app.log,
-          threadIdOf: (owner) => `thread-${owner.sessionId}`,
+          threadIdOf: (owner) => threadIdOfSession(owner.sessionId),
           maxFramesPerSecond: options.maxFramesPerSecond ?? 100,
           maxBufferedBytes: 4 * 1024 * 1024,
           isClosing: () => closing,
@@ -368,8 +408,8 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   async function shutdown(): Promise<void> {
     closing = true;
     clearInterval(heartbeat);
-    // Each cancelled run still disposes its engine and broadcasts its `result` (status cancelled).
-    await runs.cancelAll();
+    // Each interrupted run is recorded `interrupted`, disposes its engine and tells the user's sockets.
+    await runs.interruptAll();
     await closeSockets([...connections].map((connection) => connection.socket));
     await factory.shutdown();
     // After the factory: its shutdown releases the Redis admission leases.
@@ -383,10 +423,21 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     factory,
     userIds: directory.userIds,
     mode: redis ? 'redis' : 'memory',
+    store,
     async listen(listenOptions = {}) {
       await app.listen({ port: listenOptions.port ?? 0, host: listenOptions.host ?? '127.0.0.1' });
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      if (redis && !execution.interruptions) {
+        execution.interruptions = createRedisInterruptedRunLog({
+          client: redis.client,
+          keyPrefix: redis.keyPrefix,
+          instanceId: options.instanceId ?? defaultInstanceId(hostname(), address.port),
+          log: app.log,
+        });
+        const resumed = await resumeInterruptedRuns({ ...execution, factory, interruptions: execution.interruptions });
+        if (resumed > 0) app.log.info({ resumed }, 'resumed the runs this instance interrupted at its last shutdown');
+      }
       return `http://${host}:${address.port}`;
     },
     close() {

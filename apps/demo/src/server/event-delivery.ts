@@ -1,5 +1,5 @@
 import type { UserExecutionEngine } from '@baton/engine-contract';
-import type { ServerFrame } from './protocol.js';
+import type { RunEndFrame } from './protocol.js';
 import type { HubSubscriber, UserEventHub } from './user-event-hub.js';
 
 /** A socket's place in its user's event fan-out. */
@@ -25,10 +25,23 @@ export interface EventDelivery {
    */
   followRun(engine: UserExecutionEngine, onForeignEvent: () => void): () => void;
   /**
-   * The run is over (its engine disposed): sends `result` (when the run produced one) to the user's
-   * sockets, after the run's events. Never rejects.
+   * The run is over (its engine disposed): sends `result` (when the run produced one), or
+   * `interrupted` (a shutdown stopped it), to the user's sockets, after the run's events. Never rejects.
    */
-  finishRun(userId: string, runId: string, result: Extract<ServerFrame, { type: 'result' }> | undefined): Promise<void>;
+  finishRun(userId: string, runId: string, frame: RunEndFrame | undefined): Promise<void>;
+  /** The user's position in their event stream now: a `since` cursor after which every later event follows. */
+  position(userId: string): Promise<string>;
+  /**
+   * Remembers where `runId`'s events begin in its user's stream (call it before the run emits
+   * anything). A run marked again (a resume) keeps its first start. Never rejects.
+   */
+  markRunStart(userId: string, runId: string): Promise<void>;
+  /**
+   * A `since` cursor that replays `runIds` from their first event and every event after `end` (a
+   * `position` read earlier): the earliest of them. Runs whose start is unknown, or whose first events
+   * are no longer held, are skipped: the page shows their stored stages and gets the rest from `end`.
+   */
+  replayCursor(userId: string, runIds: readonly string[], end: string): Promise<string>;
   /** Stops every subscription (shutdown). */
   close(): Promise<void>;
 }
@@ -52,8 +65,20 @@ export class InMemoryEventDelivery implements EventDelivery {
     });
   }
 
-  async finishRun(userId: string, _runId: string, result: Extract<ServerFrame, { type: 'result' }> | undefined): Promise<void> {
-    if (result) this.#hub.broadcast(userId, result);
+  async finishRun(userId: string, _runId: string, frame: RunEndFrame | undefined): Promise<void> {
+    if (frame) this.#hub.broadcast(userId, frame);
+  }
+
+  async position(userId: string): Promise<string> {
+    return this.#hub.position(userId);
+  }
+
+  async markRunStart(userId: string, runId: string): Promise<void> {
+    this.#hub.markRunStart(userId, runId);
+  }
+
+  async replayCursor(userId: string, runIds: readonly string[], end: string): Promise<string> {
+    return this.#hub.replayCursor(userId, runIds, end);
   }
 
   async close(): Promise<void> {}

@@ -69,7 +69,11 @@ export type ServerFrame =
   | { type: 'accepted'; runId: string; clientRequestId?: string }
   | { type: 'event'; id: string; event: AgentEvent }
   | { type: 'result'; runId: string; result: WireWorkflowResult }
+  | { type: 'interrupted'; runId: string; workflowId: string }
   | { type: 'error'; code: DemoErrorCode; message: string; clientRequestId?: string };
+
+/** A frame that tells the user's sockets a run is over on this server (`result`, or `interrupted` at a shutdown). */
+export type RunEndFrame = Extract<ServerFrame, { type: 'result' | 'interrupted' }>;
 
 /** The body of every HTTP error answer. */
 export interface HttpErrorBody {

@@ -1,5 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { BatonError } from '@baton/engine-contract';
-import { createRedisAdmission, createRedisEventBus, DEFAULT_KEY_PREFIX, type RedisAdmission, type RedisEventBus } from '@baton/redis';
+import {
+  createRedisAdmission,
+  createRedisEventBus,
+  createRedisRunStore,
+  DEFAULT_KEY_PREFIX,
+  type RedisAdmission,
+  type RedisEventBus,
+  type RedisRunStore,
+} from '@baton/redis';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RedisEventDelivery } from './redis-event-delivery.js';
@@ -22,12 +31,19 @@ export interface ClusterLink {
   cancelRemote(runId: string, userId: string): Promise<RemoteCancelOutcome>;
   /** Tells every instance that a session was logged out (they close its sockets, cancel its runs). Never rejects. */
   sessionEnded(sessionId: string): Promise<void>;
+  /**
+   * Tells the other instances that a shutdown interrupted this run (they pass it on to the user's
+   * sockets there: the run emits no last event that would tell them). Never rejects.
+   */
+  runInterrupted(userId: string, runId: string, workflowId: string): Promise<void>;
 }
 
 /** What an instance does when another one asks (through Redis pub/sub). */
 export interface ControlHandlers {
   cancel(runId: string, userId: string): void;
   logout(sessionId: string): void;
+  /** Another instance interrupted a run of `userId`. */
+  interrupted(userId: string, runId: string, workflowId: string): void;
 }
 
 /** Options of `openRedisBackend`. */
@@ -58,6 +74,10 @@ export interface RedisBackend extends ClusterLink {
   /** Fan-out of the users' streams to this instance's sockets; `delivery.publish` is the factory's `onEvent`. */
   readonly delivery: RedisEventDelivery;
   readonly sessions: RedisSessionStore;
+  /** The runs, shared by every instance (`createRedisRunStore` on the same client and prefix). */
+  readonly runStore: RedisRunStore;
+  /** The key prefix every piece uses. */
+  readonly keyPrefix: string;
   setControlHandlers(handlers: ControlHandlers): void;
   /** Stops following, closes the bus and the admission, and the connections. Call after the factory shut down. */
   close(): Promise<void>;
@@ -75,6 +95,14 @@ const reconnectDelayMs = (attempt: number): number => Math.min(attempt * 50, 500
 const ControlMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('cancel'), runId: z.string().min(1).max(256), userId: z.string().min(1).max(256) }),
   z.strictObject({ type: z.literal('logout'), sessionId: z.string().min(1).max(256) }),
+  z.strictObject({
+    type: z.literal('interrupted'),
+    /** The instance that sent it (it told its own sockets already). */
+    origin: z.string().min(1).max(64),
+    userId: z.string().min(1).max(256),
+    runId: z.string().min(1).max(256),
+    workflowId: z.string().min(1).max(256),
+  }),
 ]);
 
 /** The URL without its password, for messages. */
@@ -90,10 +118,10 @@ export function redactRedisUrl(url: string): string {
 
 /**
  * Connects to Redis (failing with a clear error when it cannot be reached at start-up) and builds the
- * Redis-mode pieces on one client: `createRedisAdmission` and `createRedisEventBus` from @baton/redis,
- * sessions shared by every instance, and a control channel (`${keyPrefix}demo:control`) for cancels
- * and logouts that concern another instance. Later outages never throw: ioredis reconnects, and each
- * piece reports and recovers on its own.
+ * Redis-mode pieces on one client: `createRedisAdmission`, `createRedisEventBus` and
+ * `createRedisRunStore` from @baton/redis, sessions shared by every instance, and a control channel
+ * (`${keyPrefix}demo:control`) for cancels and logouts that concern another instance. Later outages
+ * never throw: ioredis reconnects, and each piece reports and recovers on its own.
  */
 export async function openRedisBackend(options: RedisBackendOptions): Promise<RedisBackend> {
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
@@ -148,10 +176,13 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
     ...(options.resultWaitMs === undefined ? {} : { resultWaitMs: options.resultWaitMs }),
   });
   const sessions = new RedisSessionStore({ client, keyPrefix, ttlMs: options.sessionTtlMs, now: options.now });
+  const runStore = createRedisRunStore({ redis: client, keyPrefix, now: options.now });
 
   const controlChannel = `${keyPrefix}demo:control`;
   const runKey = (runId: string) => `${keyPrefix}demo:run:${runId}`;
   let handlers: ControlHandlers | undefined;
+  // Tells this process's own control messages apart from the other instances'.
+  const origin = randomUUID();
   // A subscribed connection can do nothing else; ioredis re-subscribes after a reconnect by itself.
   const subscriber = client.duplicate({ connectionName: `${keyPrefix}demo-control` });
   subscriber.on('error', () => undefined);
@@ -164,10 +195,13 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
     }
     const parsed = ControlMessageSchema.safeParse(value);
     if (!parsed.success || !handlers) return;
-    if (parsed.data.type === 'cancel') handlers.cancel(parsed.data.runId, parsed.data.userId);
-    else {
-      sessions.forget(parsed.data.sessionId);
-      handlers.logout(parsed.data.sessionId);
+    const control = parsed.data;
+    if (control.type === 'cancel') handlers.cancel(control.runId, control.userId);
+    else if (control.type === 'interrupted') {
+      if (control.origin !== origin) handlers.interrupted(control.userId, control.runId, control.workflowId);
+    } else {
+      sessions.forget(control.sessionId);
+      handlers.logout(control.sessionId);
     }
   });
   try {
@@ -188,6 +222,8 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
     bus,
     delivery,
     sessions,
+    runStore,
+    keyPrefix,
     setControlHandlers(next) {
       handlers = next;
     },
@@ -221,11 +257,22 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
         );
       }
     },
+    async runInterrupted(userId, runId, workflowId) {
+      try {
+        await client.publish(controlChannel, JSON.stringify({ type: 'interrupted', origin, userId, runId, workflowId }));
+      } catch (error) {
+        log.warn(
+          { err: error, runId },
+          'could not tell the other instances about an interrupted run; their sockets see it when it resumes',
+        );
+      }
+    },
     close() {
       closing ??= (async () => {
         await delivery.close();
         await bus.close();
         await admission.close();
+        await runStore.close();
         subscriber.disconnect();
         if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
         else client.disconnect();

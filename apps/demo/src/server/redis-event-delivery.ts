@@ -2,7 +2,7 @@ import { type AgentEvent, BatonError, ReplayUnavailableError, TransportError } f
 import type { AgentEventEntry, RedisEventBus } from '@baton/redis';
 import type { Redis } from 'ioredis';
 import type { EventAttachment, EventDelivery } from './event-delivery.js';
-import type { ServerFrame } from './protocol.js';
+import type { RunEndFrame, ServerFrame } from './protocol.js';
 import { canonicalStreamId, compareStreamIds } from './stream-id.js';
 import type { HubSubscriber } from './user-event-hub.js';
 
@@ -21,7 +21,17 @@ export interface RedisEventDeliveryOptions {
   resultWaitMs?: number;
   /** Live frames held for a socket while its `?since=` replay runs; beyond this the oldest are dropped (and the socket told). Default 10000. */
   maxPendingPerSocket?: number;
+  /** How long a run's start position is kept (ms); default 1 h, the bus's stream TTL. */
+  runStartTtlMs?: number;
 }
+
+/**
+ * The position before a user's first event: never an entry's id, but a valid `since` (the runs API
+ * hands it out as a replay cursor). Replaying from it is exact unless the stream was trimmed, which
+ * the bus detects (then `REPLAY_UNAVAILABLE`).
+ */
+const STREAM_START = '0-0';
+const DEFAULT_RUN_START_TTL_MS = 60 * 60 * 1000;
 
 type EventFrameJson = { readonly id?: string; readonly json: string };
 
@@ -134,6 +144,7 @@ export class RedisEventDelivery implements EventDelivery {
   readonly #retryDelayMs: { min: number; max: number };
   readonly #resultWaitMs: number;
   readonly #maxPending: number;
+  readonly #runStartTtlMs: number;
   readonly #channels = new Map<string, UserChannel>();
   /** runId → the publish of that run's latest event (resolves to its stream id, or null when it failed). */
   readonly #lastPublish = new Map<string, Promise<string | null>>();
@@ -147,6 +158,7 @@ export class RedisEventDelivery implements EventDelivery {
     this.#retryDelayMs = options.retryDelayMs ?? { min: 100, max: 2000 };
     this.#resultWaitMs = options.resultWaitMs ?? 5000;
     this.#maxPending = options.maxPendingPerSocket ?? 10_000;
+    this.#runStartTtlMs = options.runStartTtlMs ?? DEFAULT_RUN_START_TTL_MS;
   }
 
   /** The factory's `onEvent`: writes the event to its user's stream. Never throws. */
@@ -189,7 +201,7 @@ export class RedisEventDelivery implements EventDelivery {
     return () => undefined;
   }
 
-  async finishRun(userId: string, runId: string, result: Extract<ServerFrame, { type: 'result' }> | undefined): Promise<void> {
+  async finishRun(userId: string, runId: string, result: RunEndFrame | undefined): Promise<void> {
     const written = this.#lastPublish.get(runId);
     this.#lastPublish.delete(runId);
     if (!result) return;
@@ -202,6 +214,52 @@ export class RedisEventDelivery implements EventDelivery {
     if (!current) return;
     const json = JSON.stringify(result);
     for (const member of current.members) this.#sendOrHold(member, { json });
+  }
+
+  /** Sends a frame that is not an event (another instance's `interrupted`) to the user's sockets on this instance. */
+  sendToUser(userId: string, frame: RunEndFrame): void {
+    const channel = this.#channels.get(userId);
+    if (!channel) return;
+    const json = JSON.stringify(frame);
+    for (const member of channel.members) this.#sendOrHold(member, { json });
+  }
+
+  /** The user's stream end (`0-0` without a stream). Rejects when Redis fails. */
+  async position(userId: string): Promise<string> {
+    return (await this.#streamEnd(userId)) ?? STREAM_START;
+  }
+
+  /**
+   * Keeps the stream's end as the run's start (`${keyPrefix}demo:run-start:<userId>:<runId>`, kept
+   * 1 h, written only if absent: a resumed run keeps its first start). Every instance reads it.
+   */
+  async markRunStart(userId: string, runId: string): Promise<void> {
+    try {
+      await this.#client.set(this.#runStartKey(userId, runId), await this.position(userId), 'PX', this.#runStartTtlMs, 'NX');
+    } catch (error) {
+      this.#log.warn({ err: error, runId }, "could not record where the run's events begin; a reload replays it from later");
+    }
+  }
+
+  /**
+   * The earliest of `end` and the recorded starts of `runIds`. A start older than the stream's first
+   * retained entry is skipped (that run's first events were trimmed away: the page keeps its stored
+   * stages and gets the rest from `end`), as the memory hub forgets starts it no longer holds.
+   */
+  async replayCursor(userId: string, runIds: readonly string[], end: string): Promise<string> {
+    if (runIds.length === 0) return end;
+    const [starts, first] = await Promise.all([
+      this.#client.mget(...runIds.map((runId) => this.#runStartKey(userId, runId))),
+      this.#client.xrange(this.#streamKey(userId), '-', '+', 'COUNT', 1).then((entries) => entries[0]?.[0]),
+    ]);
+    let earliest = end;
+    for (const start of starts) {
+      const id = start === null ? undefined : canonicalStreamId(start);
+      if (id === undefined || compareStreamIds(id, earliest) >= 0) continue;
+      if (id !== STREAM_START && first !== undefined && compareStreamIds(id, first) < 0) continue;
+      earliest = id;
+    }
+    return earliest;
   }
 
   async close(): Promise<void> {
@@ -265,6 +323,10 @@ export class RedisEventDelivery implements EventDelivery {
 
   #streamKey(userId: string): string {
     return `${this.#keyPrefix}events:${userId}`;
+  }
+
+  #runStartKey(userId: string, runId: string): string {
+    return `${this.#keyPrefix}demo:run-start:${userId}:${runId}`;
   }
 
   #retryDelay(attempt: number): number {
@@ -387,10 +449,19 @@ export class RedisEventDelivery implements EventDelivery {
         if (target === undefined) {
           const bounds = await this.#streamBounds(channel.userId);
           if (signal.aborted) return;
+          // The stream's start and no stream yet: nothing was missed.
+          if (fromId === STREAM_START && !bounds) break;
           // Not an id; no stream (never written, or expired); an id the stream never reached; or one
           // older than its first entry: every id a client got from this stream is at least its first
           // entry's unless entries were removed since (trimmed, or the stream expired and started over).
-          if (fromId === '' || !bounds || compareStreamIds(fromId, bounds.last) > 0 || compareStreamIds(fromId, bounds.first) < 0) {
+          // The stream's start is older than every entry: whether entries were trimmed since is the
+          // bus's check.
+          if (
+            fromId === '' ||
+            !bounds ||
+            compareStreamIds(fromId, bounds.last) > 0 ||
+            (fromId !== STREAM_START && compareStreamIds(fromId, bounds.first) < 0)
+          ) {
             member.subscriber.send(errorJson('REPLAY_UNAVAILABLE', REPLAY_UNAVAILABLE_MESSAGE));
             break;
           }

@@ -1,3 +1,5 @@
+import { RunInterruptedError } from '@baton/engine-contract';
+
 /** A workflow run in progress. */
 export interface ActiveRun {
   readonly runId: string;
@@ -37,10 +39,14 @@ export class RunRegistry {
     for (const run of this.#runs.values()) if (run.sessionId === sessionId) run.controller.abort(new Error(reason));
   }
 
-  /** Cancels every run and resolves when all of them have finished (graceful shutdown). */
-  async cancelAll(reason = 'The server is shutting down'): Promise<void> {
+  /**
+   * Interrupts every run (graceful shutdown) and resolves when all of them have stopped: their signal
+   * is aborted with a `RunInterruptedError`, so the store records them `interrupted` (resumable), not
+   * cancelled.
+   */
+  async interruptAll(reason = 'The server is shutting down'): Promise<void> {
     const runs = [...this.#runs.values()];
-    for (const run of runs) run.controller.abort(new Error(reason));
+    for (const run of runs) run.controller.abort(new RunInterruptedError({ message: reason }));
     await Promise.allSettled(runs.map((run) => run.done));
   }
 

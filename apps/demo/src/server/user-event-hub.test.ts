@@ -2,12 +2,12 @@ import type { AgentEvent } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { UserEventHub } from './user-event-hub.js';
 
-function event(userId: string, seq: number): AgentEvent {
+function event(userId: string, seq: number, runId = `run-${userId}`): AgentEvent {
   return {
     type: 'agent_thinking',
     userId,
     threadId: 't',
-    runId: `run-${userId}`,
+    runId,
     requestId: 'r',
     engineId: `engine-${userId}`,
     executionId: 'x',
@@ -87,5 +87,46 @@ describe('UserEventHub', () => {
     unsubscribe();
     hub.publish('alice', event('alice', 0));
     expect(client.frames).toEqual([]);
+  });
+
+  it("hands out the position before a user's first event as a cursor that replays everything", () => {
+    const hub = new UserEventHub({ replayBufferSize: 10 });
+    const start = hub.position('alice');
+    expect(start).toMatch(/^[0-9a-f]{8}-0000000000$/);
+    for (let seq = 0; seq < 3; seq++) hub.publish('alice', event('alice', seq));
+    const client = recorder();
+    expect(hub.subscribe('alice', client.subscriber, start).outcome).toBe('replayed');
+    expect(client.frames.map((frame) => frame.event?.seq)).toEqual([0, 1, 2]);
+    expect(hub.position('alice')).toBe(hub.lastEventId('alice'));
+  });
+
+  it('gives a replay cursor at the earliest start of the runs asked for, keeping the first start of a run marked twice', () => {
+    const hub = new UserEventHub({ replayBufferSize: 10 });
+    hub.publish('alice', event('alice', 0, 'earlier'));
+    hub.markRunStart('alice', 'one');
+    hub.publish('alice', event('alice', 0, 'one'));
+    hub.markRunStart('alice', 'two');
+    hub.publish('alice', event('alice', 0, 'two'));
+    hub.markRunStart('alice', 'one');
+    hub.publish('alice', event('alice', 1, 'one'));
+    const end = hub.position('alice');
+    const replay = (cursor: string) => {
+      const client = recorder();
+      hub.subscribe('alice', client.subscriber, cursor);
+      return client.frames.map((frame) => `${frame.event?.runId}:${frame.event?.seq}`);
+    };
+    expect(replay(hub.replayCursor('alice', ['two', 'one', 'unknown'], end))).toEqual(['one:0', 'two:0', 'one:1']);
+    expect(replay(hub.replayCursor('alice', ['two'], end))).toEqual(['two:0', 'one:1']);
+    expect(replay(hub.replayCursor('alice', [], end))).toEqual([]);
+    // Another user's run starts are not this user's.
+    expect(hub.replayCursor('bob', ['one'], hub.position('bob'))).toBe(hub.position('bob'));
+  });
+
+  it('forgets run starts whose first event left the buffer: the cursor falls back to the end', () => {
+    const hub = new UserEventHub({ replayBufferSize: 3 });
+    hub.markRunStart('alice', 'long');
+    for (let seq = 0; seq < 5; seq++) hub.publish('alice', event('alice', seq, 'long'));
+    const end = hub.position('alice');
+    expect(hub.replayCursor('alice', ['long'], end)).toBe(end);
   });
 });

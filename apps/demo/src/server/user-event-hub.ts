@@ -25,6 +25,8 @@ interface UserChannel {
   lastSequence: number;
   readonly buffer: BufferedEvent[];
   readonly subscribers: Set<HubSubscriber>;
+  /** runId → the user's last sequence before the run's first event (see `markRunStart`). */
+  readonly runStarts: Map<string, number>;
 }
 
 /**
@@ -32,6 +34,8 @@ interface UserChannel {
  * per-user buffer for reconnection. Event ids are `<hub epoch>-<per-user counter>`: opaque to
  * clients, increasing per user, and meaningless to another server process (a different epoch), so an
  * id from before a restart is reported as unavailable instead of silently replaying the wrong events.
+ * The counter 0 (`<epoch>-0000000000`) is the position before a user's first event: never an event's
+ * id, but a valid `since` (the runs API hands it out as a replay cursor).
  */
 export class UserEventHub {
   readonly #channels = new Map<string, UserChannel>();
@@ -54,7 +58,10 @@ export class UserEventHub {
     const frame: ServerFrame = { type: 'event', id: this.#formatId(sequence), event };
     const json = JSON.stringify(frame);
     channel.buffer.push({ sequence, json });
-    if (channel.buffer.length > this.#options.replayBufferSize) channel.buffer.shift();
+    if (channel.buffer.length > this.#options.replayBufferSize) {
+      channel.buffer.shift();
+      this.#forgetUnheldRunStarts(channel);
+    }
     for (const subscriber of channel.subscribers) subscriber.send(json);
     return true;
   }
@@ -99,6 +106,42 @@ export class UserEventHub {
     };
   }
 
+  /** The user's position now: a `since` cursor after which every later event of the user follows. */
+  position(userId: string): string {
+    return this.#formatId(this.#channels.get(userId)?.lastSequence ?? 0);
+  }
+
+  /**
+   * Remembers where `runId`'s events begin: the user's position now, before the run has emitted
+   * anything. A run marked twice keeps its first position (a resumed run replays from its start).
+   * Positions whose successors left the buffer are forgotten, so this stays bounded by the buffer.
+   */
+  markRunStart(userId: string, runId: string): void {
+    const channel = this.#channel(userId);
+    if (channel.runStarts.has(runId)) return;
+    channel.runStarts.set(runId, channel.lastSequence);
+    // Runs that emitted nothing do not move the buffer: cap the map as well.
+    if (channel.runStarts.size > this.#options.replayBufferSize) {
+      const oldest = channel.runStarts.keys().next();
+      if (!oldest.done) channel.runStarts.delete(oldest.value);
+    }
+  }
+
+  /**
+   * The earliest of `end` (a position from `position`) and the start positions of `runIds` (those
+   * marked with `markRunStart` and still held; others are ignored): a `since` cursor that replays
+   * those runs from their first event, and everything after.
+   */
+  replayCursor(userId: string, runIds: readonly string[], end: string): string {
+    const channel = this.#channels.get(userId);
+    let earliest = this.#parseId(end) ?? channel?.lastSequence ?? 0;
+    for (const runId of runIds) {
+      const start = channel?.runStarts.get(runId);
+      if (start !== undefined && start < earliest) earliest = start;
+    }
+    return this.#formatId(earliest);
+  }
+
   /** The id the user's latest event got, if any (useful for diagnostics and tests). */
   lastEventId(userId: string): string | undefined {
     const channel = this.#channels.get(userId);
@@ -118,10 +161,20 @@ export class UserEventHub {
   #channel(userId: string): UserChannel {
     let channel = this.#channels.get(userId);
     if (!channel) {
-      channel = { lastSequence: 0, buffer: [], subscribers: new Set() };
+      channel = { lastSequence: 0, buffer: [], subscribers: new Set(), runStarts: new Map() };
       this.#channels.set(userId, channel);
     }
     return channel;
+  }
+
+  /** Drops run starts the buffer no longer holds the successor of (a replay from them is unavailable anyway). */
+  #forgetUnheldRunStarts(channel: UserChannel): void {
+    const firstHeld = channel.buffer[0]?.sequence ?? channel.lastSequence + 1;
+    // Insertion order is start order (positions only grow), so the first start still held ends the sweep.
+    for (const [runId, start] of channel.runStarts) {
+      if (start + 1 >= firstHeld) return;
+      channel.runStarts.delete(runId);
+    }
   }
 
   #formatId(sequence: number): string {
@@ -133,6 +186,6 @@ export class UserEventHub {
     const match = /^([0-9a-f]{8})-(\d{1,15})$/.exec(id);
     if (!match || match[1] !== this.#epoch) return undefined;
     const sequence = Number(match[2]);
-    return Number.isSafeInteger(sequence) && sequence >= 1 ? sequence : undefined;
+    return Number.isSafeInteger(sequence) && sequence >= 0 ? sequence : undefined;
   }
 }

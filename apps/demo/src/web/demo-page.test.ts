@@ -10,6 +10,7 @@ import { createDemoServer, type DemoServer } from '../server/create-demo-server.
 import type { ServerFrame } from '../server/protocol.js';
 import { answerToText } from '../shared/answer-text.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
+import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,6 +20,10 @@ const WAIT = { timeout: 30_000 };
 const ALICE_QUESTION = EXAMPLE_QUESTIONS.find((example) => example.path === 'sufficient')!.text;
 const BOB_QUESTION = EXAMPLE_QUESTIONS.find((example) => example.path === 'partial')!.text;
 const ALICE_CANCELLED_QUESTION = 'Our GCP bill is $80,000 a month. Can we cut it by 25%?';
+const CAROL_EARLIER_QUESTION = EXAMPLE_QUESTIONS.find((example) => example.path === 'insufficient')!.text;
+// Held at its `actions` stage until the test opens the gate: in flight for as long as the test needs.
+const CAROL_HELD_QUESTION = `${ALICE_QUESTION} ${gateMarker('actions')}`;
+const gates = new AgentGates();
 
 let staticDir: string;
 let server: DemoServer;
@@ -39,8 +44,13 @@ beforeAll(async () => {
   });
   // Slower than realistic (scale 3: a run lasts 5-10 s) so that runs are surely in flight while the
   // test drops the sockets and cancels; liveness itself is recorded in the page, race-free. The
-  // answer streams at 10 ms a word (a few seconds), not 3 x 15 ms.
-  server = await createDemoServer({ staticDir, scryptCost: 2 ** 10, delayScale: 3, answerDelayMs: 10 });
+  // answer streams at 10 ms a word (a few seconds), not 3 x 15 ms. A question with a gate marker
+  // waits at that stage until the test opens the gate.
+  server = await createDemoServer({
+    staticDir,
+    scryptCost: 2 ** 10,
+    agents: createGatedDemoAgents({ delayScale: 3, answerDelayMs: 10, gates }),
+  });
   url = await server.listen({ port: 0 });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -256,4 +266,76 @@ it('two users in two browsers: live cards, reconnect with ?since, cancel, and no
 
   await alice.context.close();
   await bob.context.close();
+}, 120_000);
+
+/** Each stage row of a card as `[stage, status]`. */
+async function stageStatuses(card: ReturnType<Page['getByTestId']>): Promise<string[][]> {
+  return card
+    .getByTestId('stage-row')
+    .evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-stage') ?? '', row.getAttribute('data-status') ?? '']));
+}
+
+it('a reload mid-run shows the same page: earlier runs listed, the card in flight with its question and every stage so far, then it completes', async () => {
+  const carol = await openAs('carol', 'carol-demo-pw', { width: 1280, height: 900 });
+  const { page } = carol;
+  const cardOf = (question: string) =>
+    page.getByTestId('run-card').filter({ has: page.getByTestId('run-question').getByText(question, { exact: true }) });
+
+  // An earlier question, finished before the reload.
+  await page.getByTestId('ask-input').fill(CAROL_EARLIER_QUESTION);
+  await page.getByTestId('ask-input').press('Enter');
+  await cardOf(CAROL_EARLIER_QUESTION).and(page.locator('[data-status="succeeded"]')).waitFor(WAIT);
+  const earlierAnswer = await cardOf(CAROL_EARLIER_QUESTION).getByTestId('answer').textContent();
+
+  // The question in flight: wait (on the DOM) until triage, data and optimization are done and actions runs.
+  await page.getByTestId('ask-input').fill(CAROL_HELD_QUESTION);
+  await page.getByTestId('ask-input').press('Enter');
+  const held = cardOf(CAROL_HELD_QUESTION);
+  await held.locator('[data-testid="stage-row"][data-stage="optimization"][data-status="succeeded"]').waitFor(WAIT);
+  await held.locator('[data-testid="stage-row"][data-stage="actions"][data-status="running"]').waitFor(WAIT);
+  const stagesBefore = await stageStatuses(held);
+  expect(stagesBefore).toEqual([
+    ['triage', 'succeeded'],
+    ['data', 'succeeded'],
+    ['optimization', 'succeeded'],
+    ['actions', 'running'],
+    ['reporting', 'queued'],
+  ]);
+  const activityBefore = await held.locator('.activity-line').allTextContents();
+
+  await page.reload();
+  await page.getByTestId('connection-status').filter({ hasText: 'Live' }).waitFor(WAIT);
+  // The page read its history, then connected with the history's cursor.
+  expect(carol.socketUrls.at(-1)).toMatch(/\/ws\?since=/);
+  await held.locator('[data-testid="stage-row"][data-stage="actions"][data-status="running"]').waitFor(WAIT);
+  await expect.poll(() => held.locator('.activity-line').count()).toBe(activityBefore.length);
+  // The same card as before the reload: its question (not "asked in another tab"), path, every stage, the activity.
+  expect(await held.getByTestId('run-question').textContent()).toBe(CAROL_HELD_QUESTION);
+  expect(await held.getByTestId('run-status').textContent()).toBe('Running');
+  expect(await held.getByTestId('run-path').textContent()).toBe('Full analysis');
+  expect(await stageStatuses(held)).toEqual(stagesBefore);
+  expect(await held.locator('.activity-line').allTextContents()).toEqual(activityBefore);
+  expect(await page.getByText('A question asked in another tab').count()).toBe(0);
+  // The earlier run is listed, finished, with its path and answer.
+  const earlier = cardOf(CAROL_EARLIER_QUESTION);
+  expect(await earlier.getAttribute('data-status')).toBe('succeeded');
+  expect(await earlier.getByTestId('run-path').textContent()).toBe('General guidance');
+  expect(await earlier.getByTestId('answer').textContent()).toBe(earlierAnswer);
+  expect(await page.getByTestId('run-card').count()).toBe(2);
+
+  // Then it completes, live.
+  gates.open('actions');
+  await held.and(page.locator('[data-status="succeeded"]')).waitFor(WAIT);
+  expect(await stageStatuses(held)).toEqual([
+    ['triage', 'succeeded'],
+    ['data', 'succeeded'],
+    ['optimization', 'succeeded'],
+    ['actions', 'succeeded'],
+    ['reporting', 'succeeded'],
+  ]);
+  expect(await held.getByTestId('answer').getAttribute('data-answer-state')).toBe('final');
+  expect(await held.getByTestId('answer').textContent()).toContain('$11,600');
+  await page.screenshot({ path: join(RESULTS_DIR, 'carol-after-reload.png'), fullPage: true });
+  expect(carol.errors).toEqual([]);
+  await carol.context.close();
 }, 120_000);

@@ -37,9 +37,13 @@ export class LiveConnection {
     this.#handlers = handlers;
   }
 
-  /** Opens the socket. */
-  start(): void {
+  /**
+   * Opens the socket. `since`: a cursor to replay from on the first connection (the history's
+   * `replaySince`: the runs in flight from their first event); later reconnects use the last event id seen.
+   */
+  start(since?: string): void {
     this.#stopped = false;
+    this.#lastEventId ??= since;
     this.#open();
   }
 

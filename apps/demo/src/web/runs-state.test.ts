@@ -2,6 +2,7 @@ import type { AgentEvent } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../server/protocol.js';
 import { splitAnswerText } from '../shared/answer-text.js';
+import type { StoredRun } from '../shared/runs-api.js';
 import { INITIAL_RUNS_STATE, type RunsAction, type RunsState, runsReducer } from './runs-state.js';
 
 const envelope = { userId: 'alice', threadId: 't', runId: 'run-1', requestId: 'r', engineId: 'e', executionId: 'x', timestamp: 0 };
@@ -13,6 +14,25 @@ function eventFrame(event: Record<string, unknown>): RunsAction {
 function apply(state: RunsState, ...actions: RunsAction[]): RunsState {
   return actions.reduce(runsReducer, state);
 }
+function runEvent(runId: string, event: Record<string, unknown>): RunsAction {
+  const action = eventFrame(event) as Extract<RunsAction, { type: 'frame' }>;
+  const frame = action.frame as Extract<ServerFrame, { type: 'event' }>;
+  return { ...action, frame: { ...frame, event: { ...frame.event, runId } } };
+}
+function stored(overrides: Partial<StoredRun> & Pick<StoredRun, 'runId'>): StoredRun {
+  return {
+    workflowId: `wf-${overrides.runId}`,
+    workflowName: 'triage-workflow',
+    question: `Question of ${overrides.runId}`,
+    status: 'succeeded',
+    createdAt: 1_000,
+    updatedAt: 2_000,
+    stages: [],
+    result: null,
+    ...overrides,
+  };
+}
+const succeeded = (name: string) => ({ stage: name, agentName: name, status: 'succeeded' as const, durationMs: 10 });
 
 describe('runsReducer', () => {
   it('fills a card from ask to answer', () => {
@@ -253,5 +273,154 @@ describe('runsReducer: the streamed answer', () => {
       eventFrame({ type: 'agent_completed', ...reporting, status: 'succeeded', durationMs: 5, output: 'Headline\n\nBody' }),
     );
     expect(state.runs['run-1']!.answer).toEqual({ headline: 'Headline', answer: 'Body' });
+  });
+});
+
+describe('runsReducer: history, interruption and resume', () => {
+  const finished = stored({
+    runId: 'old',
+    createdAt: 1_000,
+    stages: [succeeded('triage'), succeeded('data_helper'), succeeded('reporting')],
+    result: { status: 'succeeded', path: 'insufficient', durationMs: 900, output: { headline: 'Old headline', answer: 'Old body' } },
+  });
+  const inFlight = stored({ runId: 'live', createdAt: 3_000, status: 'running', stages: [succeeded('triage')] });
+
+  it('turns stored runs into cards: question, path, stages and answer; a running one keeps its stored stages', () => {
+    const state = apply(INITIAL_RUNS_STATE, { type: 'history', runs: [inFlight, finished], now: 10_000 });
+    expect(state.order).toEqual(['live', 'old']);
+    expect(state.runs.old).toMatchObject({
+      runId: 'old',
+      workflowId: 'wf-old',
+      question: 'Question of old',
+      status: 'succeeded',
+      path: 'insufficient',
+      durationMs: 900,
+      answer: { headline: 'Old headline', answer: 'Old body' },
+    });
+    expect(state.runs.old!.stages.map((stage) => [stage.name, stage.status])).toEqual([
+      ['triage', 'succeeded'],
+      ['data_helper', 'succeeded'],
+      ['reporting', 'succeeded'],
+    ]);
+    expect(state.runs.live).toMatchObject({ status: 'running', question: 'Question of live', startedAtLocal: 3_000 });
+    expect(state.runs.live!.stages).toEqual([{ name: 'triage', status: 'succeeded', durationMs: 10 }]);
+  });
+
+  it('replays a running card from its first event without losing its question, and ignores events of finished cards', () => {
+    let state = apply(INITIAL_RUNS_STATE, { type: 'history', runs: [inFlight, finished], now: 10_000 });
+    state = apply(
+      state,
+      runEvent('old', { type: 'workflow_started', agentName: 'workflow', workflowId: 'wf-old', workflowName: 'triage-workflow' }),
+      runEvent('old', { type: 'agent_started', agentName: 'triage', stage: 'triage' }),
+      runEvent('live', { type: 'workflow_started', agentName: 'workflow', workflowId: 'wf-live', workflowName: 'triage-workflow' }),
+      runEvent('live', { type: 'agent_started', agentName: 'triage', stage: 'triage', input: { request: 'Question of live' } }),
+      runEvent('live', { type: 'agent_completed', agentName: 'triage', stage: 'triage', status: 'succeeded', durationMs: 10 }),
+      runEvent('live', {
+        type: 'workflow_planned',
+        agentName: 'workflow',
+        workflowId: 'wf-live',
+        path: 'sufficient',
+        stages: ['triage', 'data', 'reporting'],
+      }),
+      runEvent('live', { type: 'agent_started', agentName: 'data', stage: 'data' }),
+      runEvent('live', { type: 'agent_thinking', agentName: 'data', stage: 'data', thought: 'Reading the bill' }),
+    );
+    expect(state.runs.old!.status).toBe('succeeded');
+    expect(state.runs.old!.stages.every((stage) => stage.status === 'succeeded')).toBe(true);
+    expect(state.runs.live).toMatchObject({ status: 'running', question: 'Question of live', path: 'sufficient' });
+    expect(state.runs.live!.stages.map((stage) => [stage.name, stage.status])).toEqual([
+      ['triage', 'succeeded'],
+      ['data', 'running'],
+      ['reporting', 'queued'],
+    ]);
+    expect(state.runs.live!.activity.map((line) => line.text)).toEqual(['Reading the bill']);
+  });
+
+  it('places stored runs by createdAt among the cards, after the ones asked on the page, and never twice', () => {
+    let state = apply(INITIAL_RUNS_STATE, { type: 'history', runs: [finished], now: 10_000 });
+    state = apply(state, { type: 'ask', clientRequestId: 'c1', question: 'New', now: 11_000 });
+    const newer = stored({ runId: 'newer', createdAt: 2_000 });
+    const oldest = stored({ runId: 'oldest', createdAt: 500 });
+    state = apply(state, { type: 'history', runs: [newer, finished, oldest], now: 12_000 });
+    expect(state.order).toEqual(['c1', 'newer', 'old', 'oldest']);
+  });
+
+  it('takes the stored end of a run the page still shows running (its last events were missed)', () => {
+    let state = apply(INITIAL_RUNS_STATE, { type: 'history', runs: [inFlight], now: 10_000 });
+    const ended = stored({
+      ...inFlight,
+      status: 'failed',
+      stages: [
+        succeeded('triage'),
+        { stage: 'data', agentName: 'data', status: 'failed', durationMs: 3, error: { code: 'AGENT_FAILED', message: 'no' } },
+      ],
+      result: { status: 'failed', path: 'sufficient', durationMs: 50 },
+    });
+    state = apply(state, { type: 'history', runs: [ended], now: 11_000 });
+    expect(state.runs.live).toMatchObject({ status: 'failed', path: 'sufficient', durationMs: 50 });
+    expect(state.runs.live!.stages.map((stage) => [stage.name, stage.status])).toEqual([
+      ['triage', 'succeeded'],
+      ['data', 'failed'],
+    ]);
+  });
+
+  it('shows an interrupted run as interrupted (not failed), and continues the card when it is resumed', () => {
+    let state = apply(
+      INITIAL_RUNS_STATE,
+      { type: 'ask', clientRequestId: 'c1', question: 'Q', now: 0 },
+      { type: 'frame', frame: { type: 'accepted', runId: 'run-r', clientRequestId: 'c1' }, now: 1 },
+      runEvent('run-r', { type: 'workflow_started', agentName: 'workflow', workflowId: 'wf-r', workflowName: 'triage-workflow' }),
+      runEvent('run-r', { type: 'agent_started', agentName: 'triage', stage: 'triage' }),
+      runEvent('run-r', { type: 'agent_completed', agentName: 'triage', stage: 'triage', status: 'succeeded', durationMs: 4 }),
+      runEvent('run-r', {
+        type: 'workflow_planned',
+        agentName: 'workflow',
+        workflowId: 'wf-r',
+        path: 'insufficient',
+        stages: ['triage', 'data_helper', 'reporting'],
+      }),
+      runEvent('run-r', { type: 'agent_started', agentName: 'data_helper', stage: 'data_helper' }),
+      { type: 'frame', frame: { type: 'interrupted', runId: 'run-r', workflowId: 'wf-r' }, now: 2 },
+    );
+    expect(state.runs.c1).toMatchObject({ status: 'interrupted', workflowId: 'wf-r' });
+    expect(state.runs.c1!.stages.map((stage) => stage.status)).toEqual(['succeeded', 'cancelled', 'queued']);
+    // Late events of the stopped run (another tab's replay) do not reopen it; workflow_resumed does.
+    state = apply(state, runEvent('run-r', { type: 'agent_thinking', agentName: 'data_helper', stage: 'data_helper', thought: 'late' }));
+    expect(state.runs.c1!.status).toBe('interrupted');
+    state = apply(
+      state,
+      runEvent('run-r', { type: 'workflow_resumed', agentName: 'workflow', workflowId: 'wf-r', completedStages: ['triage'] }),
+    );
+    expect(state.runs.c1!.status).toBe('running');
+    expect(state.runs.c1!.stages.map((stage) => stage.status)).toEqual(['succeeded', 'queued', 'queued']);
+    expect(state.runs.c1!.activity.at(-1)).toMatchObject({ kind: 'resumed', text: expect.stringContaining('1 stage already done') });
+    state = apply(
+      state,
+      runEvent('run-r', {
+        type: 'workflow_completed',
+        agentName: 'workflow',
+        workflowId: 'wf-r',
+        path: 'insufficient',
+        status: 'succeeded',
+        durationMs: 9,
+        succeededStages: 3,
+        totalStages: 3,
+      }),
+    );
+    expect(state.runs.c1!.status).toBe('succeeded');
+  });
+
+  it('shows a stored interrupted run as interrupted, and the stored interruption of a card still running', () => {
+    const interrupted = stored({ runId: 'cut', status: 'interrupted', stages: [succeeded('triage')] });
+    let state = apply(INITIAL_RUNS_STATE, { type: 'history', runs: [interrupted], now: 10_000 });
+    expect(state.runs.cut).toMatchObject({ status: 'interrupted', workflowId: 'wf-cut' });
+    state = apply(INITIAL_RUNS_STATE, { type: 'history', runs: [{ ...interrupted, status: 'running' }], now: 10_000 });
+    state = apply(state, runEvent('cut', { type: 'agent_started', agentName: 'data', stage: 'data' }));
+    state = apply(state, { type: 'history', runs: [interrupted], now: 11_000 });
+    expect(state.runs.cut!.status).toBe('interrupted');
+    expect(state.runs.cut!.stages.map((stage) => [stage.name, stage.status])).toEqual([
+      ['triage', 'succeeded'],
+      ['data', 'cancelled'],
+    ]);
   });
 });

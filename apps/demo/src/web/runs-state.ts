@@ -1,6 +1,7 @@
 import type { AgentEvent } from '@baton/engine-contract';
 import type { ServerFrame } from '../server/protocol.js';
 import { type AnswerParts, splitAnswerText } from '../shared/answer-text.js';
+import type { StoredRun, StoredRunStatus } from '../shared/runs-api.js';
 
 /** What a stage row shows. `skipped`: planned but never run (an earlier stage failed or the run was cancelled). */
 export type StageStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped';
@@ -20,19 +21,26 @@ export interface StageView {
 export interface ActivityLine {
   readonly id: string;
   readonly stage: string;
-  readonly kind: 'thinking' | 'tool-start' | 'tool-ok' | 'tool-failed' | 'stage-end';
+  readonly kind: 'thinking' | 'tool-start' | 'tool-ok' | 'tool-failed' | 'stage-end' | 'resumed';
   readonly text: string;
 }
 
-/** How a run card looks right now. */
-export type RunStatus = 'sending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rejected';
+/**
+ * How a run card looks right now. `interrupted`: a server shutdown stopped the run (it is resumable:
+ * a `workflow_resumed` event continues the card); not a failure.
+ */
+export type RunStatus = 'sending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rejected' | 'interrupted';
 
 /** A question and everything the card shows about its run. */
 export interface RunView {
   /** Stable React key: the clientRequestId of a local ask, else the runId. */
   readonly key: string;
   readonly runId?: string;
+  /** The run's workflowId, once known (history, `interrupted`). */
+  readonly workflowId?: string;
   readonly clientRequestId?: string;
+  /** When the server recorded the run (epoch ms, server clock), for cards that came from the history. */
+  readonly createdAt?: number;
   readonly question: string;
   readonly status: RunStatus;
   readonly cancelRequested: boolean;
@@ -72,6 +80,8 @@ export interface RunsState {
 export type RunsAction =
   | { type: 'ask'; clientRequestId: string; question: string; now: number }
   | { type: 'frame'; frame: ServerFrame; now: number }
+  /** Runs from `GET /api/runs` (newest first): new cards for unknown runs, and the stored end of runs the page still shows running. */
+  | { type: 'history'; runs: readonly StoredRun[]; now: number }
   | { type: 'cancel-requested'; runId: string }
   | { type: 'connection-lost' }
   | { type: 'reset' };
@@ -140,6 +150,17 @@ function isFinished(status: RunStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled' || status === 'rejected';
 }
 
+/**
+ * Whether a card takes this event. A finished card takes none (a replay from the history's cursor
+ * brings the events of runs the history already shows finished); an interrupted one only the
+ * `workflow_resumed` that continues it (a replay may also bring the events from before the
+ * interruption, which the stored stages already show).
+ */
+function takesEvent(run: RunView, event: AgentEvent): boolean {
+  if (isFinished(run.status)) return false;
+  return run.status !== 'interrupted' || event.type === 'workflow_resumed';
+}
+
 /** Ensures a card exists for a run seen first through its events (another tab, or a replay). */
 function ensureRun(state: RunsState, runId: string, now: number): [RunsState, string] {
   const existing = state.keyByRunId[runId];
@@ -163,10 +184,32 @@ function ensureRun(state: RunsState, runId: string, now: number): [RunsState, st
 function applyEvent(state: RunsState, event: AgentEvent, eventId: string, now: number): RunsState {
   const [withRun, key] = ensureRun(state, event.runId, now);
   const stageName = event.stage ?? event.agentName;
+  const known = withRun.runs[key];
+  if (known && !takesEvent(known, event)) return state;
   return update(withRun, key, (run) => {
     switch (event.type) {
       case 'workflow_started':
-        return isFinished(run.status) ? run : { ...run, status: 'running' };
+        return { ...run, status: 'running' };
+      case 'workflow_resumed': {
+        // The stages that had not finished run again: back to queued until they start.
+        const done = new Set(event.completedStages);
+        return addActivity(
+          {
+            ...run,
+            status: 'running',
+            workflowId: event.workflowId,
+            stages: run.stages.map((stage) =>
+              done.has(stage.name) || stage.status === 'succeeded' ? stage : { name: stage.name, status: 'queued' },
+            ),
+          },
+          {
+            id: eventId,
+            stage: 'workflow',
+            kind: 'resumed',
+            text: `Resumed after a server restart (${event.completedStages.length} stage${event.completedStages.length === 1 ? '' : 's'} already done)`,
+          },
+        );
+      }
       case 'workflow_planned': {
         const known = new Map(run.stages.map((stage) => [stage.name, stage]));
         return { ...run, path: event.path, stages: event.stages.map((name) => known.get(name) ?? { name, status: 'queued' }) };
@@ -218,6 +261,16 @@ function applyEvent(state: RunsState, event: AgentEvent, eventId: string, now: n
   });
 }
 
+/** A shutdown stopped the run: its running stages were cut off; the rest waits for a resume. */
+function interrupt(run: RunView, workflowId: string | undefined): RunView {
+  return {
+    ...run,
+    status: 'interrupted',
+    ...(workflowId === undefined ? {} : { workflowId }),
+    stages: run.stages.map((stage) => (stage.status === 'running' ? { ...stage, status: 'cancelled' } : stage)),
+  };
+}
+
 function finish(run: RunView, status: 'succeeded' | 'failed' | 'cancelled', durationMs: number, path: string): RunView {
   return {
     ...run,
@@ -266,7 +319,70 @@ export function runsReducer(state: RunsState, action: RunsAction): RunsState {
     }
     case 'frame':
       return applyFrame(state, action.frame, action.now);
+    case 'history':
+      return action.runs.reduce((next, stored) => applyStoredRun(next, stored, action.now), state);
   }
+}
+
+function cardStatusOf(status: StoredRunStatus): RunStatus {
+  // The demo's workflow never suspends; a suspended run would be waiting, which is what `running` shows.
+  return status === 'suspended' ? 'running' : status;
+}
+
+/** The stored stages over the card's: a stored (finished) stage is the truth about that stage. */
+function withStoredStages(run: RunView, stored: StoredRun): RunView {
+  let next = run;
+  for (const stage of stored.stages) {
+    next = updateStage(next, stage.stage, (view) => ({ ...view, status: stage.status, durationMs: stage.durationMs }));
+  }
+  return next;
+}
+
+/** A card for a run the page first hears of through the history. */
+function cardOf(stored: StoredRun, now: number): RunView {
+  const card: RunView = {
+    key: stored.runId,
+    runId: stored.runId,
+    workflowId: stored.workflowId,
+    createdAt: stored.createdAt,
+    question: stored.question,
+    status: cardStatusOf(stored.status),
+    cancelRequested: false,
+    stages: [],
+    activity: [],
+    // The server's clock; on one machine (or synchronised clocks) the timer of a running card goes on where it was.
+    startedAtLocal: Math.min(stored.createdAt, now),
+    ...(stored.result ? { path: stored.result.path || undefined, durationMs: stored.result.durationMs } : {}),
+  };
+  return withAnswer(withStoredStages(card, stored), answerOf(stored.result?.output));
+}
+
+/**
+ * One stored run into the state. Unknown: a new card, placed by `createdAt` among the cards that came
+ * from the history (cards of questions asked on this page are newer). Known and still running on the
+ * page while the store says it ended or was interrupted (its last events were missed): the stored end.
+ * Anything else the page already shows better from the events.
+ */
+function applyStoredRun(state: RunsState, stored: StoredRun, now: number): RunsState {
+  const key = state.keyByRunId[stored.runId];
+  if (key === undefined) {
+    const card = cardOf(stored, now);
+    const before = state.order.findIndex((other) => {
+      const createdAt = state.runs[other]?.createdAt;
+      return createdAt !== undefined && createdAt < stored.createdAt;
+    });
+    const order = before === -1 ? [...state.order, card.key] : [...state.order.slice(0, before), card.key, ...state.order.slice(before)];
+    return { order, runs: { ...state.runs, [card.key]: card }, keyByRunId: { ...state.keyByRunId, [stored.runId]: card.key } };
+  }
+  const status = cardStatusOf(stored.status);
+  return update(state, key, (run) => {
+    if (run.status !== 'running' && run.status !== 'sending') return run;
+    if (status === 'interrupted') return interrupt(withStoredStages(run, stored), stored.workflowId);
+    if (status === 'running' || !stored.result) return run;
+    const { result } = stored;
+    const ended = finish(withStoredStages(run, stored), result.status, result.durationMs, result.path);
+    return withAnswer(ended, run.answer ?? answerOf(result.output));
+  });
 }
 
 function applyFrame(state: RunsState, frame: ServerFrame, now: number): RunsState {
@@ -289,6 +405,11 @@ function applyFrame(state: RunsState, frame: ServerFrame, now: number): RunsStat
         const answer = run.answer ?? (reporting?.status === 'succeeded' ? answerOf(reporting.output) : undefined);
         return withAnswer(finish(run, frame.result.status, frame.result.durationMs, frame.result.path), answer);
       });
+    }
+    case 'interrupted': {
+      const key = state.keyByRunId[frame.runId];
+      if (!key) return state;
+      return update(state, key, (run) => (isFinished(run.status) ? run : interrupt(run, frame.workflowId)));
     }
     case 'error': {
       const key = frame.clientRequestId;

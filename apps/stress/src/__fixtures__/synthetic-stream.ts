@@ -150,3 +150,23 @@ export function cleanWorkflow(): { events: AgentEvent[]; result: WorkflowResult;
   };
   return { events, result, expectation };
 }
+
+/**
+ * The same run resumed (`orchestrator.resume`) after its triage had succeeded in an earlier process:
+ * `workflow_resumed` first (completedStages `['triage']`), then the rest on this engine (seq 0..6);
+ * the result holds triage's stored result, whose call left no event here.
+ */
+export function resumedWorkflow(): { events: AgentEvent[]; result: WorkflowResult; expectation: WorkflowExpectation } {
+  const clean = cleanWorkflow();
+  const [, , , planned, ...rest] = clean.events;
+  const resumed = syntheticEvent('workflow_resumed', clean.result.workflowId, 0, {
+    agentName: 'workflow',
+    stage: undefined,
+    workflowId: clean.result.workflowId,
+    completedStages: ['triage'],
+  });
+  const events = [resumed, planned!, ...rest].map((event, seq) => ({ ...event, seq, timestamp: 1_000 + seq }) as AgentEvent);
+  const [triage, ...called] = clean.result.stages;
+  const result: WorkflowResult = { ...clean.result, stages: [{ ...triage!, executionId: 'exec-triage-before' }, ...called] };
+  return { events, result, expectation: clean.expectation };
+}

@@ -32,6 +32,14 @@ export function eventLog() {
       push('workflow_started', 'workflow', workflowId, { workflowId, workflowName: 'answer' });
       return log;
     },
+    workflowResumed(completedStages: string[] = [], workflowId = 'wf_1') {
+      push('workflow_resumed', 'workflow', workflowId, { workflowId, completedStages });
+      return log;
+    },
+    workflowPlanned(stages: string[], workflowId = 'wf_1') {
+      push('workflow_planned', 'workflow', workflowId, { workflowId, path: 'main', stages });
+      return log;
+    },
     workflowCompleted(status: WorkflowStatus = 'succeeded', workflowId = 'wf_1') {
       push('workflow_completed', 'workflow', workflowId, {
         workflowId,

@@ -15,7 +15,11 @@ export type BatonErrorCode =
   | 'USER_ISOLATION_VIOLATION'
   | 'REPLAY_UNAVAILABLE'
   | 'TRANSPORT_ERROR'
-  | 'UNTRUSTED_REGISTRY';
+  | 'UNTRUSTED_REGISTRY'
+  | 'RUN_NOT_FOUND'
+  | 'RUN_NOT_RESUMABLE'
+  | 'RUN_RECORD_REJECTED'
+  | 'RUN_INTERRUPTED';
 
 /** Options every Baton error takes. */
 export interface BatonErrorOptions {

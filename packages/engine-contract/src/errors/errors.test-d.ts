@@ -24,6 +24,10 @@ describe('error types', () => {
       | 'REPLAY_UNAVAILABLE'
       | 'TRANSPORT_ERROR'
       | 'UNTRUSTED_REGISTRY'
+      | 'RUN_NOT_FOUND'
+      | 'RUN_NOT_RESUMABLE'
+      | 'RUN_RECORD_REJECTED'
+      | 'RUN_INTERRUPTED'
     >();
     expectTypeOf<BatonError['code']>().toEqualTypeOf<BatonErrorCode>();
   });

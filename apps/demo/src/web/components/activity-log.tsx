@@ -8,13 +8,14 @@ const GLYPH: Record<ActivityLine['kind'], string> = {
   'tool-ok': '✓',
   'tool-failed': '✕',
   'stage-end': '•',
+  resumed: '↻',
 };
 
 /**
  * The agents' thoughts and tool calls as they happen, in a fixed-height box that scrolls, so a long
  * run never pushes the page around. Follows the newest line unless the reader scrolled up.
  */
-export function ActivityLog({ lines }: { lines: readonly ActivityLine[] }) {
+export function ActivityLog({ lines, emptyText = 'Waiting for the first step…' }: { lines: readonly ActivityLine[]; emptyText?: string }) {
   const box = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
   // Before paint, so the newest line never flashes below the fold. `lines` is the trigger: each new
@@ -36,7 +37,7 @@ export function ActivityLog({ lines }: { lines: readonly ActivityLine[] }) {
           pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
         }}
       >
-        {lines.length === 0 && <li className="activity-empty">Waiting for the first step…</li>}
+        {lines.length === 0 && <li className="activity-empty">{emptyText}</li>}
         {lines.map((line) => (
           <li key={line.id} className={`activity-line kind-${line.kind}`}>
             <span className="activity-glyph" aria-hidden="true">

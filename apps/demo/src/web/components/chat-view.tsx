@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ServerFrame } from '../../server/protocol.js';
-import { fetchMe } from '../api-client.js';
+import { ApiError, fetchMe, fetchRuns } from '../api-client.js';
 import { type ConnectionStatus, LiveConnection } from '../live-connection.js';
 import { newRequestId } from '../request-id.js';
 import { INITIAL_RUNS_STATE, runsReducer } from '../runs-state.js';
@@ -29,21 +29,42 @@ function noticeFor(frame: Extract<ServerFrame, { type: 'error' }>): string {
   }
 }
 
-/** The logged-in screen: header, composer with example chips, and one live card per question. */
+/** The user's earlier questions: loading, loaded (with the cursor of the next older page), or unavailable. */
+type HistoryState =
+  | { readonly state: 'loading' }
+  | { readonly state: 'loaded'; readonly nextBefore: number | null }
+  | { readonly state: 'failed' };
+
+/**
+ * The logged-in screen: header, composer with example chips, and one live card per question. On
+ * load it shows the user's earlier questions from the runs API, then connects with the history's
+ * `replaySince`, so the runs still in flight replay from their first event and go on live.
+ */
 export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
   const [state, dispatch] = useReducer(runsReducer, INITIAL_RUNS_STATE);
   const [status, setStatus] = useState<ConnectionStatus>({ state: 'connecting' });
   const [notice, setNotice] = useState<string | undefined>();
+  const [history, setHistory] = useState<HistoryState>({ state: 'loading' });
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
   const connection = useRef<LiveConnection | null>(null);
   const runsRef = useRef(state);
   runsRef.current = state;
 
   useEffect(() => {
+    let active = true;
+    // Events were missed for good: the store knows how the runs the page still shows running ended.
+    const reconcile = () => {
+      fetchRuns().then(
+        (page) => active && dispatch({ type: 'history', runs: page.runs, now: Date.now() }),
+        () => undefined,
+      );
+    };
     const live = new LiveConnection({
       onFrame(frame) {
         if (frame.type === 'error') {
           const handledByCard = frame.clientRequestId !== undefined && runsRef.current.runs[frame.clientRequestId]?.status === 'sending';
           if (!handledByCard) setNotice(noticeFor(frame));
+          if (frame.code === 'REPLAY_UNAVAILABLE') reconcile();
         }
         dispatch({ type: 'frame', frame, now: Date.now() });
       },
@@ -53,9 +74,43 @@ export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
       checkSession: async () => (await fetchMe()) !== null,
     });
     connection.current = live;
-    live.start();
-    return () => live.stop();
+    fetchRuns().then(
+      (page) => {
+        if (!active) return;
+        dispatch({ type: 'history', runs: page.runs, now: Date.now() });
+        setHistory({ state: 'loaded', nextBefore: page.nextBefore });
+        live.start(page.replaySince ?? undefined);
+      },
+      (error: unknown) => {
+        if (!active) return;
+        if (error instanceof ApiError && error.status === 401) {
+          onSessionEnded();
+          return;
+        }
+        setHistory({ state: 'failed' });
+        setNotice('Your earlier questions could not be loaded; new ones work as usual.');
+        live.start();
+      },
+    );
+    return () => {
+      active = false;
+      live.stop();
+    };
   }, [onSessionEnded]);
+
+  const loadEarlier = useCallback(() => {
+    if (history.state !== 'loaded' || history.nextBefore === null) return;
+    setLoadingEarlier(true);
+    fetchRuns({ before: history.nextBefore })
+      .then(
+        (page) => {
+          dispatch({ type: 'history', runs: page.runs, now: Date.now() });
+          setHistory({ state: 'loaded', nextBefore: page.nextBefore });
+        },
+        () => setNotice('Earlier questions could not be loaded; try again.'),
+      )
+      .finally(() => setLoadingEarlier(false));
+  }, [history]);
 
   useEffect(() => {
     if (notice === undefined) return undefined;
@@ -98,7 +153,11 @@ export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
       </header>
       <main className="chat">
         <Composer connected={status.state === 'open'} onAsk={ask} />
-        {runs.length === 0 ? (
+        {runs.length === 0 && history.state === 'loading' ? (
+          <p className="history-status" data-testid="history-loading" aria-busy="true">
+            <span className="spinner small" aria-hidden="true" /> Loading your questions…
+          </p>
+        ) : runs.length === 0 ? (
           <section className="empty-state">
             <h2>Ask a question about your cloud bill</h2>
             <p>
@@ -112,6 +171,13 @@ export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
             {runs.map((run) => (
               <RunCard key={run.key} run={run} onCancel={cancel} />
             ))}
+          </div>
+        )}
+        {history.state === 'loaded' && history.nextBefore !== null && (
+          <div className="history-more">
+            <button type="button" className="button small ghost" onClick={loadEarlier} disabled={loadingEarlier} data-testid="load-earlier">
+              {loadingEarlier ? 'Loading…' : 'Show earlier questions'}
+            </button>
           </div>
         )}
       </main>

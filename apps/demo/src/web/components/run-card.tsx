@@ -13,6 +13,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   failed: 'Finished with errors',
   cancelled: 'Cancelled',
   rejected: 'Not started',
+  interrupted: 'Interrupted',
 };
 
 function placeholder(run: RunView): string {
@@ -21,6 +22,8 @@ function placeholder(run: RunView): string {
       return 'Cancelled before an answer was written.';
     case 'failed':
       return 'No answer could be written for this run.';
+    case 'interrupted':
+      return 'The server stopped while this question was running. It continues if that server resumes it.';
     default:
       return 'The answer appears here when the report is written.';
   }
@@ -116,7 +119,11 @@ export function RunCard({ run, onCancel }: RunCardProps) {
                 ))}
               </ol>
             </section>
-            <ActivityLog lines={run.activity} />
+            <ActivityLog
+              lines={run.activity}
+              // A card from the history (asked before this page was opened, its events no longer replayed).
+              emptyText={active || run.createdAt === undefined ? undefined : 'The activity is shown only while the page is open.'}
+            />
           </div>
           <Answer run={run} active={active} />
         </>

@@ -1,0 +1,97 @@
+import { RunInterruptedError, type RunStore, type UserExecutionEngine } from '@baton/engine-contract';
+import { WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
+import type { EventDelivery } from './event-delivery.js';
+import type { InterruptedRunLog } from './interrupted-run-log.js';
+import type { RunEndFrame } from './protocol.js';
+import type { ClusterLink } from './redis-backend.js';
+import type { RunRegistry } from './run-registry.js';
+
+/** What running a workflow on an engine needs from the server. */
+export interface RunExecutionDependencies {
+  /** How events and results reach the user's sockets (memory hub, or Redis streams). */
+  events: EventDelivery;
+  /** This instance's runs in progress. */
+  runs: RunRegistry;
+  /** Where every run is recorded (history, and resume after a restart). */
+  store: RunStore;
+  /** Redis mode only: lets other instances find this instance's runs (to cancel them). */
+  cluster?: ClusterLink | undefined;
+  /** Redis mode only: where this instance notes the runs a shutdown interrupted, to resume them when it starts again. */
+  interruptions?: InterruptedRunLog | undefined;
+  log: { error(details: object, message: string): void; warn(details: object, message: string): void };
+}
+
+/** One run to execute on an engine that was just created for it. */
+export interface RunExecution {
+  /** The run's own engine (its user context carries the run's userId, threadId and runId); disposed at the end. */
+  engine: UserExecutionEngine;
+  /** The public id of the session whose logout cancels the run; `''` for none. */
+  sessionId: string;
+  /** Starts the orchestrator: `run` for an ask, `resume` for an interrupted run. */
+  start(orchestrator: WorkflowOrchestrator, signal: AbortSignal): Promise<WorkflowResult>;
+  /** Called once the run is registered (cancellable from any instance) and before it emits anything. */
+  onRegistered?(): void;
+  /** Called when the orchestrator threw something other than an interruption (already logged). */
+  onError?(): void;
+}
+
+/**
+ * Runs one workflow end to end on its engine: registers it (cancel, logout and shutdown find it;
+ * Redis mode: other instances too), marks where its events begin (for the history's replay cursor),
+ * streams the engine's events to the user's sockets while the orchestrator runs it with the shared
+ * store, disposes the engine (freeing the user's slot before the client hears the run is over), then
+ * sends `result`, or `interrupted` when a shutdown stopped it (the store then holds it `interrupted`;
+ * Redis mode: the workflowId is noted for this instance's next start). Resolves when all of that is
+ * done; never rejects.
+ */
+export async function executeRun(dependencies: RunExecutionDependencies, execution: RunExecution): Promise<void> {
+  const { events, runs, cluster, store, interruptions, log } = dependencies;
+  const { engine } = execution;
+  const { userId, runId } = engine.userContext;
+  const controller = new AbortController();
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  runs.add({ runId, userId, sessionId: execution.sessionId, controller, done });
+  let end: RunEndFrame | undefined;
+  let stopFollowing: (() => void) | undefined;
+  let stopWatching: (() => void) | undefined;
+  try {
+    // Both before anything is emitted: a cancel sent to another instance right after `accepted` finds
+    // the run, and a reload replays the run from its first event.
+    await Promise.all([cluster?.runStarted(runId, userId), events.markRunStart(userId, runId)]);
+    execution.onRegistered?.();
+    stopFollowing = events.followRun(engine, () => {
+      log.error({ runId, engineId: engine.engineId }, 'dropped an event whose userId differs from its engine user');
+    });
+    // `run()` rejects without the workflowId when it is interrupted; its first event carries it.
+    let workflowId: string | undefined;
+    stopWatching = engine.subscribe((event) => {
+      if (event.type === 'workflow_started' || event.type === 'workflow_resumed') workflowId ??= event.workflowId;
+    });
+    try {
+      const outcome = await execution.start(new WorkflowOrchestrator({ engine, store }), controller.signal);
+      end = { type: 'result', runId, result: { ...outcome, stages: [...outcome.stages] } };
+    } catch (error) {
+      if (RunInterruptedError.isInstance(error) && workflowId !== undefined) {
+        end = { type: 'interrupted', runId, workflowId };
+        await Promise.all([interruptions?.add(workflowId), cluster?.runInterrupted(userId, runId, workflowId)]);
+      } else {
+        log.error({ err: error, runId }, 'workflow run threw');
+        execution.onError?.();
+      }
+    }
+  } finally {
+    stopWatching?.();
+    try {
+      await engine.dispose();
+    } catch (error) {
+      log.warn({ err: error, runId }, 'engine dispose failed');
+    }
+    stopFollowing?.();
+    cluster?.runEnded(runId);
+    await events.finishRun(userId, runId, end);
+    finish();
+  }
+}
