@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { AgentEvent, RunStore, WorkflowResumedEvent } from '@baton/engine-contract';
 import { createRedisRunStore } from '@baton/redis';
+import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from '@baton/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from './support/redis-server.js';
 
 // The promise of durable runs, tested as a deployment would break it: the process running a
 // workflow is killed with SIGKILL in the middle of stage 3 of 5, and a second process resumes the

@@ -13,10 +13,10 @@ import {
   type StoredWorkflowResult,
 } from '@baton/engine-contract';
 import { createRedisRunStore, type RedisRunStore } from '@baton/redis';
+import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from '@baton/test-redis';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisCommand } from './support/redis-command.js';
-import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from './support/redis-server.js';
 
 // One suite, run against both RunStore implementations, so that the in-memory store (tests, single
 // process) and the Redis one (production) cannot drift apart: same records, same order, same

@@ -1,7 +1,7 @@
+import { type RedisServerProcess, startRedisServer } from '@baton/test-redis';
 import { afterEach, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
-import { type RedisServerProcess, startRedisServer } from '../test-support/redis-server.js';
 import { requireRedisServerBinary, uniqueKeyPrefix, waitUntil } from '../test-support/redis-test-env.js';
 import { createDemoServer, type DemoServer } from './create-demo-server.js';
 

@@ -1,5 +1,5 @@
+import { findRedisServerBinary, startRedisServer } from '@baton/test-redis';
 import type { TestProject } from 'vitest/node';
-import { findRedisServerBinary, startRedisServer } from './redis-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

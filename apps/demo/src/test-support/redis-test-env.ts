@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { findRedisServerBinary } from '@baton/test-redis';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { findRedisServerBinary } from './redis-server.js';
 
 /** The Redis URL from the global setup; throws a clear error when no Redis is available. */
 export function requireRedisUrl(): string {
