@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { AgentEvent, RunStore, WorkflowResumedEvent } from '@baton/engine-contract';
 import { createRedisRunStore } from '@baton/redis';
 import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from '@baton/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReportingChild } from './support/reporting-child.js';
 
 // The promise of durable runs, tested as a deployment would break it: the process running a
 // workflow is killed with SIGKILL in the middle of stage 3 of 5, and a second process resumes the
@@ -18,43 +17,7 @@ type Message =
   | { kind: 'error'; code?: string; name?: string; message: string };
 
 const CHILD = fileURLToPath(new URL('./__fixtures__/durable-run-process.mjs', import.meta.url));
-const INTEGRATION_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** A child process and the messages it reported so far; `until` resolves at the first message matching. */
-function startChild(config: Record<string, unknown>) {
-  const child: ChildProcess = spawn(process.execPath, [CHILD, JSON.stringify(config)], {
-    cwd: INTEGRATION_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const messages: Message[] = [];
-  const waiters: Array<{ matches: (message: Message) => boolean; resolve: (message: Message) => void }> = [];
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-    const message = JSON.parse(line) as Message;
-    messages.push(message);
-    for (const waiter of waiters) if (waiter.matches(message)) waiter.resolve(message);
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    child,
-    messages,
-    exited,
-    stderr: () => stderr,
-    until(matches: (message: Message) => boolean): Promise<Message> {
-      const found = messages.find(matches);
-      if (found !== undefined) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        waiters.push({ matches, resolve });
-        void exited.then(({ code, signal }) => reject(new Error(`child exited (${code ?? signal}) first:\n${stderr}`)));
-      });
-    },
-  };
-}
+const startChild = (config: Record<string, unknown>) => startReportingChild<Message>(CHILD, config);
 
 let redis: RedisServerProcess | undefined;
 let redisUrl = '';

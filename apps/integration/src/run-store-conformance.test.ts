@@ -6,6 +6,7 @@ import {
   InvalidConfigError,
   type NewRunRecord,
   RunNotFoundError,
+  RunNotResumableError,
   RunRecordRejectedError,
   RunRecordSchema,
   type RunStore,
@@ -201,6 +202,43 @@ describe.each(SUBJECTS)('RunStore conformance: $name', ({ open }) => {
       clock.time = 5000;
       await store.markInterrupted('wf-1');
       expect(await store.get('wf-1')).toEqual(suspended);
+    });
+  });
+
+  describe('markRunning({ from }): compare-and-set', () => {
+    it('moves a run in the expected status to running, and refuses any other with RunNotResumableError, changing nothing', async () => {
+      const { store, clock } = open();
+      await store.create(newRun());
+      await store.suspend('wf-1', SUSPENSION);
+      const suspended = await store.get('wf-1');
+      clock.time = 3000;
+      const refused = await store.markRunning('wf-1', { from: 'interrupted' }).catch((error: unknown) => error);
+      expect(RunNotResumableError.isInstance(refused)).toBe(true);
+      expect((refused as Error).message).toBe('Run wf-1 is suspended, not interrupted: another resume or decision came first');
+      expect(await store.get('wf-1')).toEqual(suspended);
+      await store.markRunning('wf-1', { from: 'suspended' });
+      expect(await store.get('wf-1')).toMatchObject({ status: 'running', updatedAt: 3000 });
+      expect(await store.get('wf-1')).not.toHaveProperty('suspension');
+    });
+
+    it('lets exactly one of many racing markRunning({ from: suspended }) through', async () => {
+      const { store } = open();
+      await store.create(newRun());
+      await store.suspend('wf-1', SUSPENSION);
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.markRunning('wf-1', { from: 'suspended' })));
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') expect(RunNotResumableError.isInstance(outcome.reason)).toBe(true);
+      }
+    });
+
+    it('refuses a from that is not a run status, and an unknown run, as the other writes do', async () => {
+      const { store } = open();
+      await store.create(newRun());
+      await expect(store.markRunning('wf-1', { from: 'paused' as never })).rejects.toThrow(
+        'markRunning: from must be a run status (running, suspended, succeeded, failed, cancelled, interrupted)',
+      );
+      await expect(store.markRunning('wf-404', { from: 'suspended' })).rejects.toSatisfy(RunNotFoundError.isInstance);
     });
   });
 

@@ -8,4 +8,4 @@ export {
 export type { LanguageModelV3 } from './language-model-v3.js';
 export { createScriptedModel, type ScriptedModelOptions, type ScriptedToolCall, type ScriptedUsage } from './scripted-model.js';
 export { type ToUIMessageStreamOptions, toUIMessageStream } from './to-ui-message-stream.js';
-export type { BatonStageData, BatonUIDataTypes, BatonUIMessage, BatonUIMessageChunk } from './ui-message-types.js';
+export type { BatonApprovalData, BatonStageData, BatonUIDataTypes, BatonUIMessage, BatonUIMessageChunk } from './ui-message-types.js';

@@ -117,6 +117,26 @@ describe('toUIMessageStream', () => {
     expect(chunks.map((chunk) => chunk.type)).toEqual(['start', 'text-start', 'text-delta', 'text-end', 'data-baton-stage', 'finish']);
   });
 
+  it('ends a suspended run’s message with a data-baton-approval part and finish, which the AI SDK reads', async () => {
+    const run = eventLog()
+      .workflowStarted()
+      .started('plan', 'p1')
+      .delta('plan', 'p1', 'Seven steps')
+      .workflowSuspended('actions', 'Apply this plan?')
+      .completed('late', 'never-read');
+    const chunks = await chunksOf(toUIMessageStream(iterableOf(run.events)));
+    expect(chunks.slice(-3)).toEqual([
+      { type: 'text-end', id: expect.any(String) },
+      { type: 'data-baton-approval', id: 'wf_1', data: { workflowId: 'wf_1', stage: 'actions', prompt: 'Apply this plan?' } },
+      { type: 'finish', finishReason: 'other' },
+    ]);
+    const { message, errors } = await readMessage(toUIMessageStream(iterableOf(run.events)));
+    expect(errors).toEqual([]);
+    expect(message?.parts.find((part) => part.type === 'data-baton-approval')).toMatchObject({
+      data: { workflowId: 'wf_1', stage: 'actions', prompt: 'Apply this plan?' },
+    });
+  });
+
   it('keeps one text part per agent call when stages stream concurrently', async () => {
     const run = eventLog()
       .workflowStarted()

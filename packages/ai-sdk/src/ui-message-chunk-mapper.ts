@@ -25,6 +25,9 @@ function toolKey(executionId: string, toolCallId: string): string {
  * - `agent_completed` → `data-baton-stage` `{ agentName, status, durationMs }` (id: the executionId).
  * - `workflow_completed` → the open text parts end, then `finish` (`finishReason` `stop`, `error`
  *   for a failed run, `other` after an `abort` chunk for a cancelled one).
+ * - `workflow_suspended` → the open text parts end, a `data-baton-approval` part
+ *   `{ workflowId, stage, prompt }` (id: the workflowId), then `finish` (`finishReason` `other`): the
+ *   run waits for a decision, and its continuation (after `resume`) is a message of its own.
  * - `agent_started`, `workflow_started`, `workflow_resumed`, `workflow_planned` → nothing: the message
  *   has started already (`start`), so a resumed run's message begins as a started run's does, with
  *   the stages that run now (those completed before the resumption are not called again).
@@ -38,7 +41,7 @@ export class UIMessageChunkMapper {
   readonly #usedToolCallIds = new Set<string>();
   #thoughts = 0;
 
-  /** Maps one event; true when it was the run's `workflow_completed` (the message is finished). */
+  /** Maps one event; true when it was the run's `workflow_completed` or `workflow_suspended` (the message is finished). */
   map(event: AgentEvent, emit: EmitChunk): boolean {
     switch (event.type) {
       case 'agent_output_delta':
@@ -77,6 +80,15 @@ export class UIMessageChunkMapper {
         return false;
       case 'workflow_completed':
         this.finish(emit, event);
+        return true;
+      case 'workflow_suspended':
+        this.endOpenParts(emit);
+        emit({
+          type: 'data-baton-approval',
+          id: event.workflowId,
+          data: { workflowId: event.workflowId, stage: event.stage, prompt: event.prompt },
+        });
+        emit({ type: 'finish', finishReason: 'other' });
         return true;
       case 'agent_started':
       case 'workflow_started':

@@ -11,9 +11,23 @@ export type BatonStageData = {
   durationMs: number;
 };
 
-/** The data parts Baton adds to a UI message: `data-baton-stage`. */
+/**
+ * The data of a `data-baton-approval` part: the run stopped at an approval gate and waits for a
+ * decision (`orchestrator.resume(workflowId, { decision })`); show `prompt` with approve and reject.
+ */
+export type BatonApprovalData = {
+  /** The run waiting; what the decision is sent for. */
+  workflowId: string;
+  /** The stage that runs once approved. */
+  stage: string;
+  /** The question for the person deciding. */
+  prompt: string;
+};
+
+/** The data parts Baton adds to a UI message: `data-baton-stage`, and `data-baton-approval` for a suspended run. */
 export type BatonUIDataTypes = {
   'baton-stage': BatonStageData;
+  'baton-approval': BatonApprovalData;
 };
 
 /**

@@ -20,6 +20,7 @@ import {
   type WorkflowPlannedEvent,
   type WorkflowResumedEvent,
   type WorkflowStartedEvent,
+  type WorkflowSuspendedEvent,
 } from './agent-event.js';
 import type { AgentRunError, AgentRunStatus, WorkflowStatus } from './agent-run-result.js';
 import type { TokenUsage } from './token-usage.js';
@@ -34,10 +35,11 @@ type EventTypes =
   | 'workflow_started'
   | 'workflow_planned'
   | 'workflow_completed'
-  | 'workflow_resumed';
+  | 'workflow_resumed'
+  | 'workflow_suspended';
 
 describe('AgentEvent types', () => {
-  it('AgentEvent is z.infer of AgentEventSchema and the union of the ten event types', () => {
+  it('AgentEvent is z.infer of AgentEventSchema and the union of the eleven event types', () => {
     expectTypeOf<AgentEvent>().toEqualTypeOf<z.infer<typeof AgentEventSchema>>();
     expectTypeOf<AgentEvent>().toEqualTypeOf<
       | AgentStartedEvent
@@ -50,6 +52,7 @@ describe('AgentEvent types', () => {
       | WorkflowPlannedEvent
       | WorkflowCompletedEvent
       | WorkflowResumedEvent
+      | WorkflowSuspendedEvent
     >();
   });
 
@@ -71,6 +74,7 @@ describe('AgentEvent types', () => {
         'workflow_planned',
         'workflow_completed',
         'workflow_resumed',
+        'workflow_suspended',
       ]
     >();
     // @ts-expect-error the tuple is readonly
@@ -122,6 +126,10 @@ describe('AgentEvent types', () => {
       case 'workflow_resumed':
         expectTypeOf(event.completedStages).toEqualTypeOf<string[]>();
         break;
+      case 'workflow_suspended':
+        expectTypeOf(event.stage).toEqualTypeOf<string>();
+        expectTypeOf(event.prompt).toEqualTypeOf<string>();
+        break;
       default:
         expectTypeOf(event).toBeNever();
     }
@@ -167,10 +175,20 @@ describe('AgentEvent types', () => {
     expectTypeOf<WorkflowCompletedEvent>().toMatchTypeOf<AgentEventEnvelope>();
   });
 
-  it('WorkflowEvent is the three workflow events and WorkflowEventInput has no envelope except executionId', () => {
+  it('WorkflowEvent is the five workflow events and WorkflowEventInput has no envelope except executionId', () => {
     expectTypeOf<WorkflowEvent['type']>().toEqualTypeOf<
-      'workflow_started' | 'workflow_planned' | 'workflow_completed' | 'workflow_resumed'
+      'workflow_started' | 'workflow_planned' | 'workflow_completed' | 'workflow_resumed' | 'workflow_suspended'
     >();
+    const suspended: WorkflowEventInput = {
+      type: 'workflow_suspended',
+      executionId: 'wf_1',
+      workflowId: 'wf_1',
+      stage: 'actions',
+      prompt: 'Apply?',
+    };
+    // @ts-expect-error a suspension names its stage
+    const noStage: WorkflowEventInput = { type: 'workflow_suspended', executionId: 'wf_1', workflowId: 'wf_1', prompt: 'Apply?' };
+    void [suspended, noStage];
     const input: WorkflowEventInput = { type: 'workflow_started', executionId: 'wf_1', workflowId: 'wf_1', workflowName: 'support' };
     expectTypeOf(input.executionId).toEqualTypeOf<string>();
     const withUser: WorkflowEventInput = {

@@ -17,6 +17,7 @@ import {
   WorkflowPlannedEventSchema,
   WorkflowResumedEventSchema,
   WorkflowStartedEventSchema,
+  WorkflowSuspendedEventSchema,
 } from './agent-event.js';
 import { BatonError } from './errors/baton-error.js';
 import { InvalidEventError } from './errors/invalid-event-error.js';
@@ -78,6 +79,13 @@ const EXAMPLES: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
     totalStages: 2,
   },
   workflow_resumed: { type: 'workflow_resumed', ...workflowEnvelope, workflowId: 'wf_run_1', completedStages: ['triage', 'billing'] },
+  workflow_suspended: {
+    type: 'workflow_suspended',
+    ...workflowEnvelope,
+    workflowId: 'wf_run_1',
+    stage: 'actions',
+    prompt: 'Apply this plan? 7 steps, about $13,880 a month',
+  },
 };
 
 /** The same events with only the required fields. */
@@ -101,6 +109,7 @@ const MINIMAL: { [T in AgentEventType]: Extract<AgentEvent, { type: T }> } = {
     totalStages: 0,
   },
   workflow_resumed: { type: 'workflow_resumed', ...workflowEnvelope, workflowId: 'w', completedStages: [] },
+  workflow_suspended: { type: 'workflow_suspended', ...workflowEnvelope, workflowId: 'w', stage: 's', prompt: '' },
 };
 
 const SCHEMAS: { [T in AgentEventType]: z.ZodType } = {
@@ -114,6 +123,7 @@ const SCHEMAS: { [T in AgentEventType]: z.ZodType } = {
   workflow_planned: WorkflowPlannedEventSchema,
   workflow_completed: WorkflowCompletedEventSchema,
   workflow_resumed: WorkflowResumedEventSchema,
+  workflow_suspended: WorkflowSuspendedEventSchema,
 };
 
 const ENVELOPE_FIELDS = [
@@ -141,6 +151,7 @@ const REQUIRED_PAYLOAD: { [T in AgentEventType]: string[] } = {
   workflow_planned: ['workflowId', 'path', 'stages'],
   workflow_completed: ['workflowId', 'path', 'status', 'durationMs', 'succeededStages', 'totalStages'],
   workflow_resumed: ['workflowId', 'completedStages'],
+  workflow_suspended: ['workflowId', 'stage', 'prompt'],
 };
 
 /** Values of the wrong type (or out of range) for each field. */
@@ -170,6 +181,7 @@ const WRONG_VALUES: Record<string, unknown[]> = {
   path: [1, null],
   stages: ['triage', [1], null],
   completedStages: ['triage', [1], null],
+  prompt: [1, null],
   succeededStages: [-1, 0.5, '1'],
   totalStages: [-1, 0.5, '1'],
 };
@@ -212,6 +224,7 @@ describe('AGENT_EVENT_TYPES', () => {
       'workflow_planned',
       'workflow_completed',
       'workflow_resumed',
+      'workflow_suspended',
     ]);
   });
 

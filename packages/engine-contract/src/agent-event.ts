@@ -79,6 +79,18 @@ export const WorkflowResumedEventSchema = z.object({
   workflowId: id,
   completedStages: z.array(z.string()),
 });
+/**
+ * A run stopped before `stage`, which needs a person's approval (`StageSpec.approval`): the run's last
+ * event until `orchestrator.resume(workflowId, { decision })` continues it (no `workflow_completed`
+ * yet). `prompt` is what the person deciding is asked.
+ */
+export const WorkflowSuspendedEventSchema = z.object({
+  type: z.literal('workflow_suspended'),
+  ...envelope,
+  workflowId: id,
+  stage: id,
+  prompt: z.string(),
+});
 /** The first event of a workflow run. */
 export const WorkflowStartedEventSchema = z.object({
   type: z.literal('workflow_started'),
@@ -118,6 +130,7 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
   WorkflowPlannedEventSchema,
   WorkflowCompletedEventSchema,
   WorkflowResumedEventSchema,
+  WorkflowSuspendedEventSchema,
 ]);
 
 /** Any event an engine emits. */
@@ -146,6 +159,8 @@ export type WorkflowPlannedEvent = z.infer<typeof WorkflowPlannedEventSchema>;
 export type WorkflowCompletedEvent = z.infer<typeof WorkflowCompletedEventSchema>;
 /** `workflow_resumed`. */
 export type WorkflowResumedEvent = z.infer<typeof WorkflowResumedEventSchema>;
+/** `workflow_suspended`. */
+export type WorkflowSuspendedEvent = z.infer<typeof WorkflowSuspendedEventSchema>;
 /** The envelope fields every event carries. */
 export type AgentEventEnvelope = Pick<
   AgentEvent,
@@ -153,13 +168,19 @@ export type AgentEventEnvelope = Pick<
 >;
 
 /** The workflow event types, emitted by the orchestrator through its engine. */
-export type WorkflowEvent = WorkflowStartedEvent | WorkflowPlannedEvent | WorkflowCompletedEvent | WorkflowResumedEvent;
+export type WorkflowEvent =
+  | WorkflowStartedEvent
+  | WorkflowPlannedEvent
+  | WorkflowCompletedEvent
+  | WorkflowResumedEvent
+  | WorkflowSuspendedEvent;
 /** What the orchestrator hands to `engine.emitWorkflowEvent`: a workflow event without the envelope the engine owns. */
 export type WorkflowEventInput =
   | (Omit<WorkflowStartedEvent, keyof AgentEventEnvelope> & { executionId: string })
   | (Omit<WorkflowPlannedEvent, keyof AgentEventEnvelope> & { executionId: string })
   | (Omit<WorkflowCompletedEvent, keyof AgentEventEnvelope> & { executionId: string })
-  | (Omit<WorkflowResumedEvent, keyof AgentEventEnvelope> & { executionId: string });
+  | (Omit<WorkflowResumedEvent, keyof AgentEventEnvelope> & { executionId: string })
+  | (Omit<WorkflowSuspendedEvent, keyof AgentEventEnvelope> & { executionId: string; stage: string });
 
 /** Every event type, in the order a run emits them. */
 export const AGENT_EVENT_TYPES = Object.freeze([
@@ -173,6 +194,7 @@ export const AGENT_EVENT_TYPES = Object.freeze([
   'workflow_planned',
   'workflow_completed',
   'workflow_resumed',
+  'workflow_suspended',
 ] as const) satisfies readonly AgentEventType[];
 
 /**

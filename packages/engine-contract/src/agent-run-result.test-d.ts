@@ -15,8 +15,10 @@ describe('AgentRunResult types', () => {
     expectTypeOf<AgentRunStatus>().toEqualTypeOf<'succeeded' | 'failed' | 'timed_out' | 'cancelled'>();
   });
 
-  it('AgentRunErrorCode is the literal union of the four run error codes', () => {
-    expectTypeOf<AgentRunErrorCode>().toEqualTypeOf<'AGENT_FAILED' | 'INVALID_AGENT_IO' | 'RUN_TIMEOUT' | 'RUN_CANCELLED'>();
+  it('AgentRunErrorCode is the literal union of the four run error codes and the two approval codes', () => {
+    expectTypeOf<AgentRunErrorCode>().toEqualTypeOf<
+      'AGENT_FAILED' | 'INVALID_AGENT_IO' | 'RUN_TIMEOUT' | 'RUN_CANCELLED' | 'APPROVAL_REJECTED' | 'APPROVAL_TIMEOUT'
+    >();
     expectTypeOf<AgentRunError>().toEqualTypeOf<{ code: AgentRunErrorCode; name: string; message: string }>();
   });
 

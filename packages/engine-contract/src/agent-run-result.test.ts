@@ -27,8 +27,15 @@ describe('AgentRunStatusSchema', () => {
 });
 
 describe('AgentRunErrorCodeSchema', () => {
-  it('has exactly the four run error codes', () => {
-    expect(AgentRunErrorCodeSchema.options).toEqual(['AGENT_FAILED', 'INVALID_AGENT_IO', 'RUN_TIMEOUT', 'RUN_CANCELLED']);
+  it('has exactly the four run error codes and the two approval codes', () => {
+    expect(AgentRunErrorCodeSchema.options).toEqual([
+      'AGENT_FAILED',
+      'INVALID_AGENT_IO',
+      'RUN_TIMEOUT',
+      'RUN_CANCELLED',
+      'APPROVAL_REJECTED',
+      'APPROVAL_TIMEOUT',
+    ]);
   });
 });
 

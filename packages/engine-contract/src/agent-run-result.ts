@@ -6,8 +6,19 @@ export const AgentRunStatusSchema = z.enum(['succeeded', 'failed', 'timed_out', 
 /** How a call of `executeAgent` ended. */
 export type AgentRunStatus = z.infer<typeof AgentRunStatusSchema>;
 
-/** Why a run did not succeed: the agent threw or rejected, bad input/output, the deadline passed, or it was cancelled. */
-export const AgentRunErrorCodeSchema = z.enum(['AGENT_FAILED', 'INVALID_AGENT_IO', 'RUN_TIMEOUT', 'RUN_CANCELLED']);
+/**
+ * Why a run did not succeed: the agent threw or rejected, bad input/output, the deadline passed, or it
+ * was cancelled; for a stage behind an approval gate (never from `executeAgent`): the person said no
+ * (`APPROVAL_REJECTED`) or did not decide in time (`APPROVAL_TIMEOUT`).
+ */
+export const AgentRunErrorCodeSchema = z.enum([
+  'AGENT_FAILED',
+  'INVALID_AGENT_IO',
+  'RUN_TIMEOUT',
+  'RUN_CANCELLED',
+  'APPROVAL_REJECTED',
+  'APPROVAL_TIMEOUT',
+]);
 /** Why a run did not succeed. */
 export type AgentRunErrorCode = z.infer<typeof AgentRunErrorCodeSchema>;
 

@@ -3,7 +3,7 @@ import { InvalidConfigError } from './errors/invalid-config-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { RunRecordRejectedError } from './errors/run-record-rejected-error.js';
 import { FINAL_RUN_STATUSES, type NewRunRecord, type RunRecord, type RunSuspension, type StoredWorkflowResult } from './run-record.js';
-import type { ListRunsOptions, RunStore } from './run-store.js';
+import type { ListRunsOptions, MarkRunningOptions, RunStore } from './run-store.js';
 import {
   checkNewRunRecord,
   checkStageResult,
@@ -11,8 +11,10 @@ import {
   checkSuspension,
   DEFAULT_MAX_STAGE_OUTPUT_BYTES,
   encodeRunValue,
+  notInStatus,
   positiveIntegerOption,
   readListRunsOptions,
+  readMarkRunningFrom,
   stageKeyOf,
 } from './run-store-rules.js';
 
@@ -112,8 +114,10 @@ export class InMemoryRunStore implements RunStore {
     record.updatedAt = this.#now();
   }
 
-  async markRunning(workflowId: string): Promise<void> {
+  async markRunning(workflowId: string, options?: MarkRunningOptions): Promise<void> {
+    const from = readMarkRunningFrom(options);
     const record = this.#require(workflowId);
+    if (from !== undefined && record.status !== from) throw notInStatus(workflowId, record.status, from);
     record.status = 'running';
     delete record.suspension;
     record.updatedAt = this.#now();

@@ -20,8 +20,10 @@ const INTERNAL_HELPERS = [
   'isAbortSignal',
   'isAgentName',
   'isZodSchema',
+  'notInStatus',
   'positiveIntegerOption',
   'readListRunsOptions',
+  'readMarkRunningFrom',
   'stageKeyOf',
 ];
 
@@ -84,6 +86,7 @@ const RUNTIME_EXPORTS = [
   'WorkflowResumedEventSchema',
   'WorkflowStartedEventSchema',
   'WorkflowStatusSchema',
+  'WorkflowSuspendedEventSchema',
   'assertUserExecutionEngine',
   'createUserExecutionContext',
   'defineAgent',

@@ -39,6 +39,8 @@ export {
   WorkflowResumedEventSchema,
   type WorkflowStartedEvent,
   WorkflowStartedEventSchema,
+  type WorkflowSuspendedEvent,
+  WorkflowSuspendedEventSchema,
 } from './agent-event.js';
 export { AGENT_NAME_PATTERN, AGENT_NAME_RULE, isAgentName } from './agent-name.js';
 export {
@@ -72,7 +74,7 @@ export {
   type StoredWorkflowResult,
   StoredWorkflowResultSchema,
 } from './run-record.js';
-export type { ListRunsOptions, RunStore } from './run-store.js';
+export type { ListRunsOptions, MarkRunningOptions, RunStore } from './run-store.js';
 export {
   checkNewRunRecord,
   checkStageResult,
@@ -82,8 +84,10 @@ export {
   DEFAULT_MAX_STAGE_OUTPUT_BYTES,
   encodeRunValue,
   MAX_LIST_RUNS_LIMIT,
+  notInStatus,
   positiveIntegerOption,
   readListRunsOptions,
+  readMarkRunningFrom,
   stageKeyOf,
 } from './run-store-rules.js';
 export { type TokenUsage, type TokenUsageReport, TokenUsageReportSchema, TokenUsageSchema } from './token-usage.js';

@@ -9,7 +9,7 @@ describe('module loading', () => {
   it('loads the entry point with every public name defined', async () => {
     const api = await import('./index.js');
     for (const [name, value] of Object.entries(api)) expect(value, name).toBeDefined();
-    expect(api.AGENT_EVENT_TYPES).toHaveLength(10);
+    expect(api.AGENT_EVENT_TYPES).toHaveLength(11);
     expect(api.PLACEHOLDER_IDS).toContain('placeholder');
   });
 

@@ -1,15 +1,18 @@
 import { type AgentRunResult, AgentRunResultSchema } from './agent-run-result.js';
 import { InvalidConfigError } from './errors/invalid-config-error.js';
+import { RunNotResumableError } from './errors/run-not-resumable-error.js';
 import { RunRecordRejectedError } from './errors/run-record-rejected-error.js';
 import {
   type NewRunRecord,
   NewRunRecordSchema,
+  type RunStatus,
+  RunStatusSchema,
   type RunSuspension,
   RunSuspensionSchema,
   type StoredWorkflowResult,
   StoredWorkflowResultSchema,
 } from './run-record.js';
-import type { ListRunsOptions } from './run-store.js';
+import type { ListRunsOptions, MarkRunningOptions } from './run-store.js';
 import { describeZodIssue } from './zod-issue.js';
 
 // The rules every RunStore applies, in one place so that the in-memory store and the Redis one
@@ -160,4 +163,32 @@ export function positiveIntegerOption(value: unknown, option: string, fallback: 
     });
   }
   return value as number;
+}
+
+/**
+ * `options.from` of `markRunning`, checked: `undefined` when not given.
+ * @throws InvalidConfigError for options that are not an object or a `from` that is not a run status.
+ * @internal For Baton's own packages; not public API.
+ */
+export function readMarkRunningFrom(options: MarkRunningOptions | undefined): RunStatus | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidConfigError({ message: 'markRunning expects options { from? }' });
+  }
+  const { from } = options;
+  if (from === undefined) return undefined;
+  const parsed = RunStatusSchema.safeParse(from);
+  if (!parsed.success) {
+    throw new InvalidConfigError({ message: `markRunning: from must be a run status (${RunStatusSchema.options.join(', ')})` });
+  }
+  return parsed.data;
+}
+
+/**
+ * The refusal of `markRunning({ from })` when the run is in another status: whoever changed it first
+ * (another decision, a timeout, another resume) won.
+ * @internal For Baton's own packages; not public API.
+ */
+export function notInStatus(workflowId: string, status: string, from: RunStatus): RunNotResumableError {
+  return new RunNotResumableError({ message: `Run ${workflowId} is ${status}, not ${from}: another resume or decision came first` });
 }

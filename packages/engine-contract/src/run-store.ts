@@ -1,10 +1,16 @@
 import type { AgentRunResult } from './agent-run-result.js';
-import type { NewRunRecord, RunRecord, RunSuspension, StoredWorkflowResult } from './run-record.js';
+import type { NewRunRecord, RunRecord, RunStatus, RunSuspension, StoredWorkflowResult } from './run-record.js';
 
 /** `listRuns` options: at most `limit` runs (default 20, at most 100) created before `before` (epoch ms, exclusive). */
 export interface ListRunsOptions {
   limit?: number;
   before?: number;
+}
+
+/** `markRunning` options. */
+export interface MarkRunningOptions {
+  /** The status the run must have for the change to happen (compare-and-set). */
+  from?: RunStatus;
 }
 
 /**
@@ -27,8 +33,13 @@ export interface RunStore {
   saveStage(workflowId: string, stage: AgentRunResult): Promise<void>;
   /** Marks the run `suspended` for `suspension`. */
   suspend(workflowId: string, suspension: RunSuspension): Promise<void>;
-  /** Marks the run running again (a resume): status `running`, suspension cleared. */
-  markRunning(workflowId: string): Promise<void>;
+  /**
+   * Marks the run running again (a resume): status `running`, suspension cleared. With `options.from`,
+   * only when the run's status is that one now, in one atomic step: of two resumes racing for one
+   * suspended run (two decisions, a decision and a timeout), exactly one gets through.
+   * @throws RunNotResumableError when `options.from` is given and the run's status is another; nothing changes.
+   */
+  markRunning(workflowId: string, options?: MarkRunningOptions): Promise<void>;
   /** Records how the run ended; its status becomes `result.status`. */
   complete(workflowId: string, result: StoredWorkflowResult): Promise<void>;
   /** Marks a `running` run `interrupted` (stopped by a shutdown, to be resumed); any other status stays. */

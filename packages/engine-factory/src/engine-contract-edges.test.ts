@@ -334,7 +334,7 @@ describe('emitWorkflowEvent refusals: exact messages', () => {
     [
       'an agent event type',
       { type: 'agent_started', executionId: 'wf' },
-      'emitWorkflowEvent accepts only workflow_started, workflow_resumed, workflow_planned and workflow_completed, not agent_started',
+      'emitWorkflowEvent accepts only workflow_started, workflow_resumed, workflow_planned, workflow_suspended and workflow_completed, not agent_started',
     ],
     [
       'a missing executionId',

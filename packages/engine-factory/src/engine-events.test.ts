@@ -477,6 +477,37 @@ describe('emitWorkflowEvent', () => {
     expect(parseAgentEvent(events[0])).toStrictEqual(events[0]);
   });
 
+  it('emits workflow_suspended with the waiting stage and the prompt, the envelope filled by the engine', async () => {
+    const context = contextFor('u_events', { threadId: 't_gate', runId: 'r_gate' });
+    const factory = createEngineFactory({ agents: [echoAgent], now: () => 300 });
+    const engine = await factory.createEngine(context);
+    const events = record(engine);
+    engine.emitWorkflowEvent({ type: 'workflow_suspended', executionId: 'wf_8', workflowId: 'wf_8', stage: 'actions', prompt: 'Apply?' });
+    expect(events[0]).toStrictEqual({
+      type: 'workflow_suspended',
+      userId: 'u_events',
+      threadId: 't_gate',
+      runId: 'r_gate',
+      requestId: context.requestId,
+      engineId: engine.engineId,
+      executionId: 'wf_8',
+      agentName: 'workflow',
+      seq: 0,
+      timestamp: 300,
+      workflowId: 'wf_8',
+      stage: 'actions',
+      prompt: 'Apply?',
+    });
+    expect(parseAgentEvent(events[0])).toStrictEqual(events[0]);
+  });
+
+  it('refuses workflow_suspended without a stage, naming the field', async () => {
+    const { engine } = await setup();
+    expect(() =>
+      engine.emitWorkflowEvent({ type: 'workflow_suspended', executionId: 'wf', workflowId: 'wf', prompt: 'Apply?' } as never),
+    ).toThrow(/^emitWorkflowEvent\(workflow_suspended\): stage: /);
+  });
+
   it('emits workflow_resumed with no completed stages (a run resumed before triage finished)', async () => {
     const { engine } = await setup();
     const events = record(engine);

@@ -5,6 +5,7 @@ import {
   type WorkflowPlannedEvent,
   type WorkflowResumedEvent,
   type WorkflowStartedEvent,
+  type WorkflowSuspendedEvent,
 } from '@baton/engine-contract';
 import type { EventOrigin } from './event-builders.js';
 
@@ -124,5 +125,30 @@ export function workflowCompletedEvent(
     durationMs: input.durationMs,
     succeededStages: input.succeededStages,
     totalStages: input.totalStages,
+  };
+}
+
+/** `workflow_suspended`; its `stage` is the stage waiting for a decision, in the envelope's field. @internal */
+export function workflowSuspendedEvent(
+  origin: EventOrigin,
+  input: WorkflowEventInputOf<'workflow_suspended'>,
+  seq: number,
+  timestamp: number,
+): WorkflowSuspendedEvent {
+  const context = origin.userContext;
+  return {
+    type: 'workflow_suspended',
+    userId: context.userId,
+    threadId: context.threadId,
+    runId: context.runId,
+    requestId: context.requestId,
+    engineId: origin.engineId,
+    executionId: input.executionId,
+    agentName: WORKFLOW_AGENT_NAME,
+    seq,
+    timestamp,
+    workflowId: input.workflowId,
+    stage: input.stage,
+    prompt: input.prompt,
   };
 }

@@ -3,6 +3,7 @@ import {
   WorkflowPlannedEventSchema,
   WorkflowResumedEventSchema,
   WorkflowStartedEventSchema,
+  WorkflowSuspendedEventSchema,
 } from '@baton/engine-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ const SCHEMAS = {
   workflow_planned: WorkflowPlannedEventSchema,
   workflow_completed: WorkflowCompletedEventSchema,
   workflow_resumed: WorkflowResumedEventSchema,
+  workflow_suspended: WorkflowSuspendedEventSchema,
 } as const;
 type WorkflowType = keyof typeof SCHEMAS;
 
@@ -88,6 +90,8 @@ function recordOf(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<R
 const workflowEvent: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   recordOf({ type: fc.constant('workflow_started'), ...envelope, workflowName: field(id), stage }),
   recordOf({ type: fc.constant('workflow_resumed'), ...envelope, completedStages: field(fc.array(fc.string())), stage }),
+  // `stage` is required here (the stage waiting for a decision): generated absent now and then all the same.
+  recordOf({ type: fc.constant('workflow_suspended'), ...envelope, prompt: field(fc.string()), stage: field(id) }),
   recordOf({ type: fc.constant('workflow_planned'), ...envelope, path: field(fc.string()), stages: field(fc.array(fc.string())), stage }),
   recordOf({
     type: fc.constant('workflow_completed'),

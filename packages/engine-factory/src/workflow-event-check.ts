@@ -28,8 +28,8 @@ function isStringArray(value: unknown): boolean {
 
 /**
  * True when `event` (a workflow event the engine just built) matches its schema:
- * `WorkflowStartedEventSchema`, `WorkflowResumedEventSchema`, `WorkflowPlannedEventSchema` or
- * `WorkflowCompletedEventSchema`.
+ * `WorkflowStartedEventSchema`, `WorkflowResumedEventSchema`, `WorkflowPlannedEventSchema`,
+ * `WorkflowSuspendedEventSchema` or `WorkflowCompletedEventSchema`.
  * A hand-written check of the same rules, because `emitWorkflowEvent` runs on every workflow run and
  * zod's `safeParse` costs several times more. It must never accept what the schema refuses; the
  * engine falls back to the schema whenever this says false (to word the error, and to accept
@@ -56,6 +56,8 @@ export function isValidWorkflowEvent(candidate: { readonly [field: string]: unkn
       return isId(candidate.workflowName);
     case 'workflow_resumed':
       return isStringArray(candidate.completedStages);
+    case 'workflow_suspended':
+      return isId(candidate.stage) && typeof candidate.prompt === 'string';
     case 'workflow_planned':
       return typeof candidate.path === 'string' && isStringArray(candidate.stages);
     case 'workflow_completed':

@@ -5,6 +5,7 @@ import {
   WorkflowPlannedEventSchema,
   WorkflowResumedEventSchema,
   WorkflowStartedEventSchema,
+  WorkflowSuspendedEventSchema,
 } from '@baton/engine-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ const SCHEMAS = {
   workflow_planned: WorkflowPlannedEventSchema,
   workflow_completed: WorkflowCompletedEventSchema,
   workflow_resumed: WorkflowResumedEventSchema,
+  workflow_suspended: WorkflowSuspendedEventSchema,
 } as const;
 type WorkflowType = keyof typeof SCHEMAS;
 
@@ -33,7 +35,7 @@ function reference(input: unknown, seq: number, timestamp: number): Outcome {
   const type = payload.type;
   if (typeof type !== 'string' || !Object.hasOwn(SCHEMAS, type)) {
     return {
-      message: `emitWorkflowEvent accepts only workflow_started, workflow_resumed, workflow_planned and workflow_completed, not ${renderThrownValue(type)}`,
+      message: `emitWorkflowEvent accepts only workflow_started, workflow_resumed, workflow_planned, workflow_suspended and workflow_completed, not ${renderThrownValue(type)}`,
     };
   }
   if (typeof payload.executionId !== 'string' || payload.executionId.length === 0) {
@@ -57,6 +59,9 @@ function reference(input: unknown, seq: number, timestamp: number): Outcome {
     event.workflowName = payload.workflowName;
   } else if (type === 'workflow_resumed') {
     event.completedStages = Array.isArray(payload.completedStages) ? [...payload.completedStages] : payload.completedStages;
+  } else if (type === 'workflow_suspended') {
+    event.stage = payload.stage;
+    event.prompt = payload.prompt;
   } else if (type === 'workflow_planned') {
     event.path = payload.path;
     event.stages = Array.isArray(payload.stages) ? [...payload.stages] : payload.stages;
@@ -112,7 +117,7 @@ const input = fc.oneof(
   {
     weight: 20,
     arbitrary: fc.record({
-      type: field(fc.constantFrom('workflow_started', 'workflow_resumed', 'workflow_planned', 'workflow_completed')),
+      type: field(fc.constantFrom('workflow_started', 'workflow_resumed', 'workflow_planned', 'workflow_suspended', 'workflow_completed')),
       executionId: field(id),
       workflowId: field(id),
       workflowName: field(id),
@@ -123,6 +128,8 @@ const input = fc.oneof(
       durationMs: field(fc.double({ min: 0, max: 1e6, noNaN: true })),
       succeededStages: field(count),
       totalStages: field(count),
+      stage: field(id),
+      prompt: field(fc.string({ maxLength: 6 })),
     }),
   },
   { weight: 1, arbitrary: oddValue },

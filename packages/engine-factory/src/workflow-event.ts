@@ -7,10 +7,17 @@ import {
   WorkflowPlannedEventSchema,
   WorkflowResumedEventSchema,
   WorkflowStartedEventSchema,
+  WorkflowSuspendedEventSchema,
 } from '@baton/engine-contract';
 import type { EventOrigin } from './event-builders.js';
 import { renderThrownValue } from './run-error.js';
-import { workflowCompletedEvent, workflowPlannedEvent, workflowResumedEvent, workflowStartedEvent } from './workflow-event-builders.js';
+import {
+  workflowCompletedEvent,
+  workflowPlannedEvent,
+  workflowResumedEvent,
+  workflowStartedEvent,
+  workflowSuspendedEvent,
+} from './workflow-event-builders.js';
 import { isValidWorkflowEvent } from './workflow-event-check.js';
 
 const WORKFLOW_SCHEMAS = {
@@ -18,9 +25,10 @@ const WORKFLOW_SCHEMAS = {
   workflow_planned: WorkflowPlannedEventSchema,
   workflow_completed: WorkflowCompletedEventSchema,
   workflow_resumed: WorkflowResumedEventSchema,
+  workflow_suspended: WorkflowSuspendedEventSchema,
 } as const;
 /** The accepted types as the refusal lists them, in the order a run emits them. */
-const ACCEPTED_TYPES = 'workflow_started, workflow_resumed, workflow_planned and workflow_completed';
+const ACCEPTED_TYPES = 'workflow_started, workflow_resumed, workflow_planned, workflow_suspended and workflow_completed';
 
 /**
  * Turns what the orchestrator passes to `engine.emitWorkflowEvent` into the event the engine emits:
@@ -37,7 +45,7 @@ export function toWorkflowEvent(input: WorkflowEventInput, origin: EventOrigin, 
     throw new InvalidEventError({ message: 'emitWorkflowEvent expects a workflow event { type, executionId, workflowId, ... }' });
   }
   const type = input.type;
-  if (type !== 'workflow_started' && type !== 'workflow_resumed' && type !== 'workflow_planned' && type !== 'workflow_completed') {
+  if (typeof type !== 'string' || !Object.hasOwn(WORKFLOW_SCHEMAS, type)) {
     throw new InvalidEventError({ message: `emitWorkflowEvent accepts only ${ACCEPTED_TYPES}, not ${renderThrownValue(type)}` });
   }
   if (typeof input.executionId !== 'string' || input.executionId.length === 0) {
@@ -66,5 +74,7 @@ function buildWorkflowEvent(input: WorkflowEventInput, origin: EventOrigin, seq:
       return workflowPlannedEvent(origin, input, seq, timestamp);
     case 'workflow_completed':
       return workflowCompletedEvent(origin, input, seq, timestamp);
+    case 'workflow_suspended':
+      return workflowSuspendedEvent(origin, input, seq, timestamp);
   }
 }

@@ -64,7 +64,7 @@ describe('defineWorkflow: the linear form', () => {
     [
       'stages that are not an array',
       { id: 'w', stages: 'a' },
-      'Workflow "w": stages must be an array of stages (agent names, agent definitions or { agent, continueOnError?, dependsOn? })',
+      'Workflow "w": stages must be an array of stages (agent names, agent definitions or { agent, continueOnError?, dependsOn?, approval? })',
     ],
     ['empty stages', { id: 'w', stages: [] }, 'Workflow "w": stages is empty; give it at least one stage'],
     ['a stage listed twice', { id: 'w', stages: ['a', 'b', 'a'] }, 'Workflow "w" lists stage "a" twice'],
@@ -117,7 +117,7 @@ describe('defineWorkflow: the linear form', () => {
     [
       'a stage spec with an unknown key',
       { id: 'w', stages: [{ agent: 'a', depends: [] }] },
-      'Workflow "w", stage 0 has an unknown option "depends" (allowed: agent, continueOnError, dependsOn)',
+      'Workflow "w", stage 0 has an unknown option "depends" (allowed: agent, continueOnError, dependsOn, approval)',
     ],
     ['a stage spec without agent', { id: 'w', stages: [{ dependsOn: [] }] }, /^Workflow "w", stage 0: agent must be an agent name/],
     [
@@ -144,7 +144,7 @@ describe('defineWorkflow: the linear form', () => {
     [
       'finally listed last with dependsOn',
       { id: 'w', stages: ['a', { agent: 'end', dependsOn: ['a'] }], finally: 'end' },
-      /lists the finally stage "end" with dependsOn or continueOnError/,
+      /lists the finally stage "end" with dependsOn, continueOnError or approval/,
     ],
     [
       'a stage depending on finally',

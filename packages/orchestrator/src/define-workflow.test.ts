@@ -145,12 +145,12 @@ describe('defineWorkflow', () => {
     [
       'finally listed last with dependsOn',
       { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'reporting', dependsOn: ['a'] }] } },
-      /lists the finally stage "reporting" with dependsOn or continueOnError/,
+      /lists the finally stage "reporting" with dependsOn, continueOnError or approval/,
     ],
     [
       'finally listed last with continueOnError',
       { ...valid(), paths: { other: [{ agent: 'a' }, { agent: 'reporting', continueOnError: true }] } },
-      /with dependsOn or continueOnError/,
+      /with dependsOn, continueOnError or approval/,
     ],
     [
       'a stage depending on finally',
@@ -166,7 +166,7 @@ describe('defineWorkflow', () => {
       'Workflow definition has an unknown option "finaly" (allowed: id, triage, classify, paths, fallback, finally)',
     );
     expect(refusal({ ...valid(), paths: { other: [{ agent: 'a', depends: [] }] } }).message).toBe(
-      'Path "other", stage 0 has an unknown option "depends" (allowed: agent, continueOnError, dependsOn)',
+      'Path "other", stage 0 has an unknown option "depends" (allowed: agent, continueOnError, dependsOn, approval)',
     );
     expect(refusal({ ...valid(), id: 'my workflow' }).message).toBe(
       'Workflow id must be 1 to 128 characters of letters, digits, "_", ".", ":" or "-"',

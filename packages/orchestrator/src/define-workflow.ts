@@ -33,9 +33,12 @@ function checkFinallyListing(stages: readonly StageSpec[], finallyStage: string 
           'list it last or not at all: it runs once, after every other stage',
       );
     }
-    if (stage.agent === finallyStage && (stage.dependsOn !== undefined || stage.continueOnError !== undefined)) {
+    if (
+      stage.agent === finallyStage &&
+      (stage.dependsOn !== undefined || stage.continueOnError !== undefined || stage.approval !== undefined)
+    ) {
       fail(
-        `${owner} lists the finally stage "${finallyStage}" with dependsOn or continueOnError; it always runs last, give it as { agent } only`,
+        `${owner} lists the finally stage "${finallyStage}" with dependsOn, continueOnError or approval; it always runs last, give it as { agent } only`,
       );
     }
     if (stage.dependsOn?.includes(finallyStage)) {
@@ -105,7 +108,9 @@ function defineLinearWorkflow(definition: Record<string, unknown>): LinearWorkfl
   const finallyStage = definition.finally === undefined ? undefined : agentNameOf(definition.finally, `${where}: finally`);
   const { stages: specs } = definition;
   if (!Array.isArray(specs))
-    fail(`${where}: stages must be an array of stages (agent names, agent definitions or { agent, continueOnError?, dependsOn? })`);
+    fail(
+      `${where}: stages must be an array of stages (agent names, agent definitions or { agent, continueOnError?, dependsOn?, approval? })`,
+    );
   if (specs.length === 0) fail(`${where}: stages is empty; give it at least one stage`);
   const stages = Object.freeze(specs.map((spec: unknown, index) => copyLinearStage(spec, `${where}, stage ${index}`)));
   checkFinallyListing(stages, finallyStage, where);

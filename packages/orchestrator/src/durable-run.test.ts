@@ -184,6 +184,43 @@ describe('run() with a store: what is recorded', () => {
   });
 });
 
+describe('run() with a caller-chosen workflowId', () => {
+  it('uses the given id for the result, every event and the record', async () => {
+    const store = newStore();
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store });
+    const result = await orchestrator.run({ input: 'q' }, { workflowId: 'job-42' });
+    expect(result.workflowId).toBe('job-42');
+    const workflowEvents = engine.events.filter((event) => event.type.startsWith('workflow_'));
+    expect(workflowEvents.map((event) => (event as { workflowId?: string }).workflowId)).toEqual(workflowEvents.map(() => 'job-42'));
+    expect((await store.get('job-42'))?.status).toBe('succeeded');
+  });
+
+  it('refuses an id the store already holds before anything runs or is emitted', async () => {
+    const store = newStore();
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store });
+    await orchestrator.run({ input: 'first' }, { workflowId: 'job-1' });
+    const before = engine.events.length;
+    await expect(orchestrator.run({ input: 'second' }, { workflowId: 'job-1' })).rejects.toSatisfy(RunRecordRejectedError.isInstance);
+    expect(engine.events).toHaveLength(before);
+    expect((await store.get('job-1'))?.input).toBe('first');
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['a number', 42],
+    ['an id over 256 characters', 'x'.repeat(257)],
+  ])('refuses %s as workflowId with InvalidConfigError', async (_name, workflowId) => {
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages() });
+    await expect(orchestrator.run({ input: 'q' }, { workflowId } as never)).rejects.toThrow(
+      'orchestrator.run: workflowId must be a non-empty string of at most 256 characters',
+    );
+    expect(engine.events).toEqual([]);
+  });
+});
+
 describe('run() with a store: interruption and cancellation', () => {
   it('an abort with RunInterruptedError rejects with it, records interrupted with the cut-off stage, and emits no workflow_completed', async () => {
     const store = newStore();

@@ -1,5 +1,5 @@
 import { type PlanLabel, planPath } from './stage-plan.js';
-import { isLinearWorkflow, type StageSpec, type WorkflowDefinition } from './workflow-definition.js';
+import { isLinearWorkflow, type StageApproval, type StageSpec, type WorkflowDefinition } from './workflow-definition.js';
 
 /**
  * Everything a run needs to schedule one path, computed once per definition and path: stages by
@@ -15,6 +15,8 @@ export interface ExecutionPlan {
   readonly names: readonly string[];
   /** Per stage: whether a failure or timeout lets its dependents run anyway. */
   readonly continueOnError: readonly boolean[];
+  /** Per stage: its approval gate, if it has one. */
+  readonly approvals: readonly (StageApproval | undefined)[];
   /** Per stage: how many direct dependencies it waits for. */
   readonly dependencyCounts: readonly number[];
   /** Per stage: the stages that wait for it directly, ascending. */
@@ -78,6 +80,7 @@ export function compilePlan(specs: readonly StageSpec[], options: PlanOptions): 
     head,
     names: Object.freeze(names),
     continueOnError: Object.freeze(ordered.map((stage) => stage.continueOnError)),
+    approvals: Object.freeze(ordered.map((stage) => stage.approval)),
     dependencyCounts: Object.freeze(dependencies.map((direct) => direct.length)),
     dependents: Object.freeze(dependents.map((list) => Object.freeze(list))),
     sources: Object.freeze(sources),

@@ -19,6 +19,7 @@ export { triageWorkflow } from './triage-workflow.js';
 export {
   LINEAR_WORKFLOW_PATH,
   type LinearWorkflowDefinition,
+  type StageApproval,
   type StageSpec,
   type TriageWorkflowDefinition,
   type WorkflowClassifier,
@@ -27,7 +28,7 @@ export {
   type WorkflowDefinitionInput,
 } from './workflow-definition.js';
 export { createWorkflowOrchestrator, WorkflowOrchestrator, type WorkflowOrchestratorOptions } from './workflow-orchestrator.js';
-export type { WorkflowResult } from './workflow-result.js';
+export type { WorkflowResult, WorkflowResultStatus } from './workflow-result.js';
 export type {
   ApprovalDecision,
   WorkflowResumeOptions,

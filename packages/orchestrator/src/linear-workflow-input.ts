@@ -1,4 +1,5 @@
 import type { AnyAgentDefinition } from '@baton/engine-contract';
+import type { StageApproval } from './workflow-definition.js';
 
 /** An agent, by name or as its definition (stored by name in the frozen workflow). */
 export type AgentReference = string | AnyAgentDefinition;
@@ -11,6 +12,8 @@ export interface LinearStageSpec {
   readonly continueOnError?: boolean;
   /** As in `StageSpec`: the stages this one waits for (omitted: the one listed before it; `[]`: none). */
   readonly dependsOn?: readonly AgentReference[];
+  /** As in `StageSpec`: a person must approve before this stage runs (needs an orchestrator with a store). */
+  readonly approval?: StageApproval;
 }
 
 /** A stage of a linear workflow: an agent (by name or definition), or a `LinearStageSpec`. */

@@ -1,4 +1,5 @@
 import type { WorkflowStatus } from '@baton/engine-contract';
+import { type PendingSuspension, suspensionOf } from './approval-gate.js';
 import { choosePath } from './choose-path.js';
 import { completedStagesOf } from './completed-stages.js';
 import { type ExecutionPlan, planOf } from './execution-plan.js';
@@ -31,6 +32,29 @@ async function planAfterTriage(runner: StageRunner, workflow: TriageWorkflowDefi
   return planOf(workflow, choosePath(workflow, triage));
 }
 
+/** Records the suspension, then emits `workflow_suspended` (the run's last event for now); `{ error }` when the store refused. */
+async function suspend(
+  engine: WorkflowEnginePort,
+  journal: RunJournal,
+  pending: PendingSuspension,
+  workflowId: string,
+  now: () => number,
+): Promise<true | { error: unknown }> {
+  try {
+    await journal.suspend(suspensionOf(pending, now()));
+  } catch (error) {
+    return { error };
+  }
+  engine.emitWorkflowEvent({
+    type: 'workflow_suspended',
+    executionId: workflowId,
+    workflowId,
+    stage: pending.stage,
+    prompt: pending.prompt,
+  });
+  return true;
+}
+
 /** How a run that was not interrupted ended. */
 function statusOf(runner: StageRunner): WorkflowStatus {
   if (runner.thrown !== undefined || (!runner.cancelled && runner.failedCount > 0)) return 'failed';
@@ -51,6 +75,9 @@ function statusOf(runner: StageRunner): WorkflowStatus {
  * - When `executeAgent` throws (a contract violation: unknown agent, disposed engine, full queue),
  *   running stages are aborted and awaited, `workflow_completed` is emitted with status `failed`
  *   (so the run's event stream still ends), and the typed error is rethrown.
+ * - A stage with an approval gate and no decision suspends the run (see `StageRunner`): the suspension
+ *   is recorded, `workflow_suspended` is the last event (no `finally`, no `workflow_completed`), and
+ *   the result has `status: 'suspended'` and `suspendedAt`.
  * - With a journal (a store): each stage's result is saved as it finishes, the end is recorded before
  *   `workflow_completed`; a store that throws fails the run as a contract violation does. A run whose
  *   signal was aborted with a `RunInterruptedError` is recorded `interrupted`, emits no
@@ -82,7 +109,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
           stages: plan.plannedStages.slice(),
         });
         await runner.runPath(plan);
-        if (plan.finallyStage !== undefined) await runner.runFinally(plan);
+        if (plan.finallyStage !== undefined && runner.suspension === undefined) await runner.runFinally(plan);
       }
     } catch (error) {
       // Only our own emit can throw here (the runner records the engine's throws): same handling.
@@ -93,6 +120,25 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         // Left `running`, the record is still resumable: `resume` accepts both.
       });
       throw (signal as AbortSignal).reason;
+    }
+    const pending = runner.suspension;
+    if (journal !== undefined && pending !== undefined) {
+      const suspended = await suspend(engine, journal, pending, workflowId, now);
+      if (suspended === true) {
+        const stages = Object.freeze(runner.stages());
+        const durationMs = elapsed(now, startedAt);
+        return Object.freeze({
+          workflowId,
+          workflowName: workflow.id,
+          status: 'suspended' as const,
+          suspendedAt: pending.stage,
+          path: plan?.path ?? '',
+          stages,
+          output: undefined,
+          durationMs,
+        });
+      }
+      runner.fail(suspended.error);
     }
     const durationMs = elapsed(now, startedAt);
     const path = plan?.path ?? '';

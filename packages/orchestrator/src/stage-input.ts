@@ -41,4 +41,9 @@ export interface StageInput<Previous extends object = Record<string, unknown>> {
    * in the order they finished.
    */
   readonly failedStages?: readonly string[];
+  /**
+   * Only for a stage with an `approval` gate: the decision that let it run (always `approved: true`;
+   * a rejected stage does not run), with the decider's `note` when one was given.
+   */
+  readonly approval?: { readonly approved: true; readonly note?: string };
 }

@@ -1,10 +1,11 @@
 import { InvalidConfigError } from '@baton/engine-contract';
-import type { StageSpec } from './workflow-definition.js';
+import type { StageApproval, StageSpec } from './workflow-definition.js';
 
 /** A stage with its dependencies resolved. @internal */
 export interface PlannedStage {
   readonly agent: string;
   readonly continueOnError: boolean;
+  readonly approval: StageApproval | undefined;
   /** Resolved: the stages of the same path this one waits for (triage is implicit). */
   readonly dependsOn: readonly string[];
 }
@@ -45,7 +46,12 @@ export function planPath(
         });
       }
     }
-    return Object.freeze({ agent: spec.agent, continueOnError: spec.continueOnError === true, dependsOn: Object.freeze(dependsOn) });
+    return Object.freeze({
+      agent: spec.agent,
+      continueOnError: spec.continueOnError === true,
+      approval: spec.approval,
+      dependsOn: Object.freeze(dependsOn),
+    });
   });
   return Object.freeze(orderStages(label.owner, stages));
 }

@@ -1,7 +1,15 @@
-import type { AgentRunResult, ExecuteAgentOptions, ExecuteAgentRequest, UserExecutionEngine } from '@baton/engine-contract';
+import {
+  type AgentRunResult,
+  type ExecuteAgentOptions,
+  type ExecuteAgentRequest,
+  InvalidConfigError,
+  type UserExecutionEngine,
+} from '@baton/engine-contract';
+import { type PendingSuspension, promptOf, refusedStageResult } from './approval-gate.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import type { RunJournal } from './run-journal.js';
 import type { StageInput } from './stage-input.js';
+import type { StageApproval } from './workflow-definition.js';
 
 /** The part of an engine a workflow run uses. @internal */
 export type WorkflowEnginePort = Pick<UserExecutionEngine, 'executeAgent' | 'emitWorkflowEvent'>;
@@ -19,6 +27,8 @@ function setOutput(previous: Record<string, unknown>, name: string, output: unkn
  *
  * - A failed or timed-out stage that is not `continueOnError` halts the path: nothing new starts,
  *   running stages finish. A cancelled stage, or the caller's abort seen before a start, cancels the run.
+ * - A stage with an approval gate and no decision for it suspends the run: nothing new starts, running
+ *   stages finish, `finally` does not run (`suspension`). A failure that halts the path wins over it.
  * - `executeAgent` throwing (a contract violation) is recorded by `fail`: nothing new starts and the
  *   stages still running are aborted (their calls end `cancelled`) and awaited.
  * - A sequential plan (each stage waits for the one before it) runs as a plain loop and passes the
@@ -47,6 +57,7 @@ export class StageRunner {
   #called = 0;
   #cancelled = false;
   #halted = false;
+  #suspension: PendingSuspension | undefined;
   #thrown: { error: unknown } | undefined;
 
   constructor(engine: WorkflowEnginePort, request: unknown, signal: AbortSignal | undefined, journal?: RunJournal) {
@@ -65,6 +76,15 @@ export class StageRunner {
   /** The contract violation that ended the run, if any (`{ error }`, since anything can be thrown). */
   get thrown(): { readonly error: unknown } | undefined {
     return this.#thrown;
+  }
+
+  /**
+   * Where the run waits for a decision: set when a gated stage was reached and nothing since ended the
+   * run otherwise (a halting failure, a cancellation, a throw). `finally` does not run then.
+   */
+  get suspension(): PendingSuspension | undefined {
+    if (this.#halted || this.#cancelled || this.#thrown !== undefined) return undefined;
+    return this.#suspension;
   }
 
   /** How many stages (head and finally included) failed or timed out. */
@@ -101,7 +121,13 @@ export class StageRunner {
     if (plan.sequential) {
       for (let index = 0; index < plan.names.length && this.#mayStart(); index++) {
         try {
-          this.#recordStage(plan, index, await this.#call(plan.names[index] as string, this.#stageInput(plan, index)));
+          const name = plan.names[index] as string;
+          const approval = plan.approvals[index];
+          const result =
+            approval === undefined
+              ? await this.#call(name, this.#stageInput(plan, index))
+              : await this.#callGated(name, this.#stageInput(plan, index), approval);
+          if (result !== undefined) this.#recordStage(plan, index, result);
         } catch (error) {
           this.fail(error);
         }
@@ -123,7 +149,9 @@ export class StageRunner {
     const name = plan.finallyStage;
     if (name === undefined) return;
     // A halted path does not stop `finally` (that is what it is for); a cancellation or a throw does.
+    // A failed run does not wait for a decision either: the gate it reached is dropped.
     this.#halted = false;
+    this.#suspension = undefined;
     if (!this.#mayStart()) return;
     const previous: Record<string, unknown> = {};
     this.#addHead(previous);
@@ -166,13 +194,19 @@ export class StageRunner {
 
   /** Starts one stage, then, once it allows, its newly ready dependents; resolves when that whole subtree is done. */
   async #runFrom(plan: ExecutionPlan, index: number): Promise<void> {
-    let result: AgentRunResult;
+    let result: AgentRunResult | undefined;
     try {
-      result = await this.#call(plan.names[index] as string, this.#stageInput(plan, index));
+      const approval = plan.approvals[index];
+      const name = plan.names[index] as string;
+      result =
+        approval === undefined
+          ? await this.#call(name, this.#stageInput(plan, index))
+          : await this.#callGated(name, this.#stageInput(plan, index), approval);
     } catch (error) {
       this.fail(error);
       return;
     }
+    if (result === undefined) return;
     if (!this.#recordStage(plan, index, result)) return;
     let children: Promise<void>[] | undefined;
     for (const next of plan.dependents[index] as readonly number[]) {
@@ -204,6 +238,36 @@ export class StageRunner {
     // would run again on resume, which the run must not pretend otherwise about.
     await journal.save(result);
     return result;
+  }
+
+  /**
+   * A stage behind an approval gate: its stored result if it finished before; else, when this run was
+   * resumed at its gate, the stage runs with `approval` in its input (approved) or is saved as failed
+   * without a call (rejected, timed out); else the run suspends here and this resolves `undefined`.
+   * Gates exist only with a store (the orchestrator refuses them without one).
+   */
+  async #callGated(name: string, input: StageInput, approval: StageApproval): Promise<AgentRunResult | undefined> {
+    const journal = this.#journal;
+    if (journal === undefined) throw new InvalidConfigError({ message: `Stage "${name}" has an approval gate: the run needs a store` });
+    const prior = journal.prior.get(name);
+    if (prior !== undefined) return prior;
+    const gate = journal.gate;
+    if (gate?.stage === name) {
+      const { outcome } = gate;
+      if (outcome.kind === 'approved') {
+        const decided = {
+          ...input,
+          approval: outcome.note === undefined ? { approved: true as const } : { approved: true as const, note: outcome.note },
+        };
+        return this.#callJournaled(journal, { agentName: name, input: decided, stage: name });
+      }
+      const refused = refusedStageResult(name, outcome, journal.owner);
+      await journal.save(refused);
+      return refused;
+    }
+    // The first gate reached is the one the run waits at; a second one (another branch) asks on resume.
+    this.#suspension ??= { stage: name, prompt: promptOf(approval, name, input), timeoutMs: approval.timeoutMs };
+    return undefined;
   }
 
   #stageInput(plan: ExecutionPlan, index: number): StageInput {
@@ -242,7 +306,7 @@ export class StageRunner {
 
   /** Whether a ready stage may start now; seeing the caller's abort here cancels the run. */
   #mayStart(): boolean {
-    if (this.#halted || this.#cancelled || this.#thrown !== undefined) return false;
+    if (this.#halted || this.#cancelled || this.#thrown !== undefined || this.#suspension !== undefined) return false;
     if (this.#options?.signal?.aborted === true) {
       this.#cancelled = true;
       return false;

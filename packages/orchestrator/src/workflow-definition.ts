@@ -16,6 +16,20 @@ export interface StageSpec {
    * linear workflow).
    */
   readonly dependsOn?: readonly string[];
+  /**
+   * A person must approve before this stage runs (needs an orchestrator with a `store`). When the stage
+   * is ready, the run emits `workflow_suspended`, records the suspension and resolves with
+   * `status: 'suspended'`; `orchestrator.resume(workflowId, { decision })` continues it.
+   */
+  readonly approval?: StageApproval;
+}
+
+/** What a stage with an approval gate asks, and for how long. */
+export interface StageApproval {
+  /** The question for the person deciding; a function gets the stage's input (`{ request, previous }`). */
+  readonly prompt: string | ((input: { request: unknown; previous: Record<string, unknown> }) => string);
+  /** How long the decision may take (ms); later, the stage fails with `APPROVAL_TIMEOUT`. Default: no limit. */
+  readonly timeoutMs?: number;
 }
 
 /** Picks the path from the triage agent's output; a name that is not a path (or a throw) selects `fallback`. */

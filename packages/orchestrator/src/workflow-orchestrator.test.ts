@@ -180,8 +180,12 @@ describe('WorkflowOrchestrator on a (fake) genuine engine', () => {
   it.each([
     ['a request that is not an object', ['q'], 'orchestrator.run expects a request object { input, userContext? }'],
     ['a null request', [null], 'orchestrator.run expects a request object { input, userContext? }'],
-    ['null options', [{ input: 'q' }, null], 'orchestrator.run expects options { signal? } as its second argument'],
-    ['options that are not an object', [{ input: 'q' }, 'fast'], 'orchestrator.run expects options { signal? } as its second argument'],
+    ['null options', [{ input: 'q' }, null], 'orchestrator.run expects options { signal?, workflowId? } as its second argument'],
+    [
+      'options that are not an object',
+      [{ input: 'q' }, 'fast'],
+      'orchestrator.run expects options { signal?, workflowId? } as its second argument',
+    ],
     [
       'a signal that is not an AbortSignal',
       [{ input: 'q' }, { signal: { aborted: false } }],

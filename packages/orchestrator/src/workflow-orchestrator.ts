@@ -8,6 +8,7 @@ import {
   type UserExecutionEngine,
 } from '@baton/engine-contract';
 import { claimActiveRun, releaseActiveRun } from './active-runs.js';
+import { approvalStagesOf, checkDecision, gateDecisionOf } from './approval-gate.js';
 import { checkUserIsolation } from './check-user-isolation.js';
 import { isWorkflowDefinition } from './define-workflow.js';
 import { checkResumable } from './resume-checks.js';
@@ -36,6 +37,8 @@ export interface WorkflowOrchestratorOptions<TOutput = unknown> {
 }
 
 const OPTION_KEYS = new Set(['engine', 'workflow', 'store', 'now']);
+// Ids end up in Redis keys, BullMQ job ids and log lines: a bound keeps one request from bloating them.
+const MAX_WORKFLOW_ID_LENGTH = 256;
 
 /**
  * Runs a workflow for one user on that user's engine: a linear one's stages, or triage, then the path
@@ -61,7 +64,8 @@ export class WorkflowOrchestrator<TOutput = unknown> {
 
   /**
    * @throws InvalidConfigError when `options` is not an object, has an unknown key, `workflow` was not
-   * made by `defineWorkflow`, `store` is not a `RunStore`, or `now` is not a function.
+   * made by `defineWorkflow`, `store` is not a `RunStore`, `now` is not a function, or the workflow
+   * has approval stages and there is no `store` (a decision may come after a restart).
    * @throws EngineValidationError when `engine` is anything but an engine made by `@baton/engine-factory`
    * (look-alikes, proxies, legacy engines, `null`); the message says what was received and how to get one.
    */
@@ -88,6 +92,14 @@ export class WorkflowOrchestrator<TOutput = unknown> {
     this.#workflow = workflow ?? (triageWorkflow as WorkflowDefinition<TOutput>);
     this.#now = now ?? Date.now;
     this.#store = store === undefined ? undefined : checkRunStore(store);
+    const gated = approvalStagesOf(this.#workflow);
+    if (this.#store === undefined && gated.length > 0) {
+      throw new InvalidConfigError({
+        message:
+          `WorkflowOrchestrator: workflow "${this.#workflow.id}" has approval stages (${gated.join(', ')}), which wait for a ` +
+          'decision across restarts: give it a store (new WorkflowOrchestrator({ engine, workflow, store }))',
+      });
+    }
     Object.freeze(this);
   }
 
@@ -114,7 +126,8 @@ export class WorkflowOrchestrator<TOutput = unknown> {
   /**
    * Runs the workflow once for `input`. An agent's failure, timeout or cancellation shapes the result
    * (`status`, `stages`), it never throws.
-   * @throws InvalidConfigError when `request` is not an object or `options.signal` is not an AbortSignal.
+   * @throws InvalidConfigError when `request` is not an object, `options.signal` is not an AbortSignal or
+   * `options.workflowId` is not a non-empty string (at most 256 characters).
    * @throws UserIsolationError (`field`: `userId`, `threadId` or `runId`) when `userContext` belongs to
    * another user, thread or run than the engine; nothing is run or emitted then.
    * @throws InvalidUserContextError when `userContext` is given but is not an object.
@@ -134,7 +147,7 @@ export class WorkflowOrchestrator<TOutput = unknown> {
     } catch (error) {
       return Promise.reject(error);
     }
-    const workflowId = randomUUID();
+    const workflowId = options.workflowId ?? randomUUID();
     const result =
       this.#store === undefined
         ? runWorkflow({ engine: this.#engine, workflow: this.#workflow, input: request.input, signal, now: this.#now, workflowId })
@@ -150,11 +163,19 @@ export class WorkflowOrchestrator<TOutput = unknown> {
    * planned: a stage that had started but not finished when its process died runs again
    * (at-least-once per stage, exactly-once per finished stage). The run's first event is
    * `workflow_resumed`; its input is the stored one; `durationMs` counts this process's part.
-   * @throws InvalidConfigError without a store, or for a bad `workflowId` or `options`.
+   *
+   * A `suspended` run continues with `options.decision`: approved, the gated stage runs with
+   * `approval: { approved: true, note? }` in its input; rejected, it fails with `APPROVAL_REJECTED`
+   * without being called. Once the suspension's `expiresAt` has passed (on this orchestrator's clock),
+   * the stage fails with `APPROVAL_TIMEOUT` instead, with or without a decision: that is how a sweep
+   * of expired runs resumes them. The store's compare-and-set lets exactly one of two racing resumes
+   * of a run through.
+   * @throws InvalidConfigError without a store, or for a bad `workflowId`, `options` or `decision`.
    * @throws RunNotFoundError when the store has no such run (never recorded, expired, evicted).
    * @throws UserIsolationError when the run belongs to another user than the engine's.
    * @throws RunNotResumableError when the run has finished, is already running in this process, was
-   * made by another workflow, or `decision` is given for a run that is not suspended.
+   * made by another workflow, was taken by another resume first, `decision` is given for a run that is
+   * not suspended, or a suspended run that has not expired is resumed without one.
    * @example
    * const result = await new WorkflowOrchestrator({ engine, workflow, store }).resume(workflowId);
    */
@@ -174,6 +195,13 @@ export class WorkflowOrchestrator<TOutput = unknown> {
     if (options.signal !== undefined && !isAbortSignal(options.signal)) {
       return Promise.reject(new InvalidConfigError({ message: 'orchestrator.resume: signal must be an AbortSignal' }));
     }
+    if (options.decision !== undefined) {
+      try {
+        checkDecision(options.decision);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.#resume(store, workflowId, options) as Promise<WorkflowResult<TOutput>>;
   }
 
@@ -184,7 +212,7 @@ export class WorkflowOrchestrator<TOutput = unknown> {
     try {
       // Written before anything is emitted or run: a run the store refuses leaves no trace.
       await store.create({ workflowId, workflowName: this.#workflow.id, userId, threadId, runId, input });
-      const journal = createRunJournal(store, workflowId);
+      const journal = createRunJournal(store, { workflowId, runId, requestId: this.#engine.userContext.requestId });
       return await runWorkflow({ engine: this.#engine, workflow: this.#workflow, input, signal, now: this.#now, workflowId, journal });
     } finally {
       releaseActiveRun(store, workflowId);
@@ -198,16 +226,17 @@ export class WorkflowOrchestrator<TOutput = unknown> {
       userId: this.#engine.userContext.userId,
       workflowName: this.#workflow.id,
     });
-    if (options.decision !== undefined && record.status !== 'suspended') {
-      throw new RunNotResumableError({ message: `Run ${workflowId} is ${record.status}, not suspended: there is no decision to take` });
-    }
+    const gate = gateDecisionOf(record, options.decision, this.#now());
     // No await between the check in checkResumable and this claim: no second resume can slip in.
     if (!claimActiveRun(store, workflowId)) {
       throw new RunNotResumableError({ message: `Run ${workflowId} is already running in this process` });
     }
     try {
-      await store.markRunning(workflowId);
-      const journal = createRunJournal(store, workflowId, record.stages);
+      // Compare-and-set: of two processes resuming one run (two decisions, a decision and a timeout
+      // sweep), the store lets exactly one through; the other gets RunNotResumableError here.
+      await store.markRunning(workflowId, { from: record.status });
+      const { runId, requestId } = this.#engine.userContext;
+      const journal = createRunJournal(store, { workflowId, runId, requestId, stored: record.stages, gate });
       const { signal } = options;
       return await runWorkflow({
         engine: this.#engine,
@@ -229,11 +258,19 @@ export class WorkflowOrchestrator<TOutput = unknown> {
       throw new InvalidConfigError({ message: 'orchestrator.run expects a request object { input, userContext? }' });
     }
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidConfigError({ message: 'orchestrator.run expects options { signal? } as its second argument' });
+      throw new InvalidConfigError({ message: 'orchestrator.run expects options { signal?, workflowId? } as its second argument' });
     }
-    const { signal } = options;
+    const { signal, workflowId } = options;
     if (signal !== undefined && !isAbortSignal(signal)) {
       throw new InvalidConfigError({ message: 'orchestrator.run: signal must be an AbortSignal' });
+    }
+    if (
+      workflowId !== undefined &&
+      (typeof workflowId !== 'string' || workflowId.length === 0 || workflowId.length > MAX_WORKFLOW_ID_LENGTH)
+    ) {
+      throw new InvalidConfigError({
+        message: `orchestrator.run: workflowId must be a non-empty string of at most ${MAX_WORKFLOW_ID_LENGTH} characters`,
+      });
     }
     checkUserIsolation(this.#engine.userContext, request.userContext);
     return signal;

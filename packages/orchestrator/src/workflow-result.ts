@@ -1,5 +1,8 @@
 import type { AgentRunResult, WorkflowStatus } from '@baton/engine-contract';
 
+/** How a run ended (`WorkflowStatus`), or `'suspended'` while it waits for a decision. */
+export type WorkflowResultStatus = WorkflowStatus | 'suspended';
+
 /**
  * What `orchestrator.run` resolves to. Frozen. `TOutput` is the type of `output`, known for linear
  * workflows built from agent definitions (see `defineWorkflow`); `unknown` otherwise.
@@ -12,9 +15,12 @@ export interface WorkflowResult<TOutput = unknown> {
   /**
    * `'cancelled'` when the run was cancelled (its signal aborted before every stage had run, or a
    * stage ended `cancelled`); otherwise `'failed'` when any
-   * stage failed or timed out, even if `finally` answered; otherwise `'succeeded'`.
+   * stage failed or timed out, even if `finally` answered; otherwise `'succeeded'`. `'suspended'` when
+   * the run stopped before a stage with `approval` to wait for a decision (see `orchestrator.resume`).
    */
-  readonly status: WorkflowStatus;
+  readonly status: WorkflowResultStatus;
+  /** With `status: 'suspended'`: the stage waiting for a decision. Absent otherwise. */
+  readonly suspendedAt?: string;
   /**
    * The path triage chose (`fallback`'s name when classification was impossible); `'main'`
    * (`LINEAR_WORKFLOW_PATH`) for a linear workflow. `''` when the run was cancelled before a path was

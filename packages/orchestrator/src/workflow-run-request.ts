@@ -29,6 +29,12 @@ export interface WorkflowRunOptions {
    * cancellation like any other.
    */
   signal?: AbortSignal;
+  /**
+   * The run's id (`workflowId` of its events, result and record). Default: a new random UUID. A caller
+   * that must name the run before it starts passes one (the worker tier uses its job id); with a store,
+   * an id already recorded is refused by `store.create` (`RunRecordRejectedError`) before anything runs.
+   */
+  workflowId?: string;
 }
 
 /** A decision on a suspended run's approval gate (see `StageSpec.approval`). */
@@ -40,7 +46,10 @@ export interface ApprovalDecision {
 
 /** The second argument of `orchestrator.resume`. */
 export interface WorkflowResumeOptions {
-  /** The decision a suspended run waits for. Given for a run that is not suspended: `RunNotResumableError`. */
+  /**
+   * The decision a suspended run waits for (required for one that has not expired). Given for a run
+   * that is not suspended: `RunNotResumableError`.
+   */
   decision?: ApprovalDecision;
   /** Cancels the resumed run, as `run`'s signal does; aborted with a `RunInterruptedError`, it interrupts it again. */
   signal?: AbortSignal;

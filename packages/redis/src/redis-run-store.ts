@@ -9,14 +9,18 @@ import {
   encodeRunValue,
   InvalidConfigError,
   type ListRunsOptions,
+  type MarkRunningOptions,
   type NewRunRecord,
+  notInStatus,
   positiveIntegerOption,
   RunNotFoundError,
   type RunRecord,
   RunRecordRejectedError,
+  type RunStatus,
   type RunStore,
   type RunSuspension,
   readListRunsOptions,
+  readMarkRunningFrom,
   type StoredWorkflowResult,
   stageKeyOf,
   TransportError,
@@ -121,7 +125,9 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
     await onRedis(method, async () => {
       const reply = await writeRunScript.run(client, { keys: [keyOfRun(workflowId)], args: [run, ttlMs, now(), ...args] });
       if (!Array.isArray(reply)) throw notFound(workflowId);
-      const [userId, changed] = reply as [string, number];
+      const [userId, changed, status] = reply as [string, number, string];
+      // Only a compare-and-set `running` write (its expected status in args) is refused with changed 0.
+      if (changed === 0 && run === 'running') throw notInStatus(workflowId, status, args[0] as RunStatus);
       // A stage write leaves the history's TTL alone (one round trip less per stage, the hot path):
       // the writes that start and end a wait (create, suspend, running, complete, interrupt) refresh
       // it, and a run between two of them is far shorter than ttlMs.
@@ -205,7 +211,10 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
     async suspend(workflowId: string, suspension: RunSuspension): Promise<void> {
       await write('suspend', workflowId, 'suspend', [encodeRunValue(checkSuspension(suspension), 'The suspension', maxBytes)]);
     },
-    markRunning: (workflowId: string) => write('markRunning', workflowId, 'running'),
+    async markRunning(workflowId: string, options?: MarkRunningOptions): Promise<void> {
+      const from = readMarkRunningFrom(options);
+      await write('markRunning', workflowId, 'running', from === undefined ? [] : [from]);
+    },
     async complete(workflowId: string, result: StoredWorkflowResult): Promise<void> {
       const checked = checkStoredResult(result);
       await write('complete', workflowId, 'complete', [checked.status, encodeRunValue(checked, 'The run result', maxBytes)]);

@@ -36,6 +36,10 @@ export function eventLog() {
       push('workflow_resumed', 'workflow', workflowId, { workflowId, completedStages });
       return log;
     },
+    workflowSuspended(stage: string, prompt: string, workflowId = 'wf_1') {
+      push('workflow_suspended', 'workflow', workflowId, { workflowId, stage, prompt });
+      return log;
+    },
     workflowPlanned(stages: string[], workflowId = 'wf_1') {
       push('workflow_planned', 'workflow', workflowId, { workflowId, path: 'main', stages });
       return log;

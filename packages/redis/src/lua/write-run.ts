@@ -12,11 +12,13 @@ export type RunWrite = 'stage' | 'suspend' | 'running' | 'complete' | 'interrupt
  * - `stage`: ARGV[4] stage key, ARGV[5] result JSON. Replaces the stage's earlier result, if any,
  *   by one at the next sequence number (so it reads back last).
  * - `suspend`: ARGV[4] suspension JSON; status `suspended`.
- * - `running`: status `running`, suspension removed.
+ * - `running`: status `running`, suspension removed; with ARGV[4] (a status), only when the run's
+ *   status is that one now (compare-and-set: of two racing resumes, one gets through).
  * - `complete`: ARGV[4] status, ARGV[5] result JSON; suspension removed.
  * - `interrupt`: status `interrupted` when `running`; any other status is left as it is (untouched,
  *   TTL included).
- * Returns nil when there is no run, else `{ userId, changed }` (changed: 1 or 0).
+ * Returns nil when there is no run, else `{ userId, changed, status }` (changed: 1 or 0; status: the
+ * run's status before the write).
  * @internal
  */
 export const writeRunScript = new LuaScript(`
@@ -26,6 +28,7 @@ if not userId then
   return nil
 end
 local write = ARGV[1]
+local status = redis.call('HGET', key, '${RUN_FIELD.status}')
 if write == 'stage' then
   local indexField = '${STAGE_INDEX_FIELD_PREFIX}' .. ARGV[4]
   local previous = redis.call('HGET', key, indexField)
@@ -37,14 +40,17 @@ if write == 'stage' then
 elseif write == 'suspend' then
   redis.call('HSET', key, '${RUN_FIELD.status}', 'suspended', '${RUN_FIELD.suspension}', ARGV[4])
 elseif write == 'running' then
+  if ARGV[4] and ARGV[4] ~= status then
+    return { userId, 0, status }
+  end
   redis.call('HSET', key, '${RUN_FIELD.status}', 'running')
   redis.call('HDEL', key, '${RUN_FIELD.suspension}')
 elseif write == 'complete' then
   redis.call('HSET', key, '${RUN_FIELD.status}', ARGV[4], '${RUN_FIELD.result}', ARGV[5])
   redis.call('HDEL', key, '${RUN_FIELD.suspension}')
 elseif write == 'interrupt' then
-  if redis.call('HGET', key, '${RUN_FIELD.status}') ~= 'running' then
-    return { userId, 0 }
+  if status ~= 'running' then
+    return { userId, 0, status }
   end
   redis.call('HSET', key, '${RUN_FIELD.status}', 'interrupted')
 else
@@ -52,5 +58,5 @@ else
 end
 redis.call('HSET', key, '${RUN_FIELD.updatedAt}', ARGV[3])
 redis.call('PEXPIRE', key, ARGV[2])
-return { userId, 1 }
+return { userId, 1, status }
 `);
