@@ -15,6 +15,16 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES = {
   '@baton/redis': ['@baton/engine-contract'],
   // An adapter to the Vercel AI SDK: only apps may depend on it (no library lists it above).
   '@baton/ai-sdk': ['@baton/engine-contract'],
+  // The worker tier on BullMQ composes the factory and the orchestrator: only apps may depend on it
+  // (no library lists it above). Its tests also use the ones in ALLOWED_DEV_ONLY_DEPENDENCIES.
+  '@baton/bullmq': ['@baton/engine-contract', '@baton/engine-factory', '@baton/orchestrator'],
+};
+/**
+ * Workspace packages a library may list in devDependencies only: its tests use them, its users never
+ * get them. Declared in dependencies, peerDependencies or optionalDependencies, they are refused.
+ */
+export const ALLOWED_DEV_ONLY_DEPENDENCIES = {
+  '@baton/bullmq': ['@baton/redis', '@baton/test-redis'],
 };
 /** Nothing in the workspace may depend on the shim (its own tests are not dependents). */
 export const FORBIDDEN_DEPENDENCY = '@baton/legacy-engines';
@@ -85,6 +95,7 @@ export function checkWorkspace(root) {
       for (const dependency of Object.keys(pkg.manifest[field] ?? {})) declared.set(dependency, field);
     }
     const allowed = ALLOWED_WORKSPACE_DEPENDENCIES[pkg.name];
+    const devOnly = ALLOWED_DEV_ONLY_DEPENDENCIES[pkg.name] ?? [];
     if (pkg.group === 'packages' && allowed === undefined) {
       violations.push(`${pkg.name} (${where}) has no rule in scripts/check-deps.mjs: add it to ALLOWED_WORKSPACE_DEPENDENCIES.`);
     }
@@ -94,9 +105,16 @@ export function checkWorkspace(root) {
         violations.push(
           `${pkg.name} declares ${dependency} in ${field}: nothing in the workspace may depend on the legacy shim; migrate the code instead (see its README).`,
         );
+      } else if (allowed !== undefined && devOnly.includes(dependency)) {
+        // Every field, not just the one `declared` kept: listed in devDependencies too, it still ships.
+        for (const shipped of DEPENDENCY_FIELDS.filter((name) => name !== 'devDependencies' && pkg.manifest[name]?.[dependency])) {
+          violations.push(
+            `${pkg.name} declares ${dependency} in ${shipped}, but it may use ${dependency} only as a devDependency (for its tests), never ship it to its users.`,
+          );
+        }
       } else if (allowed !== undefined && !allowed.includes(dependency)) {
         violations.push(
-          `${pkg.name} declares ${dependency} in ${field}, but it may depend only on ${allowed.length ? allowed.join(', ') : 'no workspace package'}. Move cross-package tests to apps/.`,
+          `${pkg.name} declares ${dependency} in ${field}, but it may depend only on ${allowed.length ? allowed.join(', ') : 'no workspace package'}${devOnly.length ? ` (and, as devDependencies, ${devOnly.join(', ')})` : ''}. Move cross-package tests to apps/.`,
         );
       }
     }

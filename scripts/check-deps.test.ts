@@ -18,6 +18,11 @@ type Manifest = {
   peerDependencies?: Record<string, string>;
 };
 
+/** Writes the package.json of a workspace package. */
+function pkg(write: (path: string, text: string) => void, dir: string, name: string, manifest: Manifest = {}): void {
+  write(`${dir}/package.json`, JSON.stringify({ name, ...manifest }));
+}
+
 /** Writes a workspace fixture that follows every rule; `mutate` then breaks one thing. */
 function fixture(mutate: (root: string, write: (path: string, text: string) => void) => void = () => {}): string {
   const root = mkdtempSync(join(tmpdir(), 'baton-deps-'));
@@ -245,6 +250,88 @@ describe('checkWorkspace', () => {
         /@baton\/ai-sdk declares @baton\/engine-factory in dependencies, but it may depend only on @baton\/engine-contract/,
       ),
       expect.stringMatching(/@baton\/ai-sdk declares @baton\/orchestrator in devDependencies/),
+    ]);
+  });
+
+  const bullmqDependencies = {
+    '@baton/engine-contract': 'workspace:^',
+    '@baton/engine-factory': 'workspace:^',
+    '@baton/orchestrator': 'workspace:^',
+  };
+
+  /**
+   * The fixture plus @baton/bullmq (contract, factory and orchestrator; @baton/redis and the test Redis
+   * helper for its tests only) and the demo depending on it.
+   */
+  function withBullmq(mutate: (root: string, write: (path: string, text: string) => void) => void = () => {}): string {
+    return fixture((root, write) => {
+      pkg(write, 'packages/redis', '@baton/redis', { dependencies: { '@baton/engine-contract': 'workspace:^' } });
+      pkg(write, 'apps/test-redis', '@baton/test-redis');
+      pkg(write, 'packages/bullmq', '@baton/bullmq', {
+        dependencies: bullmqDependencies,
+        devDependencies: { '@baton/redis': 'workspace:^', '@baton/test-redis': 'workspace:*' },
+        peerDependencies: { bullmq: '^6' },
+      });
+      write(
+        'packages/bullmq/src/index.ts',
+        "import { WorkflowOrchestrator } from '@baton/orchestrator';\nimport { createEngineFactory } from '@baton/engine-factory';\nimport { Queue } from 'bullmq';\n",
+      );
+      write('packages/bullmq/src/worker.test.ts', "import { createRedisRunStore } from '@baton/redis';\n");
+      write(
+        'apps/demo/package.json',
+        JSON.stringify({ name: '@baton/demo', dependencies: { ...demoDependencies, '@baton/bullmq': 'workspace:^' } }),
+      );
+      write('apps/demo/src/worker.ts', "import { createWorkflowWorker } from '@baton/bullmq';\n");
+      mutate(root, write);
+    });
+  }
+
+  it('lets an app depend on @baton/bullmq, which depends on the contract, the factory and the orchestrator, and on redis for its tests', () => {
+    expect(checkWorkspace(withBullmq())).toEqual([]);
+  });
+
+  it('fails when @baton/bullmq ships a package it may use only for its tests, even when it also lists it as a devDependency', () => {
+    const root = withBullmq((_, write) =>
+      pkg(write, 'packages/bullmq', '@baton/bullmq', {
+        dependencies: { ...bullmqDependencies, '@baton/redis': '1' },
+        devDependencies: { '@baton/redis': '1' },
+        peerDependencies: { '@baton/test-redis': '1' },
+      }),
+    );
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(/@baton\/bullmq declares @baton\/redis in dependencies, but it may use @baton\/redis only as a devDependency/),
+      expect.stringMatching(
+        /@baton\/bullmq declares @baton\/test-redis in peerDependencies, but it may use @baton\/test-redis only as a devDependency/,
+      ),
+    ]);
+  });
+
+  it('fails when @baton/bullmq depends on a package outside its rule, such as an adapter', () => {
+    const root = withBullmq((_, write) => {
+      pkg(write, 'packages/ai-sdk', '@baton/ai-sdk', { dependencies: { '@baton/engine-contract': '1' } });
+      pkg(write, 'packages/bullmq', '@baton/bullmq', {
+        dependencies: bullmqDependencies,
+        devDependencies: { '@baton/redis': '1', '@baton/ai-sdk': '1' },
+      });
+    });
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(
+        /@baton\/bullmq declares @baton\/ai-sdk in devDependencies, but it may depend only on @baton\/engine-contract, @baton\/engine-factory, @baton\/orchestrator \(and, as devDependencies, @baton\/redis, @baton\/test-redis\)/,
+      ),
+    ]);
+  });
+
+  it('fails when a library depends on @baton/bullmq, even as a devDependency', () => {
+    const root = withBullmq((_, write) =>
+      pkg(write, 'packages/orchestrator', '@baton/orchestrator', {
+        dependencies: { '@baton/engine-contract': '1' },
+        devDependencies: { '@baton/bullmq': '1' },
+      }),
+    );
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(
+        /@baton\/orchestrator declares @baton\/bullmq in devDependencies, but it may depend only on @baton\/engine-contract\./,
+      ),
     ]);
   });
 

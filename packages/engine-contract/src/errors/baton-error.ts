@@ -19,7 +19,8 @@ export type BatonErrorCode =
   | 'RUN_NOT_FOUND'
   | 'RUN_NOT_RESUMABLE'
   | 'RUN_RECORD_REJECTED'
-  | 'RUN_INTERRUPTED';
+  | 'RUN_INTERRUPTED'
+  | 'DUPLICATE_RUN';
 
 /** Options every Baton error takes. */
 export interface BatonErrorOptions {

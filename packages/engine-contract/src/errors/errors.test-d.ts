@@ -28,6 +28,7 @@ describe('error types', () => {
       | 'RUN_NOT_RESUMABLE'
       | 'RUN_RECORD_REJECTED'
       | 'RUN_INTERRUPTED'
+      | 'DUPLICATE_RUN'
     >();
     expectTypeOf<BatonError['code']>().toEqualTypeOf<BatonErrorCode>();
   });

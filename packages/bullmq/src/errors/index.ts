@@ -1,0 +1,1 @@
+export { DUPLICATE_RUN, DuplicateRunError } from './duplicate-run-error.js';

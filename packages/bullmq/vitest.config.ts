@@ -1,0 +1,16 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+    restoreMocks: true,
+    // Real Redis round trips and BullMQ workers on a possibly busy machine: more headroom than the 5 s
+    // default. Tests wait for events and states, never for fixed sleeps; this is only the backstop.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // A real Redis for every test: REDIS_URL, else a private redis-server (fails clearly without either).
+    globalSetup: ['./src/__fixtures__/global-setup.ts'],
+  },
+});
