@@ -104,7 +104,12 @@ function follow(bus: RedisEventBus, userId: string) {
       for (const waiter of waiters) if (waiter.matches(event)) waiter.resolve();
     }
   })();
-  closing.push({ close: async () => (controller.abort(), await done) });
+  closing.push({
+    close: async () => {
+      controller.abort();
+      await done;
+    },
+  });
   return {
     events,
     until(matches: (event: AgentEvent) => boolean): Promise<void> {
