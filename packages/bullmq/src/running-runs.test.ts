@@ -37,4 +37,29 @@ describe('RunningRuns', () => {
     runs.interrupt('wf-1', 'x');
     expect(current.signal.aborted).toBe(true);
   });
+
+  it('cancel aborts a running run with a cancellation, not an interruption', () => {
+    const runs = new RunningRuns();
+    const running = runs.start('wf-1');
+    runs.cancel('wf-1');
+    expect(running.signal.aborted).toBe(true);
+    expect(RunInterruptedError.isInstance(running.signal.reason)).toBe(false);
+    expect((running.signal.reason as Error).name).toBe('AbortError');
+  });
+
+  it('a cancel for a run not running yet cancels it when it starts, once', () => {
+    const runs = new RunningRuns();
+    runs.cancel('wf-1');
+    expect(runs.start('wf-1').signal.aborted).toBe(true);
+    expect(runs.start('wf-1').signal.aborted).toBe(false);
+    expect(runs.start('wf-2').signal.aborted).toBe(false);
+  });
+
+  it('forgets the oldest pending cancels beyond 10000', () => {
+    const runs = new RunningRuns();
+    for (let index = 0; index <= 10_000; index++) runs.cancel(`wf-${index}`);
+    expect(runs.start('wf-0').signal.aborted).toBe(false);
+    expect(runs.start('wf-1').signal.aborted).toBe(true);
+    expect(runs.start('wf-10000').signal.aborted).toBe(true);
+  });
 });

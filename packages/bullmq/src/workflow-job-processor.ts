@@ -127,7 +127,10 @@ async function processRunJob(job: Job, token: string, context: JobProcessorConte
     throw error;
   }
   const controller = context.runs.start(workflowId);
-  if (controller.signal.aborted) {
+  // Cancelled before it started: the run starts with an aborted signal, so it ends `cancelled` (recorded,
+  // with its `workflow_completed`) without calling any stage.
+  if (data.cancelled === true && !controller.signal.aborted) controller.abort(new Error(`Run ${workflowId} was cancelled`));
+  if (controller.signal.aborted && RunInterruptedError.isInstance(controller.signal.reason)) {
     // The worker's grace period ended while this job was still getting ready: do not start.
     await engine.dispose();
     return putBack(job, token, context);

@@ -27,6 +27,8 @@ export const RunJobDataSchema = z.object({
   nonce: z.string().min(1),
   /** Present on the job `decide` added: the decision the suspended run waits for. */
   decision: ApprovalDecisionSchema.optional(),
+  /** Set by `cancel` on a job not started yet: whoever takes it up ends the run cancelled at once. */
+  cancelled: z.literal(true).optional(),
 });
 /** The data of a `run` job. */
 export type RunJobData = z.infer<typeof RunJobDataSchema>;

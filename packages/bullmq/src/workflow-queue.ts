@@ -16,6 +16,7 @@ import { approvalTimeoutJobId } from './approval-timeout.js';
 import { asError, safeErrorHandler, type WorkflowErrorHandler, warnOnError } from './error-handler.js';
 import { DuplicateRunError } from './errors/duplicate-run-error.js';
 import { bullmqLocation, DEFAULT_QUEUE_NAME, parseOptions, queueLocationShape, type WorkflowQueueLocation } from './queue-options.js';
+import { publishCancellation } from './run-cancellation.js';
 import { requeueSuspendedRun } from './suspended-run-requeue.js';
 import { isWorkflowId, workflowIdFor } from './workflow-id.js';
 import { ApprovalDecisionSchema, RUN_JOB_NAME } from './workflow-job.js';
@@ -67,6 +68,17 @@ export interface WorkflowQueue {
    * @throws InvalidConfigError for a bad `workflowId` or `decision`, TransportError when Redis fails.
    */
   decide(workflowId: string, decision: ApprovalDecision): Promise<void>;
+  /**
+   * Cancels a run that has not finished: a job not started yet is marked so that the worker that takes
+   * it up ends it at once, and every worker of the queue is told (Redis pub/sub) so that the one
+   * running it aborts it. Either way the run ends `cancelled`, recorded, with its `workflow_completed`,
+   * and its job completes. Resolves once the cancellation is sent, not when the run has ended.
+   * @throws RunNotFoundError when the queue has no job for `workflowId`.
+   * @throws RunNotResumableError when the run's job has finished (the run ended, or it is suspended:
+   * reject it with `decide` instead).
+   * @throws InvalidConfigError for a bad `workflowId`, TransportError when Redis fails.
+   */
+  cancel(workflowId: string): Promise<void>;
   /** Closes the queue's connections (a passed-in client stays open). Later calls reject. Idempotent. */
   close(): Promise<void>;
 }
@@ -192,10 +204,38 @@ export function createWorkflowQueue(options: WorkflowQueueOptions): WorkflowQueu
     }
   }
 
+  async function cancel(workflowId: string): Promise<void> {
+    assertOpen('cancel');
+    if (!isWorkflowId(workflowId)) {
+      throw new InvalidConfigError({
+        message: 'queue.cancel: workflowId must be a workflow id returned by enqueue (wf- and 32 hex digits)',
+      });
+    }
+    await onRedis('queue.cancel', async () => {
+      const job = await queue.getJob(workflowId);
+      const state = job === undefined ? 'unknown' : await job.getState();
+      if (job === undefined || state === 'unknown') {
+        throw new RunNotFoundError({
+          message: `No job for run ${workflowId} in this queue: it was never enqueued here, or it was removed`,
+        });
+      }
+      if (state === 'completed' || state === 'failed') {
+        throw new RunNotResumableError({ message: `Run ${workflowId} cannot be cancelled: its job has ${state}` });
+      }
+      if (state !== 'active') {
+        // Not started: marked, so that whoever takes it up ends it at once; a delayed one (waiting for
+        // an admission slot) is moved up. Either may race with a worker taking it: the message covers that.
+        await job.updateData({ ...job.data, cancelled: true });
+        if (state === 'delayed') await job.promote().catch(() => {});
+      }
+      await publishCancellation(queue, workflowId);
+    });
+  }
+
   function close(): Promise<void> {
     closePromise ??= queue.close().catch((error: unknown) => onError(asError(error)));
     return closePromise;
   }
 
-  return Object.freeze({ enqueue, decide, close });
+  return Object.freeze({ enqueue, decide, cancel, close });
 }

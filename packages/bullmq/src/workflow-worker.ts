@@ -3,6 +3,7 @@ import { Queue, Worker, type WorkerOptions } from 'bullmq';
 import { admissionBackoffMs, DEFAULT_ADMISSION_BACKOFF } from './admission-backoff.js';
 import { asError, safeErrorHandler, warnOnError } from './error-handler.js';
 import { bullmqLocation, DEFAULT_QUEUE_NAME } from './queue-options.js';
+import { subscribeToCancellations } from './run-cancellation.js';
 import { RunningRuns } from './running-runs.js';
 import { createJobProcessor } from './workflow-job-processor.js';
 import {
@@ -74,6 +75,11 @@ export function createWorkflowWorker(options: WorkflowWorkerOptions): WorkflowWo
     throw refused(error);
   }
   queue.on('error', (error) => onError(asError(error)));
+  // `queue.cancel` of a run this worker holds (or takes up next) reaches it here, on any machine.
+  const cancellations = subscribeToCancellations(queue, (workflowId) => runs.cancel(workflowId), onError).catch((error: unknown) => {
+    onError(asError(error));
+    return undefined;
+  });
   const processor = createJobProcessor({
     factory: settings.factory,
     workflows: new Map(Object.entries(settings.workflows)),
@@ -121,6 +127,7 @@ export function createWorkflowWorker(options: WorkflowWorkerOptions): WorkflowWo
       clearTimeout(grace);
     }
     await running;
+    await (await cancellations)?.();
     try {
       await queue.close();
     } catch (error) {
