@@ -58,6 +58,33 @@ describe('approval gates on the worker tier', () => {
     expect((await store.get(workflowId))?.status).toBe('succeeded');
   });
 
+  it('takes a decision sent the moment workflow_suspended is emitted, while the run’s job is still active', async () => {
+    const location = uniqueLocation();
+    const calls: AgentCall[] = [];
+    const store = newStore();
+    const log = await queueEvents(location);
+    const queue = newQueue(location);
+    let decided: Promise<void> | undefined;
+    const { factory } = newFactory({ agents: recordingAgents(calls, STAGES) });
+    const onSuspended = (type: string): void => {
+      // The worker has not returned from the run yet: its job is active until it does.
+      if (type === 'workflow_suspended') decided ??= queue.decide(workflowId, { approved: true });
+    };
+    const tapped = {
+      createEngine: async (context: Parameters<typeof factory.createEngine>[0]) => {
+        const engine = await factory.createEngine(context);
+        engine.subscribe((event) => onSuspended(event.type));
+        return engine;
+      },
+    };
+    startWorker(location, { factory: tapped, workflows: { gated }, store });
+    await queue.enqueue({ ...request, workflowName: 'gated' });
+    await log.until('completed', workflowId);
+    await expect(decided).resolves.toBeUndefined();
+    expect((await log.until('completed', workflowId, 2)).returnvalue).toEqual({ workflowId, status: 'succeeded' });
+    expect(calls.map((call) => call.agent)).toEqual(['s1', 's2', 's3']);
+  });
+
   it('fails the gated stage with APPROVAL_REJECTED on a rejection, without calling it', async () => {
     const { calls, store, log, queue } = await setUp();
     await queue.enqueue({ ...request, workflowName: 'gated' });

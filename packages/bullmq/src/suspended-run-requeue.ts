@@ -36,8 +36,10 @@ export async function requeueSuspendedRun(
   workflowId: string,
   decision: ApprovalDecision | undefined,
 ): Promise<RequeueOutcome> {
-  const job = await queue.getJob(workflowId);
-  const state = job === undefined ? 'unknown' : await job.getState();
+  // The state first, then the job: read the other way round, a job that completes in between would
+  // show `completed` with the data of its active snapshot (no return value yet).
+  const state = await queue.getJobState(workflowId);
+  const job = state === 'unknown' ? undefined : await queue.getJob(workflowId);
   // Gone, and claimed lately: another caller is between removing it and adding it again.
   if (job === undefined || state === 'unknown') {
     return (await wasReplaced(queue, workflowId)) ? { kind: 'claimed-elsewhere' } : { kind: 'missing' };

@@ -184,7 +184,14 @@ export function createWorkflowQueue(options: WorkflowQueueOptions): WorkflowQueu
         message: `queue.decide: decision must be { approved: boolean, note?: string } (${describeZodIssue(parsed.error, { root: 'decision' })})`,
       });
     }
-    const outcome = await onRedis('queue.decide', () => requeueSuspendedRun(queue, workflowId, parsed.data));
+    let outcome = await onRedis('queue.decide', () => requeueSuspendedRun(queue, workflowId, parsed.data));
+    // `workflow_suspended` reaches the user a moment before the worker completes the run's job: a
+    // decision taken at once finds the job still active. Waits a little (about 1.5 s in all) for that
+    // job to finish before calling the run busy.
+    for (let wait = 25; outcome.kind === 'not-suspended' && outcome.state === 'active' && wait <= 800; wait *= 2) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      outcome = await onRedis('queue.decide', () => requeueSuspendedRun(queue, workflowId, parsed.data));
+    }
     switch (outcome.kind) {
       case 'missing':
         throw new RunNotFoundError({
@@ -212,8 +219,9 @@ export function createWorkflowQueue(options: WorkflowQueueOptions): WorkflowQueu
       });
     }
     await onRedis('queue.cancel', async () => {
-      const job = await queue.getJob(workflowId);
-      const state = job === undefined ? 'unknown' : await job.getState();
+      // The state first, then the job (as `decide` reads them): the data written back is the job's latest.
+      const state = await queue.getJobState(workflowId);
+      const job = state === 'unknown' ? undefined : await queue.getJob(workflowId);
       if (job === undefined || state === 'unknown') {
         throw new RunNotFoundError({
           message: `No job for run ${workflowId} in this queue: it was never enqueued here, or it was removed`,
