@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `pnpm demo` entry: reads PORT, HOST, BATON_DEMO_USERS, REDIS_URL, BATON_DEMO_INSTANCE_ID,
- * BATON_DEMO_MODEL (with OPENAI_API_KEY) and BATON_DEMO_WORD_DELAY_MS, starts the demo server (in
+ * BATON_DEMO_MODEL (with OPENAI_API_KEY), BATON_DEMO_WORD_DELAY_MS and BATON_DEMO_APPROVAL_TIMEOUT_MS,
+ * starts the demo server (in
  * memory, or in Redis mode when REDIS_URL is set), prints the mode, the model, the URL and the
  * accounts, and shuts down gracefully on SIGINT/SIGTERM (runs in flight are interrupted; exit code 0).
  */
@@ -9,6 +10,7 @@ import { hostname } from 'node:os';
 import { type ResolvedDemoModel, resolveDemoModel } from './agents/demo-model.js';
 import { createDemoServer } from './server/create-demo-server.js';
 import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers } from './server/demo-users.js';
+import { DEFAULT_APPROVAL_TIMEOUT_MS, parseApprovalTimeout } from './server/demo-workflow.js';
 import { defaultInstanceId } from './server/interrupted-run-log.js';
 import { redactRedisUrl } from './server/redis-backend.js';
 
@@ -24,10 +26,13 @@ const redisUrl = process.env.REDIS_URL || undefined;
 const instanceId = process.env.BATON_DEMO_INSTANCE_ID || defaultInstanceId(hostname(), port);
 let server: Awaited<ReturnType<typeof createDemoServer>>;
 let reporting: ResolvedDemoModel;
+let approvalTimeoutMs: number | undefined;
 try {
   reporting = await resolveDemoModel(process.env);
+  approvalTimeoutMs = parseApprovalTimeout(process.env.BATON_DEMO_APPROVAL_TIMEOUT_MS);
   server = await createDemoServer({
     users,
+    ...(approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs }),
     // Warnings (Redis unreachable, then back; a real model's errors) are worth seeing even without the request log.
     logger: process.env.BATON_DEMO_LOG === '1' ? true : redisUrl || reporting.model ? { level: 'warn' } : false,
     ...(redisUrl ? { redis: { url: redisUrl }, instanceId } : {}),
@@ -52,6 +57,10 @@ console.log(
   reporting.model
     ? `  Reporting model: ${reporting.label} (each answer is a call to OpenAI).\n`
     : `  Reporting model: ${reporting.label}. Set BATON_DEMO_MODEL=openai:<model> and OPENAI_API_KEY for a real one.\n`,
+);
+const approvalWait = approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+console.log(
+  `  Approvals: a full analysis asks before it drafts the plan; no decision within ${approvalWait % 60_000 === 0 ? `${approvalWait / 60_000} min` : `${approvalWait / 1000} s`} rejects it (BATON_DEMO_APPROVAL_TIMEOUT_MS).\n`,
 );
 console.log('  Demo accounts:');
 for (const user of users) {

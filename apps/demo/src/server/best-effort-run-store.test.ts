@@ -1,4 +1,4 @@
-import { InMemoryRunStore, RunNotFoundError, type RunStore, TransportError } from '@baton/engine-contract';
+import { InMemoryRunStore, RunNotFoundError, RunNotResumableError, type RunStore, TransportError } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { BestEffortRunStore } from './best-effort-run-store.js';
 
@@ -22,7 +22,7 @@ function flakyStore(inner: RunStore) {
     create: (value) => (state.reachable ? inner.create(value) : fail()),
     saveStage: (id, value) => (state.reachable ? inner.saveStage(id, value) : fail()),
     suspend: (id, value) => (state.reachable ? inner.suspend(id, value) : fail()),
-    markRunning: (id) => (state.reachable ? inner.markRunning(id) : fail()),
+    markRunning: (id, options) => (state.reachable ? inner.markRunning(id, options) : fail()),
     complete: (id, value) => (state.reachable ? inner.complete(id, value) : fail()),
     markInterrupted: (id) => (state.reachable ? inner.markInterrupted(id) : fail()),
     get: (id) => (state.reachable ? inner.get(id) : fail()),
@@ -79,5 +79,35 @@ describe('BestEffortRunStore', () => {
   it("rethrows the store's other answers (an unknown run)", async () => {
     const bestEffort = new BestEffortRunStore(new InMemoryRunStore(), logRecorder().log);
     await expect(bestEffort.saveStage('nope', stage)).rejects.toSatisfy((error) => RunNotFoundError.isInstance(error));
+  });
+
+  it("passes markRunning's compare-and-set through: of two resumes of a suspended run, the second is refused", async () => {
+    const inner = new InMemoryRunStore();
+    const bestEffort = new BestEffortRunStore(inner, logRecorder().log);
+    await bestEffort.create(record);
+    await bestEffort.suspend('wf-1', { stage: 'actions', prompt: 'Apply?', suspendedAt: 1 });
+    await bestEffort.markRunning('wf-1', { from: 'suspended' });
+    await expect(bestEffort.markRunning('wf-1', { from: 'suspended' })).rejects.toSatisfy((error) =>
+      RunNotResumableError.isInstance(error),
+    );
+    expect(await inner.get('wf-1')).toMatchObject({ status: 'running' });
+  });
+
+  it('refuses a compare-and-set while the store is unreachable instead of skipping it (a decision must be taken once)', async () => {
+    const { store, state } = flakyStore(new InMemoryRunStore());
+    const { warnings, log } = logRecorder();
+    state.reachable = true;
+    let reachable = true;
+    const bestEffort = new BestEffortRunStore(store, log, () => reachable);
+    await bestEffort.create(record);
+    await bestEffort.suspend('wf-1', { stage: 'actions', prompt: 'Apply?', suspendedAt: 1 });
+    reachable = false;
+    await expect(bestEffort.markRunning('wf-1', { from: 'suspended' })).rejects.toSatisfy((error) => TransportError.isInstance(error));
+    reachable = true;
+    state.reachable = false;
+    await expect(bestEffort.markRunning('wf-1', { from: 'suspended' })).rejects.toSatisfy((error) => TransportError.isInstance(error));
+    expect(warnings).toEqual([]);
+    state.reachable = true;
+    expect(await bestEffort.get('wf-1')).toMatchObject({ status: 'suspended' });
   });
 });

@@ -1,6 +1,7 @@
 import {
   type AgentRunResult,
   type ListRunsOptions,
+  type MarkRunningOptions,
   type NewRunRecord,
   type RunRecord,
   type RunStore,
@@ -63,8 +64,14 @@ export class BestEffortRunStore implements RunStore {
     return this.#write(workflowId, 'a suspension', () => this.#store.suspend(workflowId, suspension));
   }
 
-  markRunning(workflowId: string): Promise<void> {
-    return this.#write(workflowId, 'a resume', () => this.#store.markRunning(workflowId));
+  async markRunning(workflowId: string, options?: MarkRunningOptions): Promise<void> {
+    // With `from` it is the compare-and-set that lets exactly one decision (or timeout) through:
+    // skipping it could run a gated stage twice, so an unreachable store refuses the resume instead.
+    if (options?.from !== undefined) {
+      if (!this.#isReachable()) throw new TransportError({ message: 'The run store is unreachable' });
+      return this.#store.markRunning(workflowId, options);
+    }
+    return this.#write(workflowId, 'a resume', () => this.#store.markRunning(workflowId, options));
   }
 
   async complete(workflowId: string, result: StoredWorkflowResult): Promise<void> {

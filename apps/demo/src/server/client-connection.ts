@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { type AskRunnerDependencies, runAsk } from './ask-runner.js';
 import { FrameRateLimiter } from './frame-rate-limiter.js';
 import { ClientFrameSchema, type DemoErrorCode, describeIssue, type ServerFrame } from './protocol.js';
+import type { DecisionRequest } from './run-decisions.js';
 import type { RunRegistry } from './run-registry.js';
 import type { Session } from './session-store.js';
 
@@ -24,8 +25,14 @@ export interface ClientConnectionDependencies extends AskRunnerDependencies {
   maxFramesPerSecond: number;
   /** Bytes queued for a slow client before it is dropped (1013), so one reader cannot hold memory hostage. */
   maxBufferedBytes: number;
-  /** True once shutdown began: new asks are refused. */
+  /** True once shutdown began: new asks and decisions are refused. */
   isClosing: () => boolean;
+  /**
+   * Applies a `decide` frame (`decideRun`: resumes the run here). A function of the server, not of
+   * the socket, so that a deployment can route decisions elsewhere (a queue). Should not reject (a
+   * rejection is logged and answered with `INTERNAL_ERROR`).
+   */
+  decide: (request: DecisionRequest) => Promise<void>;
 }
 
 /** An open, authenticated socket. */
@@ -37,8 +44,8 @@ export interface ClientConnection {
 
 /**
  * Wires one authenticated socket: subscribes it to its user's events (after the `?since=` replay),
- * validates every frame with zod, answers bad frames with an `error` frame and keeps the socket open,
- * closes floods (1008) and slow readers (1013). Oversized frames (1009) and invalid UTF-8 (1007) are
+ * validates every frame with zod (`ask`, `cancel`, `decide`), answers bad frames with an `error`
+ * frame and keeps the socket open, closes floods (1008) and slow readers (1013). Oversized frames (1009) and invalid UTF-8 (1007) are
  * closed by `ws` itself before a frame reaches this code.
  */
 export function attachClientConnection(
@@ -94,6 +101,26 @@ export function attachClientConnection(
     const frame = parsed.data;
     if (frame.type === 'cancel') {
       cancelRun(frame.runId);
+      return;
+    }
+    if (frame.type === 'decide') {
+      const { workflowId, approved, note } = frame;
+      if (dependencies.isClosing()) {
+        send({ type: 'error', code: 'SHUTTING_DOWN', message: 'The server is shutting down.', workflowId });
+        return;
+      }
+      void dependencies
+        .decide({
+          session,
+          connectionId: connection.connectionId,
+          workflowId,
+          decision: note === undefined ? { approved } : { approved, note },
+          reply: send,
+        })
+        .catch((error: unknown) => {
+          dependencies.log.error({ err: error, workflowId }, 'decision failed');
+          send({ type: 'error', code: 'INTERNAL_ERROR', message: 'The decision could not be applied.', workflowId });
+        });
       return;
     }
     if (dependencies.isClosing()) {

@@ -196,13 +196,13 @@ describe('frames', () => {
 
   it('runs an ask: accepted first, then the run events with its runId, then the result', async () => {
     const client = await FrameClient.connect(url, { cookie });
-    client.send({ type: 'ask', text: SUFFICIENT, clientRequestId: 'first' });
+    client.send({ type: 'ask', text: PARTIAL, clientRequestId: 'first' });
     const accepted = await client.answerTo('first');
     expect(accepted).toMatchObject({ type: 'accepted', clientRequestId: 'first' });
     const runId = accepted.type === 'accepted' ? accepted.runId : '';
     const result = await client.result(runId);
     expect(result.result.status).toBe('succeeded');
-    expect(result.result.path).toBe('sufficient');
+    expect(result.result.path).toBe('partial');
     const acceptedIndex = client.frames.indexOf(accepted);
     const events = client.events().filter((frame) => frame.event.runId === runId);
     expect(events.length).toBeGreaterThan(10);
@@ -215,6 +215,30 @@ describe('frames', () => {
     const ids = events.map((frame) => frame.id);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
+    await client.close();
+  });
+
+  it('runs a full analysis up to its approval, then to the end once approved: two results, one card', async () => {
+    const client = await FrameClient.connect(url, { cookie });
+    const runId = await client.ask(SUFFICIENT);
+    const suspended = await client.suspended(runId);
+    expect(suspended.result).toMatchObject({ status: 'suspended', suspendedAt: 'actions', path: 'sufficient' });
+    expect(suspended.result.stages.map((stage) => (stage as { agentName: string }).agentName)).toEqual(['triage', 'data', 'optimization']);
+    const before = client.events().filter((frame) => frame.event.runId === runId);
+    // The question is the run's last event until the decision, and comes before the suspended result.
+    expect(before.at(-1)!.event).toMatchObject({ type: 'workflow_suspended', stage: 'actions', workflowId: suspended.result.workflowId });
+    expect(client.frames.indexOf(suspended)).toBeGreaterThan(client.frames.indexOf(before.at(-1)!));
+    client.decide(suspended.result.workflowId, true);
+    const result = await client.result(runId);
+    expect(result.result).toMatchObject({ workflowId: suspended.result.workflowId, status: 'succeeded', path: 'sufficient' });
+    const after = client
+      .events()
+      .filter((frame) => frame.event.runId === runId)
+      .slice(before.length);
+    expect(after[0]!.event.type).toBe('workflow_resumed');
+    expect(after.at(-1)!.event.type).toBe('workflow_completed');
+    // The same runId, a new engine: its events count from 0 again.
+    expect(after.map((frame) => frame.event.seq)).toEqual(after.map((_, index) => index));
     await client.close();
   });
 
@@ -399,10 +423,10 @@ describe('replay with ?since', () => {
   it('answers an id that fell out of the bounded buffer with REPLAY_UNAVAILABLE', async () => {
     const client = await FrameClient.connect(url, { cookie });
     const runId = await client.ask(SUFFICIENT);
-    await client.result(runId);
+    await client.approveAndFinish(runId);
     const oldest = client.events()[0]!.id;
     // Its own later events, and a second run, push the first one's events out of the 300 kept.
-    await client.result(await client.ask(SUFFICIENT));
+    await client.approveAndFinish(await client.ask(SUFFICIENT));
     await client.close();
     const late = await FrameClient.connect(url, { cookie, since: oldest });
     expect(await late.waitFor((frame) => frame.type === 'error')).toMatchObject({ code: 'REPLAY_UNAVAILABLE' });

@@ -39,6 +39,16 @@ it(`isolates ${USER_COUNT} users with 2 sockets each, all asking at once`, async
     }),
   );
 
+  // A full analysis waits for its approval: each asking socket approves its own, as soon as it is asked.
+  await Promise.all(
+    asked.flatMap(({ sockets, runIds }) =>
+      sockets.map(async (socket, socketIndex) => {
+        const runId = runIds[socketIndex]!;
+        const first = await socket.waitFor((frame) => frame.type === 'result' && frame.runId === runId, 30_000);
+        if (first.type === 'result' && first.result.status === 'suspended') socket.decide(first.result.workflowId, true);
+      }),
+    ),
+  );
   // Each socket of a user sees the result of every run of that user (fan-out per user).
   await Promise.all(
     asked.flatMap(({ sockets, runIds }) => sockets.flatMap((socket) => runIds.map((runId) => socket.result(runId, 30_000)))),
@@ -60,15 +70,21 @@ it(`isolates ${USER_COUNT} users with 2 sockets each, all asking at once`, async
       const serialized = JSON.stringify(socket.frames);
       for (const other of asked) if (other.userId !== userId) expect(serialized).not.toContain(`asked by ${other.userId} `);
 
-      // Per engine: seq from 0, +1 each time, no gaps, no reordering. One engine per run.
+      // Per engine: seq from 0, +1 each time, no gaps, no reordering. One engine per run, and one
+      // more for a run resumed after its approval (it ran until the question, then from the decision).
       const byEngine = new Map<string, AgentEvent[]>();
       for (const frame of events) byEngine.set(frame.event.engineId, [...(byEngine.get(frame.event.engineId) ?? []), frame.event]);
-      expect(byEngine.size).toBe(runIds.length);
+      const suspendedRuns = socket.frames.filter((frame) => frame.type === 'result' && frame.result.status === 'suspended');
+      expect(byEngine.size).toBe(runIds.length + suspendedRuns.length);
       for (const engineEvents of byEngine.values()) {
         expect(engineEvents.map((event) => event.seq)).toEqual(engineEvents.map((_, index) => index));
         expect(new Set(engineEvents.map((event) => event.runId)).size).toBe(1);
-        expect(engineEvents[0]!.type).toBe('workflow_started');
-        expect(engineEvents.at(-1)!.type).toBe('workflow_completed');
+        const span = `${engineEvents[0]!.type} → ${engineEvents.at(-1)!.type}`;
+        expect([
+          'workflow_started → workflow_completed',
+          'workflow_started → workflow_suspended',
+          'workflow_resumed → workflow_completed',
+        ]).toContain(span);
       }
 
       // Cursor ids: increasing per user, unique.
@@ -76,8 +92,10 @@ it(`isolates ${USER_COUNT} users with 2 sockets each, all asking at once`, async
       expect(new Set(ids).size).toBe(ids.length);
       expect([...ids].sort()).toEqual(ids);
 
-      // A result per run, after that run's last event, and nothing of other users' runs.
-      const results = socket.frames.filter((frame) => frame.type === 'result');
+      // A final result per run, after that run's last event, and nothing of other users' runs.
+      const results = socket.frames.filter(
+        (frame): frame is Extract<typeof frame, { type: 'result' }> => frame.type === 'result' && frame.result.status !== 'suspended',
+      );
       expect(results.map((frame) => frame.runId).sort()).toEqual([...runIds].sort());
       for (const result of results) {
         expect(result.result.status).toBe('succeeded');

@@ -1,5 +1,7 @@
-import { type AgentEvent, describeZodIssue, type WorkflowStatus } from '@baton/engine-contract';
+import { type AgentEvent, describeZodIssue } from '@baton/engine-contract';
+import type { WorkflowResultStatus } from '@baton/orchestrator';
 import { z } from 'zod';
+import { MAX_DECISION_NOTE_LENGTH } from '../shared/decision-note.js';
 
 /** Largest client frame accepted (bytes); a bigger one closes the socket with 1009. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -24,10 +26,20 @@ export const CancelFrameSchema = z.strictObject({
   runId: z.string().min(1).max(256),
 });
 /**
+ * `{ type: 'decide', workflowId, approved, note? }`: the user's decision on one of their runs waiting
+ * for approval (`workflow_suspended`, or `status: 'suspended'` in the runs API).
+ */
+export const DecideFrameSchema = z.strictObject({
+  type: z.literal('decide'),
+  workflowId: z.string().min(1).max(256),
+  approved: z.boolean(),
+  note: z.string().max(MAX_DECISION_NOTE_LENGTH).optional(),
+});
+/**
  * Every frame a client may send. Strict objects: an unknown field is more likely a typo than a
  * feature, and the client hears about it instead of being silently ignored.
  */
-export const ClientFrameSchema = z.discriminatedUnion('type', [AskFrameSchema, CancelFrameSchema]);
+export const ClientFrameSchema = z.discriminatedUnion('type', [AskFrameSchema, CancelFrameSchema, DecideFrameSchema]);
 /** A validated client frame. */
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 
@@ -48,6 +60,7 @@ export type DemoErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'USER_LIMIT_EXCEEDED'
   | 'UNKNOWN_RUN'
+  | 'NOT_SUSPENDED'
   | 'NOT_FOUND'
   | 'REPLAY_UNAVAILABLE'
   | 'SHUTTING_DOWN'
@@ -58,7 +71,10 @@ export type DemoErrorCode =
 export interface WireWorkflowResult {
   workflowId: string;
   workflowName: string;
-  status: WorkflowStatus;
+  /** How the run ended, or `suspended` while it waits for a decision (a later `result` follows the decision). */
+  status: WorkflowResultStatus;
+  /** With `status: 'suspended'`: the stage waiting for a decision. */
+  suspendedAt?: string;
   path: string;
   stages: unknown[];
   durationMs: number;
@@ -70,9 +86,13 @@ export type ServerFrame =
   | { type: 'event'; id: string; event: AgentEvent }
   | { type: 'result'; runId: string; result: WireWorkflowResult }
   | { type: 'interrupted'; runId: string; workflowId: string }
-  | { type: 'error'; code: DemoErrorCode; message: string; clientRequestId?: string };
+  /** `workflowId`: on errors that answer a `decide` frame, the workflowId it named. */
+  | { type: 'error'; code: DemoErrorCode; message: string; clientRequestId?: string; workflowId?: string };
 
-/** A frame that tells the user's sockets a run is over on this server (`result`, or `interrupted` at a shutdown). */
+/**
+ * A frame that tells the user's sockets a run is over on this server, for now: `result` (also for a
+ * run that suspended for a decision), or `interrupted` at a shutdown.
+ */
 export type RunEndFrame = Extract<ServerFrame, { type: 'result' | 'interrupted' }>;
 
 /** The body of every HTTP error answer. */

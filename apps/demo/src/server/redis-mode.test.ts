@@ -94,7 +94,8 @@ describe('Redis mode: two instances, one Redis', () => {
     const bobOnA = await FrameClient.connect(a, { cookie: bobCookie });
     const bobOnB = await FrameClient.connect(b, { cookie: bobCookie });
 
-    aliceOnB.send({ type: 'ask', text: SUFFICIENT, clientRequestId: 'from-b' });
+    // The partial path: it runs to the end by itself (a full analysis would stop at its approval).
+    aliceOnB.send({ type: 'ask', text: PARTIAL, clientRequestId: 'from-b' });
     const accepted = await aliceOnB.answerTo('from-b');
     expect(accepted.type).toBe('accepted');
     const runId = accepted.type === 'accepted' ? accepted.runId : '';
@@ -106,7 +107,7 @@ describe('Redis mode: two instances, one Redis', () => {
     expect(aliceOnB.frames.indexOf(result)).toBeGreaterThan(aliceOnB.frames.indexOf(lastOnB));
     // The socket on the other instance finishes the run from its workflow_completed event.
     const lastOnA = await completed(aliceOnA, runId);
-    expect(lastOnA.event).toMatchObject({ status: 'succeeded', path: 'sufficient' });
+    expect(lastOnA.event).toMatchObject({ status: 'succeeded', path: 'partial' });
 
     const onB = runEvents(aliceOnB, runId);
     const onA = runEvents(aliceOnA, runId);
@@ -215,7 +216,7 @@ describe('Redis mode: reconnecting mid-run', () => {
     const cookie = await login(a, 'alice', 'alice-demo-pw');
     const asker = await FrameClient.connect(a, { cookie });
     const watcher = await FrameClient.connect(b, { cookie });
-    const runId = await asker.ask(SUFFICIENT);
+    const runId = await asker.ask(PARTIAL);
     // Drop the watcher after a few events, while the run goes on.
     await watcher.event(runId, (event) => event.seq === 3);
     await watcher.close();

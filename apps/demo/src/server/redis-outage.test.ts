@@ -9,7 +9,7 @@ import { createDemoServer, type DemoServer } from './create-demo-server.js';
 // and start it again on the same port.
 
 const USERS = [{ username: 'alice', password: 'alice-demo-pw' }];
-const [SUFFICIENT, , INSUFFICIENT] = EXAMPLE_QUESTIONS.map((example) => example.text) as [string, string, string];
+const [, PARTIAL, INSUFFICIENT] = EXAMPLE_QUESTIONS.map((example) => example.text) as [string, string, string];
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -40,7 +40,7 @@ it('keeps serving while Redis is away: clear error frames, healthz 200, runs fin
   const onA = await FrameClient.connect(a!, { cookie });
   const onB = await FrameClient.connect(b!, { cookie });
 
-  const runId = await onA.ask(SUFFICIENT);
+  const runId = await onA.ask(PARTIAL);
   await onB.event(runId, (event) => event.type === 'agent_started');
 
   await redisServer.stop();

@@ -15,7 +15,8 @@ const USERS = [
   { username: 'alice', password: 'alice-demo-pw' },
   { username: 'bob', password: 'bob-demo-pw' },
 ];
-const SUFFICIENT = EXAMPLE_QUESTIONS.find((example) => example.path === 'sufficient')!.text;
+// The partial path runs to its end by itself (a full analysis stops at its approval: redis-approvals.test.ts).
+const PARTIAL = EXAMPLE_QUESTIONS.find((example) => example.path === 'partial')!.text;
 
 const servers: DemoServer[] = [];
 const prefixes: string[] = [];
@@ -40,10 +41,10 @@ it("replays a run in flight from its first event on another instance, with the h
   const cookie = await login(a.url, 'bob', 'bob-demo-pw');
   const asker = await FrameClient.connect(a.url, { cookie });
   // Bob's first run: his stream does not exist yet when it starts (the cursor is the stream's start).
-  const question = `${SUFFICIENT} ${gateMarker('optimization')}`;
+  const question = `${PARTIAL} ${gateMarker('data')}`;
   const runId = await asker.ask(question);
-  await gates.reached('optimization');
-  await asker.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'optimization');
+  await gates.reached('data');
+  await asker.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'data');
   const seen = asker.events().filter((frame) => frame.event.runId === runId);
 
   const response = await fetch(`${b.url}/api/runs`, { headers: { cookie } });
@@ -51,15 +52,15 @@ it("replays a run in flight from its first event on another instance, with the h
   expect(page.runs.map((run) => [run.runId, run.question, run.status])).toEqual([[runId, question, 'running']]);
   expect(page.replaySince).toBe('0-0');
   const reloaded = await FrameClient.connect(b.url, { cookie, since: page.replaySince! });
-  await reloaded.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'optimization');
+  await reloaded.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'data');
   expect(reloaded.events().map((frame) => frame.id)).toEqual(seen.map((frame) => frame.id));
   expect(reloaded.frames.some((frame) => frame.type === 'error')).toBe(false);
 
-  gates.open('optimization');
+  gates.open('data');
   await reloaded.event(runId, (event) => event.type === 'workflow_completed');
   await asker.result(runId);
   // A later run: the cursor is the stream's end before it began, on whichever instance the page asks.
-  const second = await asker.ask(`${SUFFICIENT} ${gateMarker('reporting')}`);
+  const second = await asker.ask(`${PARTIAL} ${gateMarker('reporting')}`);
   await gates.reached('reporting');
   const secondPage = RunsPageSchema.parse(await (await fetch(`${b.url}/api/runs`, { headers: { cookie } })).json());
   expect(secondPage.runs.map((run) => run.status)).toEqual(['running', 'succeeded']);
@@ -83,11 +84,11 @@ it('an instance restarted with the same instance id resumes the run its shutdown
   const cookie = await login(a.url, 'alice', 'alice-demo-pw');
   const asker = await FrameClient.connect(a.url, { cookie });
   const watcher = await FrameClient.connect(b.url, { cookie });
-  const question = `${SUFFICIENT} ${gateMarker('actions')}`;
+  const question = `${PARTIAL} ${gateMarker('data')}`;
   const runId = await asker.ask(question);
-  // Triage, data and optimization are done; actions waits at its gate.
-  await gates.reached('actions');
-  await watcher.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'actions');
+  // Triage and data_helper are done; data waits at its gate.
+  await gates.reached('data');
+  await watcher.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'data');
 
   await a.server.close();
   const interrupted = await asker.waitFor((frame) => frame.type === 'interrupted' && frame.runId === runId);
@@ -102,8 +103,7 @@ it('an instance restarted with the same instance id resumes the run its shutdown
   expect(page.runs[0]).toMatchObject({ workflowId, runId, question, status: 'interrupted' });
   expect(page.runs[0]!.stages.filter((stage) => stage.status === 'succeeded').map((stage) => stage.stage)).toEqual([
     'triage',
-    'data',
-    'optimization',
+    'data_helper',
   ]);
   const client = new Redis(redis.url);
   const noted = `${redis.keyPrefix}demo:instance:instance-a:interrupted`;
@@ -113,12 +113,12 @@ it('an instance restarted with the same instance id resumes the run its shutdown
   expect(await client.smembers(noted)).toEqual([workflowId]);
 
   // A restart with the same id resumes it: the run goes on where it stopped and completes.
-  gates.open('actions');
+  gates.open('data');
   await startInstance(instance('instance-a'));
   const resumed = await watcher.event(runId, (event) => event.type === 'workflow_resumed');
-  expect(resumed.event).toMatchObject({ workflowId, completedStages: ['triage', 'data', 'optimization'] });
+  expect(resumed.event).toMatchObject({ workflowId, completedStages: ['triage', 'data_helper'] });
   const completed = await watcher.event(runId, (event) => event.type === 'workflow_completed');
-  expect(completed.event).toMatchObject({ workflowId, status: 'succeeded', path: 'sufficient' });
+  expect(completed.event).toMatchObject({ workflowId, status: 'succeeded', path: 'partial' });
   expect(await client.smembers(noted)).toEqual([]);
   client.disconnect();
 
@@ -127,14 +127,13 @@ it('an instance restarted with the same instance id resumes the run its shutdown
     .events()
     .filter((frame) => frame.event.runId === runId && frame.event.type === 'agent_started')
     .map((frame) => frame.event.agentName);
-  expect(started).toEqual(['triage', 'data', 'optimization', 'actions', 'actions', 'reporting']);
+  expect(started).toEqual(['triage', 'data_helper', 'data', 'data', 'reporting']);
   const record = await b.server.store.get(workflowId);
-  expect(record).toMatchObject({ status: 'succeeded', input: question, runId, result: { status: 'succeeded', path: 'sufficient' } });
+  expect(record).toMatchObject({ status: 'succeeded', input: question, runId, result: { status: 'succeeded', path: 'partial' } });
   expect(record!.stages.map((stage) => [stage.stage, stage.status])).toEqual([
     ['triage', 'succeeded'],
+    ['data_helper', 'succeeded'],
     ['data', 'succeeded'],
-    ['optimization', 'succeeded'],
-    ['actions', 'succeeded'],
     ['reporting', 'succeeded'],
   ]);
   await watcher.close();

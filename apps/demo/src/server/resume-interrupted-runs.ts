@@ -1,8 +1,8 @@
-import { createUserExecutionContext, FINAL_RUN_STATUSES, type UserExecutionEngine } from '@baton/engine-contract';
+import { FINAL_RUN_STATUSES } from '@baton/engine-contract';
 import type { EngineFactory } from '@baton/engine-factory';
 import type { InterruptedRunLog } from './interrupted-run-log.js';
+import { createEngineForRecord, type RecordEngine } from './record-engine.js';
 import { executeRun, type RunExecutionDependencies } from './run-execution.js';
-import { sessionIdOfThread } from './session-thread.js';
 
 /** What resuming this instance's interrupted runs needs. */
 export interface ResumeDependencies extends RunExecutionDependencies {
@@ -32,19 +32,12 @@ export async function resumeInterruptedRuns(dependencies: ResumeDependencies): P
   }
   let started = 0;
   for (const workflowId of workflowIds) {
-    let engine: UserExecutionEngine;
-    let sessionId: string;
+    let created: RecordEngine;
     try {
       const record = await store.get(workflowId);
+      // A suspended run waits for its decision (or its timeout), not for this instance.
       if (record === null || FINAL_RUN_STATUSES.has(record.status) || record.status === 'suspended') continue;
-      sessionId = sessionIdOfThread(record.threadId);
-      const context = createUserExecutionContext({
-        userId: record.userId,
-        threadId: record.threadId,
-        runId: record.runId,
-        ...(sessionId === '' ? {} : { sessionId }),
-      });
-      engine = await factory.createEngine(context);
+      created = await createEngineForRecord(factory, record);
     } catch (error) {
       log.warn({ err: error, workflowId }, 'could not resume an interrupted run now; trying again at the next start');
       await interruptions.add(workflowId);
@@ -53,8 +46,7 @@ export async function resumeInterruptedRuns(dependencies: ResumeDependencies): P
     started++;
     // Runs on in the background, like an ask; shutdown interrupts it again (and notes it again).
     void executeRun(dependencies, {
-      engine,
-      sessionId,
+      ...created,
       start: (orchestrator, signal) => orchestrator.resume(workflowId, { signal }),
     });
   }

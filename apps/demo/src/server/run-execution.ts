@@ -1,5 +1,5 @@
-import { RunInterruptedError, type RunStore, type UserExecutionEngine } from '@baton/engine-contract';
-import { WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
+import { RunInterruptedError, RunNotResumableError, type RunStore, type UserExecutionEngine } from '@baton/engine-contract';
+import { type WorkflowDefinition, WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
 import type { EventDelivery } from './event-delivery.js';
 import type { InterruptedRunLog } from './interrupted-run-log.js';
 import type { RunEndFrame } from './protocol.js';
@@ -14,6 +14,12 @@ export interface RunExecutionDependencies {
   runs: RunRegistry;
   /** Where every run is recorded (history, and resume after a restart). */
   store: RunStore;
+  /** The workflow every run and resume of this server executes (`createDemoWorkflow`). */
+  workflow: WorkflowDefinition;
+  /** The orchestrator's clock (epoch ms): when a suspension expires, and whether it has. */
+  now: () => number;
+  /** Told about every run that suspended for a decision, so that its timeout is enforced. Never rejects. */
+  approvals?: { watch(workflowId: string): Promise<void> } | undefined;
   /** Redis mode only: lets other instances find this instance's runs (to cancel them). */
   cluster?: ClusterLink | undefined;
   /** Redis mode only: where this instance notes the runs a shutdown interrupted, to resume them when it starts again. */
@@ -27,12 +33,15 @@ export interface RunExecution {
   engine: UserExecutionEngine;
   /** The public id of the session whose logout cancels the run; `''` for none. */
   sessionId: string;
-  /** Starts the orchestrator: `run` for an ask, `resume` for an interrupted run. */
+  /** Starts the orchestrator: `run` for an ask, `resume` for an interrupted run or a decision. */
   start(orchestrator: WorkflowOrchestrator, signal: AbortSignal): Promise<WorkflowResult>;
   /** Called once the run is registered (cancellable from any instance) and before it emits anything. */
   onRegistered?(): void;
-  /** Called when the orchestrator threw something other than an interruption (already logged). */
-  onError?(): void;
+  /**
+   * Called when the orchestrator threw something other than an interruption (already logged): e.g.
+   * `RunNotResumableError` when another decision or resume of the run came first.
+   */
+  onError?(error: unknown): void;
 }
 
 /**
@@ -41,8 +50,9 @@ export interface RunExecution {
  * streams the engine's events to the user's sockets while the orchestrator runs it with the shared
  * store, disposes the engine (freeing the user's slot before the client hears the run is over), then
  * sends `result`, or `interrupted` when a shutdown stopped it (the store then holds it `interrupted`;
- * Redis mode: the workflowId is noted for this instance's next start). Resolves when all of that is
- * done; never rejects.
+ * Redis mode: the workflowId is noted for this instance's next start). A run that suspended for a
+ * decision ends here too: its `result` has `status: 'suspended'`, it holds no engine while it waits,
+ * and `approvals` is told (its timeout). Resolves when all of that is done; never rejects.
  */
 export async function executeRun(dependencies: RunExecutionDependencies, execution: RunExecution): Promise<void> {
   const { events, runs, cluster, store, interruptions, log } = dependencies;
@@ -71,15 +81,19 @@ export async function executeRun(dependencies: RunExecutionDependencies, executi
       if (event.type === 'workflow_started' || event.type === 'workflow_resumed') workflowId ??= event.workflowId;
     });
     try {
-      const outcome = await execution.start(new WorkflowOrchestrator({ engine, store }), controller.signal);
+      const orchestrator = new WorkflowOrchestrator({ engine, store, workflow: dependencies.workflow, now: dependencies.now });
+      const outcome = await execution.start(orchestrator, controller.signal);
       end = { type: 'result', runId, result: { ...outcome, stages: [...outcome.stages] } };
+      if (outcome.status === 'suspended') await dependencies.approvals?.watch(outcome.workflowId);
     } catch (error) {
       if (RunInterruptedError.isInstance(error) && workflowId !== undefined) {
         end = { type: 'interrupted', runId, workflowId };
         await Promise.all([interruptions?.add(workflowId), cluster?.runInterrupted(userId, runId, workflowId)]);
       } else {
-        log.error({ err: error, runId }, 'workflow run threw');
-        execution.onError?.();
+        // A decision or timeout that lost the race for a run is expected; anything else is not.
+        if (RunNotResumableError.isInstance(error)) log.warn({ err: error, runId }, 'the run was not resumed');
+        else log.error({ err: error, runId }, 'workflow run threw');
+        execution.onError?.(error);
       }
     }
   } finally {

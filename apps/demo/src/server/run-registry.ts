@@ -50,6 +50,15 @@ export class RunRegistry {
     await Promise.allSettled(runs.map((run) => run.done));
   }
 
+  /**
+   * Settles once the run with this runId, if one is in progress here, has ended (engine disposed,
+   * end frame sent); at once otherwise. A decision waits for the run that suspended to be over, so
+   * that its `result` reaches the user's sockets before the resumed run's events.
+   */
+  settled(runId: string): Promise<void> {
+    return this.#runs.get(runId)?.done ?? Promise.resolve();
+  }
+
   /** Runs in progress. */
   get size(): number {
     return this.#runs.size;

@@ -6,6 +6,7 @@ import { RunDetailsSchema, RunsPageSchema } from '../shared/runs-api.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
 import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
+import { DEMO_WORKFLOW_ID } from './demo-workflow.js';
 import type { ServerFrame } from './protocol.js';
 
 // GET /api/runs and GET /api/runs/:workflowId, and the replay cursor the first page carries.
@@ -68,7 +69,8 @@ describe('GET /api/runs', () => {
     for (const question of [SUFFICIENT, PARTIAL, INSUFFICIENT]) {
       clock.advance(1000);
       const runId = await client.ask(question);
-      await client.result(runId);
+      // The full analysis waits for its approval before the plan: approve it.
+      await (question === SUFFICIENT ? client.approveAndFinish(runId) : client.result(runId));
       const completed = await client.event(runId, (event) => event.type === 'workflow_completed');
       asked.push({ question, runId, workflowId: completed.event.type === 'workflow_completed' ? completed.event.workflowId : '' });
     }
@@ -93,7 +95,8 @@ describe('GET /api/runs', () => {
     const [insufficient, partial, sufficient] = page.runs;
     expect(sufficient).toMatchObject({
       status: 'succeeded',
-      workflowName: 'triage-workflow',
+      workflowName: DEMO_WORKFLOW_ID,
+      suspension: null,
       result: { status: 'succeeded', path: 'sufficient' },
     });
     expect(partial?.result?.path).toBe('partial');
@@ -229,7 +232,7 @@ it("redacts secret-looking keys in stage outputs and in the run's output before 
   const cookie = await login(url, 'alice', 'alice-demo-pw');
   const client = await FrameClient.connect(url, { cookie });
   const runId = await client.ask(SUFFICIENT);
-  expect((await client.result(runId)).result.status).toBe('succeeded');
+  expect((await client.approveAndFinish(runId)).result.status).toBe('succeeded');
   await client.close();
   const [record] = await store.listRuns('alice');
   // The store holds what the agent returned (issue 18 is about the rest); the API does not hand it out.
@@ -261,11 +264,11 @@ describe('replaySince: a reload mid-run', () => {
     // An earlier run, finished: listed, and not replayed.
     const earlier = await before.ask(INSUFFICIENT);
     await before.result(earlier);
-    const question = `${SUFFICIENT} ${gateMarker('actions')}`;
+    const question = `${PARTIAL} ${gateMarker('data')}`;
     const runId = await before.ask(question);
-    await gates.reached('actions');
+    await gates.reached('data');
     // The gate holds the stage right after its agent_started: nothing more comes until it opens.
-    await before.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'actions');
+    await before.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'data');
     const seenBefore = before.events().filter((frame) => frame.event.runId === runId);
     await before.close();
 
@@ -275,18 +278,18 @@ describe('replaySince: a reload mid-run', () => {
       [question, 'running'],
       [INSUFFICIENT, 'succeeded'],
     ]);
-    expect(page.runs[0]!.stages.map((stage) => stage.stage)).toEqual(['triage', 'data', 'optimization']);
+    expect(page.runs[0]!.stages.map((stage) => stage.stage)).toEqual(['triage', 'data_helper']);
     const after = await FrameClient.connect(url, { cookie, since: page.replaySince! });
-    await after.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'actions');
+    await after.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'data');
     // Everything the run emitted so far, from its first event, in order, without duplicates.
     const replayed = after.events().filter((frame) => frame.event.runId === runId);
     expect(replayed.map((frame) => frame.id)).toEqual(seenBefore.map((frame) => frame.id));
     expect(replayed[0]!.event.type).toBe('workflow_started');
     expect(after.events().some((frame) => frame.event.runId === earlier)).toBe(false);
 
-    gates.open('actions');
+    gates.open('data');
     const completed = await after.event(runId, (event) => event.type === 'workflow_completed');
-    expect(completed.event).toMatchObject({ status: 'succeeded', path: 'sufficient' });
+    expect(completed.event).toMatchObject({ status: 'succeeded', path: 'partial' });
     const all = after.events().filter((frame) => frame.event.runId === runId);
     expect(all.map((frame) => frame.event.seq)).toEqual(all.map((_, index) => index));
     expect(new Set(all.map((frame) => frame.id)).size).toBe(all.length);
@@ -313,13 +316,13 @@ describe('replaySince: a reload mid-run', () => {
     const small = await start({ agents: createGatedDemoAgents({ delayScale: 0, gates }), replayBufferSize: 5 });
     const cookie = await login(small.url, 'carol', 'carol-demo-pw');
     const client = await FrameClient.connect(small.url, { cookie });
-    const question = `${SUFFICIENT} ${gateMarker('reporting')}`;
+    const question = `${PARTIAL} ${gateMarker('reporting')}`;
     const runId = await client.ask(question);
     await gates.reached('reporting');
     await client.close();
     const page = await runsPage(small.url, cookie);
     expect(page.runs[0]).toMatchObject({ question, status: 'running' });
-    expect(page.runs[0]!.stages.map((stage) => stage.stage)).toEqual(['triage', 'data', 'optimization', 'actions']);
+    expect(page.runs[0]!.stages.map((stage) => stage.stage)).toEqual(['triage', 'data_helper', 'data']);
     const late = await FrameClient.connect(small.url, { cookie, since: page.replaySince! });
     gates.open('reporting');
     await late.event(runId, (event) => event.type === 'workflow_completed');

@@ -62,6 +62,15 @@ export function storedRunOf(record: RunRecord, options: { stageOutputs: boolean 
       ...(options.stageOutputs && stage.output !== undefined ? { output: redact(stage.output) } : {}),
       ...(stage.error === undefined ? {} : { error: { code: stage.error.code, message: stage.error.message } }),
     })),
+    suspension:
+      record.status === 'suspended' && record.suspension !== undefined
+        ? {
+            stage: record.suspension.stage,
+            prompt: record.suspension.prompt,
+            suspendedAt: record.suspension.suspendedAt,
+            ...(record.suspension.expiresAt === undefined ? {} : { expiresAt: record.suspension.expiresAt }),
+          }
+        : null,
     result:
       result === undefined
         ? null
@@ -94,7 +103,10 @@ export function registerRunRoutes(app: FastifyInstance, dependencies: RunRoutesD
     const records = await store.listRuns(userId, { limit, ...(before === undefined ? {} : { before }) });
     let replaySince: string | null = null;
     if (end !== undefined) {
-      const running = records.filter((record) => record.status === 'running').map((record) => record.runId);
+      // A run waiting for a decision replays too: a reload shows its card as it was, activity included.
+      const running = records
+        .filter((record) => record.status === 'running' || record.status === 'suspended')
+        .map((record) => record.runId);
       replaySince = await events.replayCursor(userId, running, end).catch((error: unknown) => {
         log.warn({ err: error, userId }, 'could not compute the replay cursor; the page shows stored stages only');
         return null;

@@ -22,7 +22,10 @@ export const StoredStageSchema = z.object({
   durationMs: z.number(),
   /** The stage's output, secrets redacted; only in `GET /api/runs/:workflowId`. */
   output: z.unknown().optional(),
-  /** Why the stage did not succeed. */
+  /**
+   * Why the stage did not succeed; `APPROVAL_REJECTED` / `APPROVAL_TIMEOUT` for a stage whose
+   * approval was refused or not given in time (it never ran).
+   */
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 /** One finished stage of a stored run. */
@@ -39,6 +42,20 @@ export const StoredRunResultSchema = z.object({
 /** How a stored run ended. */
 export type StoredRunResult = z.infer<typeof StoredRunResultSchema>;
 
+/** Why a stored run is `suspended`: the stage waiting for the user's decision, and the question asked. */
+export const StoredSuspensionSchema = z.object({
+  /** The stage that runs once approved (the demo's `actions`). */
+  stage: z.string(),
+  /** What the user is asked, e.g. `Apply this plan? 7 steps, about $13,880 a month`. */
+  prompt: z.string(),
+  /** Epoch ms (the server's clock). */
+  suspendedAt: z.number(),
+  /** Epoch ms after which the approval has timed out (`APPROVAL_TIMEOUT`); absent when it never does. */
+  expiresAt: z.number().optional(),
+});
+/** Why a stored run is `suspended`. */
+export type StoredSuspension = z.infer<typeof StoredSuspensionSchema>;
+
 /** One run of the user as the store keeps it. */
 export const StoredRunSchema = z.object({
   workflowId: z.string(),
@@ -54,7 +71,9 @@ export const StoredRunSchema = z.object({
   updatedAt: z.number(),
   /** The stages that finished, in the order they finished. */
   stages: z.array(StoredStageSchema),
-  /** How the run ended; `null` while it runs (or is interrupted). */
+  /** With `status: 'suspended'`: what the run waits for (decide it with a `decide` frame); `null` otherwise. */
+  suspension: StoredSuspensionSchema.nullable(),
+  /** How the run ended; `null` while it runs (or is interrupted, or waits for a decision). */
   result: StoredRunResultSchema.nullable(),
 });
 /** One run of the user as the store keeps it. */
@@ -68,7 +87,7 @@ export const RunsPageSchema = z.object({
   nextBefore: z.number().nullable(),
   /**
    * On the first page (no `before`): a `?since=` cursor for `/ws`. Connecting with it replays every
-   * event of the runs listed as `running`, each from its first event as far as the server still
+   * event of the runs listed as `running` or `suspended`, each from its first event as far as the server still
    * holds it, and every event after that, then follows live. `null` on later pages.
    */
   replaySince: z.string().nullable(),

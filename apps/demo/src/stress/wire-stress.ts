@@ -82,6 +82,8 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
     scryptCost: 2 ** 10,
     delayScale: options.delayScale,
     agents: createHoldableDemoAgents({ delayScale: options.delayScale }),
+    // The plan expects every run to end by itself (or by its cancel): the plain triageWorkflow, no approval gate.
+    approvalGate: false,
   });
   const url = await server.listen({ port: 0 });
   const userRuns = plan.users.map(() => new Set<string>());

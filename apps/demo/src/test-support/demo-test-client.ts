@@ -129,9 +129,32 @@ export class FrameClient {
     return answer.runId;
   }
 
-  /** Waits for the `result` of a run. */
+  /** Waits for the final `result` of a run (not the `suspended` one of a run waiting for a decision). */
   result(runId: string, timeoutMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
-    return this.waitFor((frame) => frame.type === 'result' && frame.runId === runId, timeoutMs);
+    return this.waitFor((frame) => frame.type === 'result' && frame.runId === runId && frame.result.status !== 'suspended', timeoutMs);
+  }
+
+  /** Waits for the `result` with which a run suspended for a decision (its workflowId is `result.workflowId`). */
+  suspended(runId: string, timeoutMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
+    return this.waitFor((frame) => frame.type === 'result' && frame.runId === runId && frame.result.status === 'suspended', timeoutMs);
+  }
+
+  /** Sends a `decide` frame for a suspended run. */
+  decide(workflowId: string, approved: boolean, note?: string): void {
+    this.send({ type: 'decide', workflowId, approved, ...(note === undefined ? {} : { note }) });
+  }
+
+  /** Waits until the run suspends, approves it, and waits for its final `result`. */
+  async approveAndFinish(runId: string, timeoutMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
+    const suspended = await this.suspended(runId, timeoutMs);
+    this.decide(suspended.result.workflowId, true);
+    return this.result(runId, timeoutMs);
+  }
+
+  /** The next `error` frame about a decision on `workflowId`, after the frames seen so far. */
+  nextDecisionError(workflowId: string): Promise<Extract<ServerFrame, { type: 'error' }>> {
+    const seen = this.frames.length;
+    return this.waitFor((frame) => frame.type === 'error' && frame.workflowId === workflowId && this.frames.indexOf(frame) >= seen);
   }
 
   /** Waits for an event of a run that matches `predicate`. */

@@ -23,6 +23,9 @@ const ALICE_CANCELLED_QUESTION = 'Our GCP bill is $80,000 a month. Can we cut it
 const CAROL_EARLIER_QUESTION = EXAMPLE_QUESTIONS.find((example) => example.path === 'insufficient')!.text;
 // Held at its `actions` stage until the test opens the gate: in flight for as long as the test needs.
 const CAROL_HELD_QUESTION = `${ALICE_QUESTION} ${gateMarker('actions')}`;
+// Bob's two tabs: one question approved, one rejected (both full analyses, so both ask).
+const APPROVAL_QUESTION = ALICE_QUESTION;
+const REJECTED_QUESTION = ALICE_CANCELLED_QUESTION;
 const gates = new AgentGates();
 
 let staticDir: string;
@@ -74,10 +77,8 @@ afterAll(async () => {
   if (staticDir) await rm(staticDir, { recursive: true, force: true });
 });
 
-/** A logged-in page that records every frame its WebSockets receive and every page error. */
-async function openAs(username: string, password: string, viewport: { width: number; height: number }) {
-  const context: BrowserContext = await browser.newContext({ viewport });
-  const page: Page = await context.newPage();
+/** Records every frame a page's WebSockets receive, the socket URLs and every page error. */
+async function track(page: Page) {
   const frames: ServerFrame[] = [];
   const socketUrls: string[] = [];
   const errors: string[] = [];
@@ -92,12 +93,28 @@ async function openAs(username: string, password: string, viewport: { width: num
     socketUrls.push(socket.url());
     socket.on('framereceived', (frame) => frames.push(JSON.parse(String(frame.payload)) as ServerFrame));
   });
+  return { page, frames, socketUrls, errors };
+}
+
+/** A logged-in page (its own browser context: its own session) that records frames and errors. */
+async function openAs(username: string, password: string, viewport: { width: number; height: number }) {
+  const context: BrowserContext = await browser.newContext({ viewport });
+  const tracked = await track(await context.newPage());
+  const { page } = tracked;
   await page.goto(url);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByTestId('connection-status').filter({ hasText: 'Live' }).waitFor(WAIT);
-  return { context, page, frames, socketUrls, errors };
+  return { context, ...tracked };
+}
+
+/** Another tab in the same browser context: the same session, already logged in. */
+async function openTab(context: BrowserContext) {
+  const tracked = await track(await context.newPage());
+  await tracked.page.goto(url);
+  await tracked.page.getByTestId('connection-status').filter({ hasText: 'Live' }).waitFor(WAIT);
+  return tracked;
 }
 
 /**
@@ -168,6 +185,9 @@ it('two users in two browsers: live cards, reconnect with ?since, cancel, and no
     expect(user.socketUrls.at(-1)).toMatch(/\/ws\?since=/);
   }
 
+  // Alice's full analysis asks before it drafts the plan: she approves on the card.
+  await aliceCard.getByTestId('approve').click(WAIT);
+
   // Both runs finish, with the path and every stage shown, and an answer worth reading.
   await aliceCard.and(alice.page.locator('[data-status="succeeded"]')).waitFor(WAIT);
   await bobCard.and(bob.page.locator('[data-status="succeeded"]')).waitFor(WAIT);
@@ -213,7 +233,7 @@ it('two users in two browsers: live cards, reconnect with ?since, cancel, and no
     );
     const deltas = runFrames.flatMap((frame) => (frame.type === 'event' && frame.event.type === 'agent_output_delta' ? [frame.event] : []));
     expect(new Set(deltas.map((event) => `${event.agentName}|${event.executionId}`)).size).toBe(1);
-    const result = runFrames.find((frame) => frame.type === 'result');
+    const result = runFrames.find((frame) => frame.type === 'result' && frame.result.status !== 'suspended');
     const reporting =
       result?.type === 'result'
         ? (result.result.stages.find((stage) => (stage as { agentName?: string }).agentName === 'reporting') as {
@@ -287,11 +307,13 @@ it('a reload mid-run shows the same page: earlier runs listed, the card in fligh
   await cardOf(CAROL_EARLIER_QUESTION).and(page.locator('[data-status="succeeded"]')).waitFor(WAIT);
   const earlierAnswer = await cardOf(CAROL_EARLIER_QUESTION).getByTestId('answer').textContent();
 
-  // The question in flight: wait (on the DOM) until triage, data and optimization are done and actions runs.
+  // The question in flight: wait (on the DOM) until triage, data and optimization are done, approve
+  // the plan, and wait until actions runs (its agent then waits at the test's gate).
   await page.getByTestId('ask-input').fill(CAROL_HELD_QUESTION);
   await page.getByTestId('ask-input').press('Enter');
   const held = cardOf(CAROL_HELD_QUESTION);
   await held.locator('[data-testid="stage-row"][data-stage="optimization"][data-status="succeeded"]').waitFor(WAIT);
+  await held.getByTestId('approve').click(WAIT);
   await held.locator('[data-testid="stage-row"][data-stage="actions"][data-status="running"]').waitFor(WAIT);
   const stagesBefore = await stageStatuses(held);
   expect(stagesBefore).toEqual([
@@ -313,6 +335,7 @@ it('a reload mid-run shows the same page: earlier runs listed, the card in fligh
   expect(await held.getByTestId('run-question').textContent()).toBe(CAROL_HELD_QUESTION);
   expect(await held.getByTestId('run-status').textContent()).toBe('Running');
   expect(await held.getByTestId('run-path').textContent()).toBe('Full analysis');
+  expect(await held.getByTestId('approval').getAttribute('data-state')).toBe('approved');
   expect(await stageStatuses(held)).toEqual(stagesBefore);
   expect(await held.locator('.activity-line').allTextContents()).toEqual(activityBefore);
   expect(await page.getByText('A question asked in another tab').count()).toBe(0);
@@ -338,4 +361,75 @@ it('a reload mid-run shows the same page: earlier runs listed, the card in fligh
   await page.screenshot({ path: join(RESULTS_DIR, 'carol-after-reload.png'), fullPage: true });
   expect(carol.errors).toEqual([]);
   await carol.context.close();
+}, 120_000);
+
+it('two tabs of one user: both ask for the approval, a reload keeps it, approving in one tab finishes the run in the other', async () => {
+  const first = await openAs('bob', 'bob-demo-pw', { width: 1280, height: 900 });
+  const second = await openTab(first.context);
+  const cardIn = (page: Page, question: string) =>
+    page.getByTestId('run-card').filter({ has: page.getByTestId('run-question').getByText(question, { exact: true }) });
+
+  await first.page.getByTestId('ask-input').fill(APPROVAL_QUESTION);
+  await first.page.getByTestId('ask-input').press('Enter');
+  // Both tabs (the other one learns of the run from its events) show the question with its buttons.
+  for (const { page } of [first, second]) {
+    const card = cardIn(page, APPROVAL_QUESTION);
+    await card.getByTestId('approve').waitFor(WAIT);
+    expect(await card.getAttribute('data-status')).toBe('waiting');
+    expect(await card.getByTestId('run-status').textContent()).toBe('Waiting for approval');
+    expect(await card.getByTestId('approval-prompt').textContent()).toBe('Apply this plan? 7 steps, about $13,880 a month');
+    expect(await card.locator('[data-testid="stage-row"][data-stage="actions"]').getAttribute('data-status')).toBe('awaiting_approval');
+    expect(await card.getByTestId('reject').isEnabled()).toBe(true);
+  }
+  await first.page.evaluate(() => window.scrollTo(0, 0));
+  const waitingBox = await cardIn(first.page, APPROVAL_QUESTION).boundingBox();
+  if (!waitingBox) throw new Error('the waiting card is not on screen');
+  await first.page.screenshot({ path: join(RESULTS_DIR, 'approval-waiting.png'), fullPage: true, clip: waitingBox });
+
+  // A reload of the second tab keeps the pending approval (from the history, then the replay).
+  await second.page.reload();
+  await second.page.getByTestId('connection-status').filter({ hasText: 'Live' }).waitFor(WAIT);
+  const secondCard = cardIn(second.page, APPROVAL_QUESTION);
+  await secondCard.getByTestId('approve').waitFor(WAIT);
+  expect(await secondCard.getByTestId('approval-prompt').textContent()).toBe('Apply this plan? 7 steps, about $13,880 a month');
+
+  // Approved in the first tab, with a note; the second tab sees the run go on and finish.
+  const firstCard = cardIn(first.page, APPROVAL_QUESTION);
+  await firstCard.getByTestId('approval-note').fill('FinOps signed off');
+  await firstCard.getByTestId('approve').click();
+  await secondCard.and(second.page.locator('[data-status="succeeded"]')).waitFor(WAIT);
+  expect(await secondCard.getByTestId('approval').getAttribute('data-state')).toBe('approved');
+  expect(await secondCard.getByTestId('approval-outcome').textContent()).toBe('Approved');
+  expect(await secondCard.getByTestId('approval').textContent()).toContain('FinOps signed off');
+  expect(await stageStatuses(secondCard)).toEqual([
+    ['triage', 'succeeded'],
+    ['data', 'succeeded'],
+    ['optimization', 'succeeded'],
+    ['actions', 'succeeded'],
+    ['reporting', 'succeeded'],
+  ]);
+  expect(await secondCard.getByTestId('answer').textContent()).toContain('$11,600');
+  await firstCard.and(first.page.locator('[data-status="succeeded"]')).waitFor(WAIT);
+  await second.page.evaluate(() => window.scrollTo(0, 0));
+  const approvedBox = await secondCard.boundingBox();
+  if (!approvedBox) throw new Error('the approved card is not on screen');
+  await second.page.screenshot({ path: join(RESULTS_DIR, 'approval-approved.png'), fullPage: true, clip: approvedBox });
+
+  // Rejected in the second tab: the first shows the actions stage rejected, and the answer without a plan.
+  await second.page.getByTestId('ask-input').fill(REJECTED_QUESTION);
+  await second.page.getByTestId('ask-input').press('Enter');
+  const rejectedHere = cardIn(second.page, REJECTED_QUESTION);
+  await rejectedHere.getByTestId('reject').click(WAIT);
+  const rejectedThere = cardIn(first.page, REJECTED_QUESTION);
+  await rejectedThere.and(first.page.locator('[data-status="failed"]')).waitFor(WAIT);
+  expect(await rejectedThere.getByTestId('approval').getAttribute('data-state')).toBe('rejected');
+  const actionsRow = rejectedThere.locator('[data-testid="stage-row"][data-stage="actions"]');
+  expect(await actionsRow.getAttribute('data-status')).toBe('failed');
+  expect(await actionsRow.locator('.stage-status-text').textContent()).toBe('Rejected');
+  expect(await actionsRow.textContent()).toContain('APPROVAL_REJECTED');
+  expect(await rejectedThere.getByTestId('answer').getAttribute('data-answer-state')).toBe('final');
+
+  expect(first.errors).toEqual([]);
+  expect(second.errors).toEqual([]);
+  await first.context.close();
 }, 120_000);

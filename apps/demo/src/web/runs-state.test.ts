@@ -28,6 +28,7 @@ function stored(overrides: Partial<StoredRun> & Pick<StoredRun, 'runId'>): Store
     createdAt: 1_000,
     updatedAt: 2_000,
     stages: [],
+    suspension: null,
     result: null,
     ...overrides,
   };
@@ -422,5 +423,181 @@ describe('runsReducer: history, interruption and resume', () => {
       ['triage', 'succeeded'],
       ['data', 'cancelled'],
     ]);
+  });
+});
+
+describe('runsReducer: approvals', () => {
+  const PROMPT = 'Apply this plan? 7 steps, about $13,880 a month';
+  const FULL_PATH = ['triage', 'data', 'optimization', 'actions', 'reporting'];
+  const wf = (type: string, fields: Record<string, unknown> = {}) => ({ type, agentName: 'workflow', workflowId: 'wf-a', ...fields });
+  const done = (stage: string) => ({ type: 'agent_completed', agentName: stage, stage, status: 'succeeded', durationMs: 5 });
+
+  /** A card asked on this page whose run reached its gate: triage, data and optimization done, actions waiting. */
+  function waitingCard(): RunsState {
+    return apply(
+      INITIAL_RUNS_STATE,
+      { type: 'ask', clientRequestId: 'c1', question: 'Q', now: 0 },
+      { type: 'frame', frame: { type: 'accepted', runId: 'run-a', clientRequestId: 'c1' }, now: 1 },
+      runEvent('run-a', wf('workflow_started', { workflowName: 'triage-workflow-with-approval' })),
+      runEvent('run-a', wf('workflow_planned', { path: 'sufficient', stages: FULL_PATH })),
+      runEvent('run-a', done('triage')),
+      runEvent('run-a', done('data')),
+      runEvent('run-a', done('optimization')),
+      runEvent('run-a', wf('workflow_suspended', { stage: 'actions', prompt: PROMPT })),
+    );
+  }
+  const statuses = (state: RunsState) => state.runs.c1!.stages.map((stage) => [stage.name, stage.status]);
+  const refused = (code: string, message: string) => ({
+    stage: 'actions',
+    agentName: 'actions',
+    status: 'failed' as const,
+    durationMs: 0,
+    error: { code, message },
+  });
+
+  it('shows the question and waits for a decision when the run suspends; the suspended result keeps it waiting', () => {
+    let state = waitingCard();
+    expect(state.runs.c1).toMatchObject({
+      status: 'waiting',
+      workflowId: 'wf-a',
+      approval: { workflowId: 'wf-a', stage: 'actions', prompt: PROMPT, state: 'pending' },
+    });
+    expect(statuses(state)).toEqual([
+      ['triage', 'succeeded'],
+      ['data', 'succeeded'],
+      ['optimization', 'succeeded'],
+      ['actions', 'awaiting_approval'],
+      ['reporting', 'queued'],
+    ]);
+    const result = {
+      workflowId: 'wf-a',
+      workflowName: 'n',
+      status: 'suspended' as const,
+      suspendedAt: 'actions',
+      path: 'sufficient',
+      stages: [],
+      durationMs: 40,
+    };
+    state = apply(state, { type: 'frame', frame: { type: 'result', runId: 'run-a', result }, now: 5 });
+    expect(state.runs.c1).toMatchObject({ status: 'waiting', approval: { state: 'pending', prompt: PROMPT } });
+    expect(state.runs.c1!.durationMs).toBeUndefined();
+  });
+
+  it('disables the buttons once this page decided, and shows Approved (with the note) when the stage starts with the approval', () => {
+    let state = apply(waitingCard(), { type: 'decision-sent', workflowId: 'wf-a', approved: true, note: 'Go' });
+    expect(state.runs.c1!.approval).toMatchObject({ state: 'deciding', sent: 'approve' });
+    state = apply(state, runEvent('run-a', wf('workflow_resumed', { completedStages: ['triage', 'data', 'optimization'] })));
+    expect(state.runs.c1).toMatchObject({ status: 'running', approval: { state: 'resumed' } });
+    expect(state.runs.c1!.activity.at(-1)).toMatchObject({ kind: 'resumed', text: expect.stringContaining('decision') });
+    state = apply(
+      state,
+      runEvent('run-a', {
+        type: 'agent_started',
+        agentName: 'actions',
+        stage: 'actions',
+        input: { approval: { approved: true, note: 'Go' } },
+      }),
+    );
+    expect(state.runs.c1!.approval).toMatchObject({ state: 'approved', note: 'Go' });
+    expect(state.runs.c1!.activity.at(-1)).toMatchObject({ kind: 'approval', text: 'Approved: Go' });
+    expect(statuses(state)[3]).toEqual(['actions', 'running']);
+  });
+
+  it('learns of a rejection in another tab from the next stage, then the exact APPROVAL_REJECTED (and its note) from the result', () => {
+    let state = apply(
+      waitingCard(),
+      runEvent('run-a', wf('workflow_resumed', { completedStages: ['triage', 'data', 'optimization'] })),
+      runEvent('run-a', { type: 'agent_started', agentName: 'reporting', stage: 'reporting', input: { failedStages: ['actions'] } }),
+    );
+    expect(state.runs.c1!.approval!.state).toBe('not_approved');
+    expect(statuses(state)[3]).toEqual(['actions', 'failed']);
+    const stages = [refused('APPROVAL_REJECTED', 'Stage "actions" was rejected: Too risky')];
+    const result = { workflowId: 'wf-a', workflowName: 'n', status: 'failed' as const, path: 'sufficient', stages, durationMs: 90 };
+    state = apply(state, { type: 'frame', frame: { type: 'result', runId: 'run-a', result }, now: 9 });
+    expect(state.runs.c1).toMatchObject({ status: 'failed', approval: { state: 'rejected', note: 'Too risky' } });
+    expect(statuses(state)[3]).toEqual(['actions', 'failed']);
+    expect(state.runs.c1!.activity.filter((line) => line.kind === 'approval').map((line) => line.text)).toEqual([
+      'Rejected (APPROVAL_REJECTED): Too risky',
+    ]);
+  });
+
+  it('brings the buttons back, with why, when this page’s decision is refused (NOT_SUSPENDED, limit reached)', () => {
+    let state = apply(waitingCard(), { type: 'decision-sent', workflowId: 'wf-a', approved: false });
+    state = apply(state, {
+      type: 'frame',
+      frame: { type: 'error', code: 'USER_LIMIT_EXCEEDED', message: 'You already have 3 runs in progress', workflowId: 'wf-a' },
+      now: 6,
+    });
+    expect(state.runs.c1).toMatchObject({
+      status: 'waiting',
+      approval: { state: 'pending', error: 'You already have 3 runs in progress' },
+    });
+    expect(state.runs.c1!.approval!.sent).toBeUndefined();
+  });
+
+  it('keeps a pending approval across a reload: the stored suspension shows the question, the replay keeps it', () => {
+    const waiting = stored({
+      runId: 'run-a',
+      workflowId: 'wf-a',
+      status: 'suspended',
+      stages: [succeeded('triage'), succeeded('data'), succeeded('optimization')],
+      suspension: { stage: 'actions', prompt: PROMPT, suspendedAt: 1_500, expiresAt: 601_500 },
+    });
+    let state = apply(INITIAL_RUNS_STATE, { type: 'history', runs: [waiting], now: 10_000 });
+    const card = () => state.runs['run-a']!;
+    expect(card()).toMatchObject({ status: 'waiting', approval: { state: 'pending', prompt: PROMPT, workflowId: 'wf-a' } });
+    expect(card().stages.map((stage) => stage.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'awaiting_approval']);
+    state = apply(
+      state,
+      runEvent('run-a', wf('workflow_started', { workflowName: 'triage-workflow-with-approval' })),
+      runEvent('run-a', wf('workflow_planned', { path: 'sufficient', stages: FULL_PATH })),
+      runEvent('run-a', wf('workflow_suspended', { stage: 'actions', prompt: PROMPT })),
+    );
+    expect(card()).toMatchObject({ status: 'waiting', path: 'sufficient', approval: { state: 'pending' } });
+  });
+
+  it('never shows the buttons again for a gate the history shows passed, even when the question is replayed', () => {
+    const decided = stored({
+      runId: 'run-a',
+      workflowId: 'wf-a',
+      status: 'running',
+      stages: [
+        succeeded('triage'),
+        succeeded('data'),
+        succeeded('optimization'),
+        refused('APPROVAL_TIMEOUT', 'No decision on stage "actions" in time'),
+      ],
+    });
+    let state = apply(INITIAL_RUNS_STATE, { type: 'history', runs: [decided], now: 10_000 });
+    const card = () => state.runs['run-a']!;
+    expect(card()).toMatchObject({ status: 'running', approval: { state: 'timed_out', stage: 'actions' } });
+    state = apply(
+      state,
+      runEvent('run-a', wf('workflow_started', { workflowName: 'triage-workflow-with-approval' })),
+      runEvent('run-a', wf('workflow_planned', { path: 'sufficient', stages: FULL_PATH })),
+      runEvent('run-a', wf('workflow_suspended', { stage: 'actions', prompt: PROMPT })),
+      runEvent('run-a', wf('workflow_resumed', { completedStages: ['triage', 'data', 'optimization'] })),
+      runEvent('run-a', { type: 'agent_started', agentName: 'reporting', stage: 'reporting', input: { failedStages: ['actions'] } }),
+    );
+    expect(card()).toMatchObject({ status: 'running', approval: { state: 'timed_out' } });
+    expect(card().stages.map((stage) => [stage.name, stage.status])).toEqual([
+      ['triage', 'succeeded'],
+      ['data', 'succeeded'],
+      ['optimization', 'succeeded'],
+      ['actions', 'failed'],
+      ['reporting', 'running'],
+    ]);
+  });
+
+  it('continues a card waiting on this page when the history shows it decided elsewhere (its events were missed)', () => {
+    let state = waitingCard();
+    const resumed = stored({
+      runId: 'run-a',
+      workflowId: 'wf-a',
+      status: 'running',
+      stages: [succeeded('triage'), succeeded('data'), succeeded('optimization')],
+    });
+    state = apply(state, { type: 'history', runs: [resumed], now: 10_000 });
+    expect(state.runs.c1).toMatchObject({ status: 'running', approval: { state: 'resumed' } });
   });
 });

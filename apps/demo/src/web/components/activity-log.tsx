@@ -9,6 +9,7 @@ const GLYPH: Record<ActivityLine['kind'], string> = {
   'tool-failed': '✕',
   'stage-end': '•',
   resumed: '↻',
+  approval: '◆',
 };
 
 /**

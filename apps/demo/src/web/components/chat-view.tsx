@@ -17,6 +17,12 @@ export interface ChatViewProps {
 
 /** Messages for error frames that are not about one ask (those show on their card). */
 function noticeFor(frame: Extract<ServerFrame, { type: 'error' }>): string {
+  if (frame.workflowId !== undefined) {
+    // About a decision (its card shows the message too).
+    return frame.code === 'NOT_SUSPENDED' || frame.code === 'UNKNOWN_RUN'
+      ? 'That approval was already decided (in another tab, or it timed out).'
+      : frame.message;
+  }
   switch (frame.code) {
     case 'REPLAY_UNAVAILABLE':
       return 'Some updates from while you were away are no longer available; live updates continue.';
@@ -49,6 +55,9 @@ export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
   const connection = useRef<LiveConnection | null>(null);
   const runsRef = useRef(state);
   runsRef.current = state;
+  // Events were missed for good, or a card cannot tell how its gate was passed: the store knows.
+  const reconcileRef = useRef<() => void>(() => undefined);
+  const reconciledGates = useRef(new Set<string>());
 
   useEffect(() => {
     let active = true;
@@ -59,12 +68,14 @@ export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
         () => undefined,
       );
     };
+    reconcileRef.current = reconcile;
     const live = new LiveConnection({
       onFrame(frame) {
         if (frame.type === 'error') {
           const handledByCard = frame.clientRequestId !== undefined && runsRef.current.runs[frame.clientRequestId]?.status === 'sending';
           if (!handledByCard) setNotice(noticeFor(frame));
-          if (frame.code === 'REPLAY_UNAVAILABLE') reconcile();
+          // A decision that came too late: the history shows how the run went on.
+          if (frame.code === 'REPLAY_UNAVAILABLE' || frame.code === 'NOT_SUSPENDED') reconcile();
         }
         dispatch({ type: 'frame', frame, now: Date.now() });
       },
@@ -128,6 +139,23 @@ export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
     return true;
   }, []);
 
+  const decide = useCallback((workflowId: string, approved: boolean, note: string | undefined) => {
+    if (connection.current?.send({ type: 'decide', workflowId, approved, ...(note === undefined ? {} : { note }) })) {
+      dispatch({ type: 'decision-sent', workflowId, approved, ...(note === undefined ? {} : { note }) });
+    } else setNotice('Not connected right now; your decision was not sent. It will work again once reconnected.');
+  }, []);
+
+  // A tab on another instance than the one that resumed the run learns "not approved" from a later
+  // stage's input only; the run's record says whether it was rejected or timed out.
+  useEffect(() => {
+    for (const run of Object.values(state.runs)) {
+      const approval = run.approval;
+      if (approval?.state !== 'not_approved' || reconciledGates.current.has(approval.workflowId)) continue;
+      reconciledGates.current.add(approval.workflowId);
+      reconcileRef.current();
+    }
+  }, [state.runs]);
+
   const cancel = useCallback((runId: string) => {
     if (connection.current?.send({ type: 'cancel', runId })) dispatch({ type: 'cancel-requested', runId });
     else setNotice('Not connected right now; the run was not cancelled.');
@@ -169,7 +197,7 @@ export function ChatView({ userId, onLogout, onSessionEnded }: ChatViewProps) {
         ) : (
           <div className="runs" data-testid="runs">
             {runs.map((run) => (
-              <RunCard key={run.key} run={run} onCancel={cancel} />
+              <RunCard key={run.key} run={run} connected={status.state === 'open'} onCancel={cancel} onDecide={decide} />
             ))}
           </div>
         )}

@@ -4,11 +4,13 @@ import type { RunStatus, RunView } from '../runs-state.js';
 import { useNow } from '../use-now.js';
 import { ActivityLog } from './activity-log.js';
 import { AnswerText } from './answer-text.js';
+import { ApprovalPanel } from './approval-panel.js';
 import { StageRow } from './stage-row.js';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   sending: 'Sending',
   running: 'Running',
+  waiting: 'Waiting for approval',
   succeeded: 'Done',
   failed: 'Finished with errors',
   cancelled: 'Cancelled',
@@ -24,6 +26,8 @@ function placeholder(run: RunView): string {
       return 'No answer could be written for this run.';
     case 'interrupted':
       return 'The server stopped while this question was running. It continues if that server resumes it.';
+    case 'waiting':
+      return 'The answer is written once you have decided.';
     default:
       return 'The answer appears here when the report is written.';
   }
@@ -61,15 +65,20 @@ function Answer({ run, active }: { run: RunView; active: boolean }) {
 /** Props of a run card. */
 export interface RunCardProps {
   run: RunView;
+  /** False while the socket is down. */
+  connected: boolean;
   onCancel(runId: string): void;
+  /** Sends a decision on the run's approval gate. */
+  onDecide(workflowId: string, approved: boolean, note: string | undefined): void;
 }
 
 /**
  * One question and its run: path, fixed-height stage rows, the live activity log and the answer,
  * which grows word by word while the reporting stage writes it. Space for every part but the
- * answer's length is reserved from the start, so streaming events never make the page jump.
+ * answer's length (and the approval panel, once the run reaches its gate) is reserved from the
+ * start, so streaming events never make the page jump.
  */
-export function RunCard({ run, onCancel }: RunCardProps) {
+export function RunCard({ run, connected, onCancel, onDecide }: RunCardProps) {
   const active = run.status === 'running' || run.status === 'sending';
   const now = useNow(active);
   const elapsed = run.durationMs ?? (active ? now - run.startedAtLocal : undefined);
@@ -110,12 +119,18 @@ export function RunCard({ run, onCancel }: RunCardProps) {
         </p>
       ) : (
         <>
+          {run.approval && <ApprovalPanel approval={run.approval} connected={connected} onDecide={onDecide} />}
           <div className="run-body">
             <section className="stages" aria-label="Workflow stages">
               <h3>Path</h3>
               <ol className="stage-list">
                 {run.stages.map((stage) => (
-                  <StageRow key={stage.name} stage={stage} now={now} />
+                  <StageRow
+                    key={stage.name}
+                    stage={stage}
+                    now={now}
+                    approval={run.approval?.stage === stage.name ? run.approval : undefined}
+                  />
                 ))}
               </ol>
             </section>

@@ -1,8 +1,9 @@
 import { formatDuration, stageLabel } from '../format.js';
-import type { StageStatus, StageView } from '../runs-state.js';
+import type { ApprovalView, StageStatus, StageView } from '../runs-state.js';
 
 const STATUS_TEXT: Record<StageStatus, string> = {
   queued: 'Queued',
+  awaiting_approval: 'Needs approval',
   running: 'Running',
   succeeded: 'Succeeded',
   failed: 'Failed',
@@ -14,7 +15,7 @@ const STATUS_TEXT: Record<StageStatus, string> = {
 /** The status glyph; running is a CSS spinner. Text status sits next to it for screen readers and colour-blind users. */
 function StageIcon({ status }: { status: StageStatus }) {
   if (status === 'running') return <span className="stage-icon spinner" aria-hidden="true" />;
-  const glyph = { queued: '', succeeded: '✓', failed: '✕', timed_out: '⏱', cancelled: '⊘', skipped: '–' }[status];
+  const glyph = { queued: '', awaiting_approval: '?', succeeded: '✓', failed: '✕', timed_out: '⏱', cancelled: '⊘', skipped: '–' }[status];
   return (
     <span className={`stage-icon icon-${status}`} aria-hidden="true">
       {glyph}
@@ -22,8 +23,19 @@ function StageIcon({ status }: { status: StageStatus }) {
   );
 }
 
-/** One fixed-height stage row: icon, name, latest activity, status and duration. */
-export function StageRow({ stage, now }: { stage: StageView; now: number }) {
+/** A gated stage that never ran because of its gate says why instead of just "Failed". */
+const REFUSED_TEXT: Partial<Record<ApprovalView['state'], string>> = {
+  rejected: 'Rejected',
+  timed_out: 'Expired',
+  not_approved: 'Not approved',
+};
+
+/**
+ * One fixed-height stage row: icon, name, latest activity, status and duration. `approval`: the run's
+ * gate when it guards this stage (a refused one shows as such: `APPROVAL_REJECTED`, `APPROVAL_TIMEOUT`).
+ */
+export function StageRow({ stage, now, approval }: { stage: StageView; now: number; approval?: ApprovalView | undefined }) {
+  const refused = stage.status === 'failed' && approval !== undefined ? REFUSED_TEXT[approval.state] : undefined;
   const time =
     stage.durationMs !== undefined
       ? formatDuration(stage.durationMs)
@@ -31,7 +43,13 @@ export function StageRow({ stage, now }: { stage: StageView; now: number }) {
         ? formatDuration(Math.max(0, now - stage.startedAtLocal))
         : '';
   return (
-    <li className={`stage stage-${stage.status}`} data-testid="stage-row" data-stage={stage.name} data-status={stage.status}>
+    <li
+      className={`stage stage-${stage.status}`}
+      data-testid="stage-row"
+      data-stage={stage.name}
+      data-status={stage.status}
+      data-approval={approval?.state ?? ''}
+    >
       <StageIcon status={stage.status} />
       <span className="stage-text">
         <span className="stage-name">
@@ -40,7 +58,7 @@ export function StageRow({ stage, now }: { stage: StageView; now: number }) {
         <span className="stage-activity">{stage.lastActivity ?? (stage.status === 'queued' ? 'Waiting for earlier steps' : '')}</span>
       </span>
       <span className="stage-status">
-        <span className="stage-status-text">{STATUS_TEXT[stage.status]}</span>
+        <span className="stage-status-text">{refused ?? STATUS_TEXT[stage.status]}</span>
         <span className="stage-time">{time}</span>
       </span>
     </li>

@@ -1,0 +1,130 @@
+import type { AnyAgentDefinition, RunStore } from '@baton/engine-contract';
+import type { EngineFactory, EngineLimits } from '@baton/engine-factory';
+import type { LanguageModel } from 'ai';
+import type { FastifyInstance } from 'fastify';
+import type { ScheduleTimer } from './approval-expiry.js';
+import type { DemoUserCredentials } from './demo-users.js';
+
+// The options and the handle of `createDemoServer` (create-demo-server.ts builds the server from them).
+
+/** Options of `createDemoServer`; every one has a production default. */
+export interface DemoServerOptions {
+  /** Demo accounts (default: alice, bob and carol, see `DEFAULT_DEMO_USERS_SPEC`). */
+  users?: readonly DemoUserCredentials[];
+  /**
+   * Clock for sessions, login throttling, flood detection, the run store (in memory) and the
+   * orchestrator: approval expiries and durations (epoch ms). Default `Date.now`.
+   */
+  now?: () => number;
+  /** Scales every agent pause (default 1; tests use 0 for speed, or more to keep runs in flight). */
+  delayScale?: number;
+  /**
+   * The model that writes the reporting stage's answer (main.ts: `BATON_DEMO_MODEL`). Default: the
+   * offline scripted model, which streams the composed answer word by word.
+   */
+  reportingModel?: LanguageModel;
+  /** Milliseconds between the scripted answer's words. Default 15 times `delayScale`. */
+  answerDelayMs?: number;
+  /** Replaces the demo agents (they must still be the six `triageWorkflow` needs). */
+  agents?: AnyAgentDefinition[];
+  /**
+   * How long the `actions` stage waits for approval before it fails with `APPROVAL_TIMEOUT` (ms, 1000
+   * to 24 h; main.ts: `BATON_DEMO_APPROVAL_TIMEOUT_MS`). Default 10 minutes.
+   */
+  approvalTimeoutMs?: number;
+  /**
+   * `false` runs the plain `triageWorkflow`, without the approval gate (the wire stress test, whose
+   * plan predates approvals, expects every run to end by itself). Default true: `createDemoWorkflow`.
+   */
+  approvalGate?: boolean;
+  /**
+   * Schedules approval timeouts (and, in Redis mode, the sweeps of the shared expiry index). Default:
+   * an `unref`'d `setTimeout`. Tests inject a manual one and fire it after moving `now`.
+   */
+  approvalTimers?: ScheduleTimer;
+  /** Redis mode: how often this instance sweeps the shared index of approval expiries (ms). Default 60 s. */
+  approvalSweepIntervalMs?: number;
+  /** Engine limits; the demo defaults are 3 engines (= runs) per user and a 20 s deadline per agent call. */
+  limits?: Partial<EngineLimits>;
+  /** Session lifetime from login (ms). Default 8 hours. */
+  sessionTtlMs?: number;
+  /** Failed logins per address per window before 429. Default 10 per 5 minutes. */
+  loginThrottle?: { maxFailures?: number; windowMs?: number };
+  /** Events held per user for `?since=` replay. Default 2000. */
+  replayBufferSize?: number;
+  /** Frames per second a socket may send before it is closed with 1008. Default 100. */
+  maxFramesPerSecond?: number;
+  /** scrypt cost N. Default 2^14; tests lower it. */
+  scryptCost?: number;
+  /** Folder with the built page (default `apps/demo/dist/public`). */
+  staticDir?: string;
+  /** Fastify logger: false (default) or true / pino options. */
+  logger?: boolean | { level: string };
+  /**
+   * Where every run is recorded (`GET /api/runs`, and resume after a restart in Redis mode). Default:
+   * an `InMemoryRunStore` on the server's clock in memory mode, `createRedisRunStore` on the demo's
+   * Redis client and key prefix in Redis mode. Tests inject one to look inside.
+   */
+  store?: RunStore;
+  /**
+   * Redis mode: this instance's id (main.ts: `BATON_DEMO_INSTANCE_ID`). At shutdown the instance notes
+   * the runs it interrupted under this id, and at `listen` it resumes those noted under it, so a
+   * restart with the same id continues its runs. 1 to 128 of `A-Z a-z 0-9 . _ : -`. Default: the host
+   * name and the port it listens on (`host:port`).
+   */
+  instanceId?: string;
+  /**
+   * Redis mode (several instances sharing one Redis). Without it the demo runs in memory, in one
+   * process. With it: the per-user limit holds across instances (`createRedisAdmission`), every
+   * event goes through the user's Redis Stream (`createRedisEventBus`), sessions are shared, and a
+   * cancel reaches the instance running the run. `createDemoServer` rejects when Redis cannot be
+   * reached at start-up; later outages are reported to the users and survived.
+   */
+  redis?: DemoRedisOptions;
+}
+
+/** Redis-mode options of `createDemoServer`. */
+export interface DemoRedisOptions {
+  /** `redis://` or `rediss://` URL (main.ts takes it from `REDIS_URL`). */
+  url: string;
+  /** Prefix of every key and channel. Default `'baton:'`; instances that should share users must share it. */
+  keyPrefix?: string;
+  /** Back-off while Redis is unreachable (ms). Default 100 → 2000. */
+  retryDelayMs?: { min: number; max: number };
+  /** Longest wait for a run's last event to come back from Redis before `result` is sent anyway (ms). Default 5000. */
+  resultWaitMs?: number;
+}
+
+/** A running (or ready to listen) demo server. */
+export interface DemoServer {
+  /** The Fastify instance (for `inject` in tests, or extra routes). */
+  readonly app: FastifyInstance;
+  /** The one engine factory every user's engines come from. */
+  readonly factory: EngineFactory;
+  /** The configured user ids. */
+  readonly userIds: readonly string[];
+  /** `memory` (one process) or `redis` (instances share users, limits, events, sessions and runs through Redis). */
+  readonly mode: 'memory' | 'redis';
+  /** Where every run is recorded (`options.store`, or the default, behind the demo's best-effort writes). */
+  readonly store: RunStore;
+  /**
+   * Starts listening; resolves with the base URL (`http://127.0.0.1:54321`). Port 0 picks a free one.
+   * Redis mode: then resumes the runs this instance (`instanceId`) interrupted at its last shutdown,
+   * and times out the approvals that expired meanwhile (on any instance), and resolves once they have started.
+   */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /**
+   * Graceful shutdown: stops the approval timers, refuses new requests and asks, interrupts every run (the store marks it
+   * `interrupted`; the user's sockets get an `interrupted` frame; Redis mode: noted for this
+   * instance's next start), closes every socket with 1001, shuts the factory down, and stops the HTTP
+   * server. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** The demo's engine limits: three concurrent runs per user, as the protocol promises. */
+export const DEMO_ENGINE_LIMITS = Object.freeze({
+  maxEnginesPerUser: 3,
+  runTimeoutMs: 20_000,
+  disposeTimeoutMs: 2_000,
+}) satisfies Partial<EngineLimits>;

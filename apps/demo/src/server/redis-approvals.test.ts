@@ -1,0 +1,170 @@
+import type { AgentEvent } from '@baton/engine-contract';
+import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
+import { RunsPageSchema } from '../shared/runs-api.js';
+import { FrameClient, login } from '../test-support/demo-test-client.js';
+import { ManualTimers } from '../test-support/manual-timers.js';
+import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
+import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
+import type { ServerFrame } from './protocol.js';
+
+// Redis mode: approvals across instances (REDIS_URL, or the private redis-server of the global setup).
+// A run suspended on one instance is decided on another, survives a restart of its instance, and
+// times out even when its instance is gone (another instance's sweep of the shared expiry index).
+
+const USERS = [
+  { username: 'alice', password: 'alice-demo-pw' },
+  { username: 'bob', password: 'bob-demo-pw' },
+];
+const SUFFICIENT = EXAMPLE_QUESTIONS.find((example) => example.path === 'sufficient')!.text;
+
+type ResultFrame = Extract<ServerFrame, { type: 'result' }>;
+
+const servers: DemoServer[] = [];
+const prefixes: string[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  for (const prefix of prefixes) await deleteKeys(requireRedisUrl(), prefix);
+});
+
+function redisOptions() {
+  const redis = { url: requireRedisUrl(), keyPrefix: uniqueKeyPrefix(), retryDelayMs: { min: 50, max: 500 } };
+  prefixes.push(redis.keyPrefix);
+  return redis;
+}
+
+async function startInstance(options: DemoServerOptions): Promise<{ server: DemoServer; url: string }> {
+  const server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
+  servers.push(server);
+  return { server, url: await server.listen({ port: 0 }) };
+}
+
+function runEvents(client: FrameClient, runId: string): AgentEvent[] {
+  return client
+    .events()
+    .filter((frame) => frame.event.runId === runId)
+    .map((frame) => frame.event);
+}
+
+function actionsOf(result: ResultFrame) {
+  return (result.result.stages as Array<{ agentName: string; status: string; error?: { code: string } }>).find(
+    (stage) => stage.agentName === 'actions',
+  );
+}
+
+it('a decision sent to another instance than the one that ran the run resumes it there; the tabs on both follow it to the end', async () => {
+  const redis = redisOptions();
+  const a = await startInstance({ redis });
+  const b = await startInstance({ redis });
+  const cookie = await login(a.url, 'alice', 'alice-demo-pw');
+  const onA = await FrameClient.connect(a.url, { cookie });
+  const onB = await FrameClient.connect(b.url, { cookie });
+  const bob = await FrameClient.connect(b.url, { cookie: await login(b.url, 'bob', 'bob-demo-pw') });
+
+  const runId = await onA.ask(SUFFICIENT);
+  const { workflowId } = (await onA.suspended(runId)).result;
+  // The tab on B sees the question too (through the user's stream), and can decide.
+  await onB.event(runId, (event) => event.type === 'workflow_suspended');
+  const foreign = bob.nextDecisionError(workflowId);
+  bob.decide(workflowId, true);
+  expect(await foreign).toMatchObject({ code: 'UNKNOWN_RUN', workflowId });
+
+  onB.decide(workflowId, true, 'from the other instance');
+  // B ran the rest: its socket gets the result; A's follows from the events.
+  const result = await onB.result(runId);
+  expect(result.result).toMatchObject({ workflowId, status: 'succeeded', path: 'sufficient' });
+  expect(actionsOf(result)?.status).toBe('succeeded');
+  const completedOnA = await onA.event(runId, (event) => event.type === 'workflow_completed');
+  expect(completedOnA.event).toMatchObject({ status: 'succeeded' });
+  expect(runEvents(onA, runId).find((event) => event.type === 'agent_started' && event.agentName === 'actions')).toMatchObject({
+    input: { approval: { approved: true, note: 'from the other instance' } },
+  });
+  expect(onA.frames.some((frame) => frame.type === 'result' && frame.runId === runId && frame.result.status !== 'suspended')).toBe(false);
+  expect(await a.server.store.get(workflowId)).toMatchObject({ status: 'succeeded' });
+  expect(bob.events()).toEqual([]);
+  await Promise.all([onA.close(), onB.close(), bob.close()]);
+});
+
+it('a waiting run survives a restart of its instance (listed with its question, not resumed by itself) and is decided after it', async () => {
+  const redis = redisOptions();
+  const instance = { redis, instanceId: 'approvals-a' };
+  const a = await startInstance(instance);
+  const cookie = await login(a.url, 'alice', 'alice-demo-pw');
+  const before = await FrameClient.connect(a.url, { cookie });
+  const runId = await before.ask(SUFFICIENT);
+  const suspended = await before.suspended(runId);
+  const { workflowId } = suspended.result;
+  const prompt = (runEvents(before, runId).at(-1) as Extract<AgentEvent, { type: 'workflow_suspended' }>).prompt;
+
+  await a.server.close();
+  // A waiting run holds no engine: the shutdown had nothing to interrupt.
+  expect(before.frames.some((frame) => frame.type === 'interrupted')).toBe(false);
+  const restarted = await startInstance(instance);
+  const page = RunsPageSchema.parse(await (await fetch(`${restarted.url}/api/runs`, { headers: { cookie } })).json());
+  expect(page.runs[0]).toMatchObject({ workflowId, runId, status: 'suspended', suspension: { stage: 'actions', prompt } });
+
+  const after = await FrameClient.connect(restarted.url, { cookie, since: page.replaySince! });
+  await after.event(runId, (event) => event.type === 'workflow_suspended');
+  after.decide(workflowId, false, 'after the restart');
+  const result = await after.result(runId);
+  expect(result.result.status).toBe('failed');
+  expect(actionsOf(result)).toMatchObject({ status: 'failed', error: { code: 'APPROVAL_REJECTED' } });
+  expect(await restarted.server.store.get(workflowId)).toMatchObject({ status: 'failed' });
+  await after.close();
+}, 60_000);
+
+it('times out an approval whose instance is gone: another instance sweeps the shared index at start (APPROVAL_TIMEOUT)', async () => {
+  const redis = redisOptions();
+  let now = 1_800_000_000_000;
+  const clock = () => now;
+  const a = await startInstance({ redis, now: clock, approvalTimers: new ManualTimers(clock).schedule, approvalTimeoutMs: 60_000 });
+  const cookie = await login(a.url, 'alice', 'alice-demo-pw');
+  const asker = await FrameClient.connect(a.url, { cookie });
+  const runId = await asker.ask(SUFFICIENT);
+  const { workflowId } = (await asker.suspended(runId)).result;
+  const index = new Redis(redis.url);
+  expect(Number(await index.zscore(`${redis.keyPrefix}demo:approval-expiry`, workflowId))).toBe(now + 60_000);
+  await asker.close();
+  await a.server.close();
+
+  now += 60_000;
+  // B starts after the expiry: its first sweep (at listen) times the run out.
+  const b = await startInstance({ redis, now: clock, approvalTimers: new ManualTimers(clock).schedule, approvalTimeoutMs: 60_000 });
+  const watcher = await FrameClient.connect(b.url, { cookie, since: '0-0' });
+  const completed = await watcher.event(runId, (event) => event.type === 'workflow_completed');
+  expect(completed.event).toMatchObject({ status: 'failed', path: 'sufficient' });
+  const record = await b.server.store.get(workflowId);
+  expect(record?.stages.find((stage) => stage.agentName === 'actions')?.error?.code).toBe('APPROVAL_TIMEOUT');
+  expect(record?.stages.find((stage) => stage.agentName === 'reporting')?.status).toBe('succeeded');
+  expect(await index.zscore(`${redis.keyPrefix}demo:approval-expiry`, workflowId)).toBeNull();
+  index.disconnect();
+  await watcher.close();
+}, 60_000);
+
+it("resumes an expired approval once when its instance's timer and another instance's sweep both find it due", async () => {
+  const redis = redisOptions();
+  let now = 1_800_000_000_000;
+  const clock = () => now;
+  const timersA = new ManualTimers(clock);
+  const timersB = new ManualTimers(clock);
+  const options = { redis, now: clock, approvalTimeoutMs: 60_000, approvalSweepIntervalMs: 60_000 };
+  const a = await startInstance({ ...options, approvalTimers: timersA.schedule });
+  const b = await startInstance({ ...options, approvalTimers: timersB.schedule });
+  const cookie = await login(a.url, 'alice', 'alice-demo-pw');
+  const onA = await FrameClient.connect(a.url, { cookie });
+  const onB = await FrameClient.connect(b.url, { cookie });
+  const runId = await onA.ask(SUFFICIENT);
+  await onA.suspended(runId);
+
+  now += 60_000;
+  // A's expiry timer (and its own sweep) and B's sweep, all due now, race for the run.
+  expect(timersB.fireDue()).toBe(1);
+  expect(timersA.fireDue()).toBe(2);
+  for (const client of [onA, onB]) {
+    const completed = await client.event(runId, (event) => event.type === 'workflow_completed');
+    expect(completed.event).toMatchObject({ status: 'failed' });
+    expect(runEvents(client, runId).filter((event) => event.type === 'workflow_resumed')).toHaveLength(1);
+  }
+  await Promise.all([onA.close(), onB.close()]);
+});
