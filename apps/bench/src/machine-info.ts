@@ -10,6 +10,8 @@ export const REPORTED_PACKAGES = [
   '@baton/engine-factory',
   '@baton/orchestrator',
   '@baton/ai-sdk',
+  '@baton/bullmq',
+  'bullmq',
   'ai',
   '@langchain/langgraph',
   '@langchain/core',

@@ -6,7 +6,8 @@
  * --smoke  runs each case once with small sizes (< 30 s) and writes to a temporary directory
  *          unless --out is given; it never writes to results/.
  * --out    directory for latest.json and latest.md (default: apps/bench/results).
- * --only   comma-separated case ids: one-step, workflow, event-throughput, many-users, memory, model-stream, run-store.
+ * --only   comma-separated case ids: one-step, workflow, event-throughput, many-users, memory, model-stream, run-store,
+ *          worker-tier.
  *
  * Each case runs in its own child process (`--child <id>`, always with --expose-gc), and compares its
  * contenders side by side in that process: a case starts from a clean heap, and the process-wide
@@ -34,6 +35,7 @@ const CASES: Record<string, () => Promise<CaseRunner>> = {
   memory: async () => (await import('./cases/memory.js')).runMemory,
   'model-stream': async () => (await import('./cases/model-stream.js')).runModelStream,
   'run-store': async () => (await import('./cases/run-store.js')).runRunStore,
+  'worker-tier': async () => (await import('./cases/worker-tier.js')).runWorkerTier,
 };
 
 const scriptPath = fileURLToPath(import.meta.url);

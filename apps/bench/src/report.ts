@@ -85,6 +85,7 @@ const FOOTNOTES = [
   '* the min … max spread straddles the target (targets are judged on the median).',
   "† measured after LangGraph.js first ran in the process: its AsyncLocalStorage promise hooks slow every await, Baton's too.",
   'Ratios and overheads are per round (round medians); times are per sample (the mean over a batch of runs).',
+  'Runs/s and latency percentiles of bursts (cases 4 and 8) are per round: one burst, or closed loop, per round and contender.',
 ];
 
 const HEADERS = ['Case', 'Metric', 'Median', 'Min … Max', 'Unit', 'Target', 'Standing'] as const;

@@ -49,6 +49,7 @@ describe('pnpm bench --smoke', () => {
       'memory',
       'model-stream',
       'run-store',
+      'worker-tier',
     ]);
     expect(report.machine.exposeGc).toBe(true);
     for (const result of report.cases) {
@@ -99,6 +100,22 @@ describe('pnpm bench --smoke', () => {
     expect(storeKeys).toEqual(expect.arrayContaining(['run-store.no-store-us', 'run-store.in-memory-us', 'run-store.in-memory-added-us']));
     // CI runs with REDIS_URL (a private redis-server): then the Redis store is measured too.
     if (process.env.REDIS_URL) expect(storeKeys).toEqual(expect.arrayContaining(['run-store.redis-us', 'run-store.redis-added-us']));
+    const tierKeys = report.cases.find((result) => result.id === 'worker-tier')?.rows.map((row) => row.key);
+    expect(tierKeys).toEqual(expect.arrayContaining(['worker-tier.in-process-memory-runs-per-s', 'worker-tier.in-process-memory-p99-ms']));
+    // With REDIS_URL the BullMQ tiers (1, 2 and 4 workers) run too, next to the in-process run on the same store.
+    if (process.env.REDIS_URL) {
+      expect(tierKeys).toEqual(
+        expect.arrayContaining([
+          'worker-tier.in-process-redis-runs-per-s',
+          ...['1w', '2w', '4w'].flatMap((workers) => [
+            `worker-tier.bullmq-${workers}-runs-per-s`,
+            `worker-tier.bullmq-${workers}-p50-ms`,
+            `worker-tier.bullmq-${workers}-p99-ms`,
+            `worker-tier.bullmq-${workers}-vs-in-process`,
+          ]),
+        ]),
+      );
+    }
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toContain('| Case | Metric |');
     expect(await modifiedTimes()).toEqual(before);
   }, 120_000);
