@@ -11,8 +11,8 @@ import {
 import { createEngineFactory } from '@baton/engine-factory';
 import { defineWorkflow, type StageInput, WorkflowOrchestrator } from '@baton/orchestrator';
 import { createRedisAdmission, createRedisRunStore, type RedisRunStore } from '@baton/redis';
-import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from '@baton/test-redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePrivateRedis } from './support/private-redis.js';
 import { startReportingChild } from './support/reporting-child.js';
 
 // Approval gates on the real packages: a run suspended by one process is decided by another (a
@@ -27,36 +27,22 @@ type Message =
 
 const CHILD = fileURLToPath(new URL('./__fixtures__/approval-process.mjs', import.meta.url));
 
-let redis: RedisServerProcess | undefined;
-let redisUrl = '';
+const redis = usePrivateRedis('the approval-gate tests');
 const closing: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  const binary = findRedisServerBinary();
-  if (binary !== undefined) {
-    redis = await startRedisServer(binary);
-    redisUrl = redis.url;
-  } else if (process.env.REDIS_URL) redisUrl = process.env.REDIS_URL;
-  else throw new Error('the approval-gate tests need redis-server (apt-get install redis-server) or REDIS_URL');
-});
 
 afterEach(async () => {
   await Promise.all(closing.splice(0).map((resource) => resource.close()));
 });
 
-afterAll(async () => {
-  await redis?.stop();
-});
-
 function redisStore(keyPrefix: string): RedisRunStore {
-  const store = createRedisRunStore({ redis: redisUrl, keyPrefix });
+  const store = createRedisRunStore({ redis: redis.url, keyPrefix });
   closing.push(store);
   return store;
 }
 
 /** Runs the child in `mode` to its end and gives back its messages. */
 async function runChild(config: Record<string, unknown>): Promise<Message[]> {
-  const child = startReportingChild<Message>(CHILD, { redisUrl, ...config });
+  const child = startReportingChild<Message>(CHILD, { redisUrl: redis.url, ...config });
   const exit = await child.exited;
   expect(exit.code, child.stderr()).toBe(0);
   return child.messages;
@@ -134,7 +120,7 @@ describe('approval gates in one process, on Redis', () => {
 
   it('a user with three suspended runs still starts three new ones: a suspended run holds no slot and no lease', async () => {
     const keyPrefix = `slots-${randomUUID()}:`;
-    const admission = createRedisAdmission({ redis: redisUrl, keyPrefix });
+    const admission = createRedisAdmission({ redis: redis.url, keyPrefix });
     closing.push(admission);
     const factory = createEngineFactory({ agents, admission, limits: { maxEnginesPerUser: 3 } });
     const store = redisStore(keyPrefix);

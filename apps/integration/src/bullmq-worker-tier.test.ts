@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { createWorkflowQueue, type WorkflowQueue, workflowIdFor } from '@baton/bullmq';
 import type { AgentEvent, RunRecord } from '@baton/engine-contract';
 import { createRedisEventBus, createRedisRunStore, type RedisEventBus, type RedisRunStore } from '@baton/redis';
-import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from '@baton/test-redis';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePrivateRedis } from './support/private-redis.js';
 import { type ReportingChild, startReportingChild } from './support/reporting-child.js';
 
 // The worker tier as a deployment breaks it: worker processes on one Redis, one of them killed with
@@ -24,27 +24,13 @@ type Message =
 const WORKER = fileURLToPath(new URL('./__fixtures__/bullmq-worker-process.mjs', import.meta.url));
 const STAGES = ['collect', 'clean', 'analyse', 'summarise', 'publish'];
 
-let server: RedisServerProcess | undefined;
-let redisUrl = '';
+const redis = usePrivateRedis('the worker-tier tests');
 const children: Array<ReportingChild<Message>> = [];
 const closing: Array<{ close(): Promise<unknown> }> = [];
-
-beforeAll(async () => {
-  const binary = findRedisServerBinary();
-  if (binary !== undefined) {
-    server = await startRedisServer(binary);
-    redisUrl = server.url;
-  } else if (process.env.REDIS_URL) redisUrl = process.env.REDIS_URL;
-  else throw new Error('the worker-tier tests need redis-server (apt-get install redis-server) or REDIS_URL');
-});
 
 afterEach(async () => {
   for (const child of children.splice(0)) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
   await Promise.all(closing.splice(0).map((resource) => resource.close()));
-});
-
-afterAll(async () => {
-  await server?.stop();
 });
 
 /** One deployment's names: its own queue, BullMQ prefix and Baton key prefix on the shared Redis. */
@@ -64,7 +50,7 @@ interface WorkerSettings {
 async function startWorker(name: string, names: Deployment, settings: WorkerSettings = {}): Promise<ReportingChild<Message>> {
   const child = startReportingChild<Message>(WORKER, {
     name,
-    redisUrl,
+    redisUrl: redis.url,
     ...names,
     concurrency: settings.concurrency ?? 1,
     // Short, so that a dead worker's jobs move on quickly; only how long the tests take depends on them.
@@ -81,14 +67,14 @@ async function startWorker(name: string, names: Deployment, settings: WorkerSett
 }
 
 function webTier(names: Deployment): { queue: WorkflowQueue; store: RedisRunStore; bus: RedisEventBus } {
-  const url = new URL(redisUrl);
+  const url = new URL(redis.url);
   const queue = createWorkflowQueue({
     connection: { host: url.hostname, port: Number(url.port) },
     queueName: names.queueName,
     prefix: names.prefix,
   });
-  const store = createRedisRunStore({ redis: redisUrl, keyPrefix: names.keyPrefix });
-  const bus = createRedisEventBus({ redis: redisUrl, keyPrefix: names.keyPrefix });
+  const store = createRedisRunStore({ redis: redis.url, keyPrefix: names.keyPrefix });
+  const bus = createRedisEventBus({ redis: redis.url, keyPrefix: names.keyPrefix });
   closing.push(queue, store, bus);
   return { queue, store, bus };
 }
@@ -130,7 +116,7 @@ const callsOf = (children: Array<ReportingChild<Message>>) =>
   children.flatMap((child) => child.messages).filter((message): message is Extract<Message, { kind: 'call' }> => message.kind === 'call');
 
 async function queueCounts(names: Deployment): Promise<Record<string, number>> {
-  const url = new URL(redisUrl);
+  const url = new URL(redis.url);
   const queue = new Queue(names.queueName, { connection: { host: url.hostname, port: Number(url.port) }, prefix: names.prefix });
   try {
     return await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children');
@@ -214,7 +200,7 @@ describe('the worker tier on BullMQ, with worker processes', () => {
     const runs = users.flatMap((userId) => Array.from({ length: 4 }, (_, index) => ({ userId, runId: `run-${index}` })));
 
     // The admission, sampled while the runs go: live leases per user never exceed the limit.
-    const sampler = new Redis(redisUrl);
+    const sampler = new Redis(redis.url);
     let sampling = true;
     let samples = 0;
     let highest = 0;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AgentEvent, RunStore, WorkflowResumedEvent } from '@baton/engine-contract';
 import { createRedisRunStore } from '@baton/redis';
-import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from '@baton/test-redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { usePrivateRedis } from './support/private-redis.js';
 import { startReportingChild } from './support/reporting-child.js';
 
 // The promise of durable runs, tested as a deployment would break it: the process running a
@@ -19,32 +19,20 @@ type Message =
 const CHILD = fileURLToPath(new URL('./__fixtures__/durable-run-process.mjs', import.meta.url));
 const startChild = (config: Record<string, unknown>) => startReportingChild<Message>(CHILD, config);
 
-let redis: RedisServerProcess | undefined;
-let redisUrl = '';
+const redis = usePrivateRedis('the kill-and-resume test');
 let store: (RunStore & { close?: () => Promise<void> }) | undefined;
-
-beforeAll(async () => {
-  // A private Redis of its own, so that nothing else touches its keys; REDIS_URL only as a fallback.
-  const binary = findRedisServerBinary();
-  if (binary !== undefined) {
-    redis = await startRedisServer(binary);
-    redisUrl = redis.url;
-  } else if (process.env.REDIS_URL) redisUrl = process.env.REDIS_URL;
-  else throw new Error('the kill-and-resume test needs redis-server (apt-get install redis-server) or REDIS_URL');
-});
 
 afterAll(async () => {
   await store?.close?.();
-  await redis?.stop();
 });
 
 describe('a run killed with SIGKILL in stage 3 of 5 and resumed by another process', () => {
   it('resumes from the Redis record: stages 1 and 2 ran once in all, stage 3 again, the rest once; no other user id', async () => {
     const keyPrefix = `kill-${randomUUID()}:`;
     const userId = 'alice';
-    store = createRedisRunStore({ redis: redisUrl, keyPrefix });
+    store = createRedisRunStore({ redis: redis.url, keyPrefix });
 
-    const first = startChild({ mode: 'run', redisUrl, keyPrefix, userId });
+    const first = startChild({ mode: 'run', redisUrl: redis.url, keyPrefix, userId });
     await first.until((message) => message.kind === 'call' && message.stage === 'analyse');
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
@@ -56,7 +44,7 @@ describe('a run killed with SIGKILL in stage 3 of 5 and resumed by another proce
     expect(orphaned).toMatchObject({ status: 'running', userId, workflowName: 'five-stages' });
     expect(orphaned?.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['collect:succeeded', 'clean:succeeded']);
 
-    const second = startChild({ mode: 'resume', redisUrl, keyPrefix, workflowId });
+    const second = startChild({ mode: 'resume', redisUrl: redis.url, keyPrefix, workflowId });
     const end = await second.until((message) => message.kind === 'result' || message.kind === 'error');
     expect(end, second.stderr()).toMatchObject({ kind: 'result' });
     expect((await second.exited).code).toBe(0);

@@ -14,35 +14,20 @@ import {
   type StoredWorkflowResult,
 } from '@baton/engine-contract';
 import { createRedisRunStore, type RedisRunStore } from '@baton/redis';
-import { findRedisServerBinary, type RedisServerProcess, startRedisServer } from '@baton/test-redis';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePrivateRedis } from './support/private-redis.js';
 import { redisCommand } from './support/redis-command.js';
 
 // One suite, run against both RunStore implementations, so that the in-memory store (tests, single
 // process) and the Redis one (production) cannot drift apart: same records, same order, same
 // refusals with the same wording, same bounds. Redis-only behaviour (expiry) is at the end.
 
-let server: RedisServerProcess | undefined;
-let redisUrl = '';
+const redis = usePrivateRedis('the run store conformance suite');
 const openStores: RedisRunStore[] = [];
-
-beforeAll(async () => {
-  // A private Redis, as the kill-and-resume test uses; REDIS_URL only as a fallback.
-  const binary = findRedisServerBinary();
-  if (binary !== undefined) {
-    server = await startRedisServer(binary);
-    redisUrl = server.url;
-  } else if (process.env.REDIS_URL) redisUrl = process.env.REDIS_URL;
-  else throw new Error('the run store conformance suite needs redis-server (apt-get install redis-server) or REDIS_URL');
-});
 
 afterEach(async () => {
   await Promise.all(openStores.splice(0).map((store) => store.close()));
-});
-
-afterAll(async () => {
-  await server?.stop();
 });
 
 interface StoreOptions {
@@ -70,7 +55,7 @@ const SUBJECTS: ReadonlyArray<{ name: string; open: (options?: StoreOptions) => 
       const clock = { time: 1000 };
       // A prefix of its own per store; a short TTL so that nothing outlives the run for long.
       const store = createRedisRunStore({
-        redis: redisUrl,
+        redis: redis.url,
         keyPrefix: `conformance:${randomUUID()}:`,
         ttlMs: 600_000,
         ...options,
@@ -496,39 +481,39 @@ describe('createRedisRunStore: expiry on Redis (checked with PTTL, never by wait
   it('gives records and histories ttlMs and refreshes them as they are written; an expired record is gone', async () => {
     const keyPrefix = `conformance:${randomUUID()}:`;
     // TTLs far apart (10 min vs 1 min), so that no check depends on how fast this machine is.
-    const store = createRedisRunStore({ redis: redisUrl, keyPrefix, ttlMs: 600_000 });
+    const store = createRedisRunStore({ redis: redis.url, keyPrefix, ttlMs: 600_000 });
     openStores.push(store);
     await store.create(newRun());
     const runKey = `${keyPrefix}run:wf-1`;
     const historyKey = `${keyPrefix}runs:u1`;
     for (const key of [runKey, historyKey]) {
-      const ttl = (await redisCommand(redisUrl, 'PTTL', key)) as number;
+      const ttl = (await redisCommand(redis.url, 'PTTL', key)) as number;
       expect(ttl).toBeGreaterThan(60_000);
       expect(ttl).toBeLessThanOrEqual(600_000);
     }
-    await redisCommand(redisUrl, 'PEXPIRE', runKey, 60_000);
-    await redisCommand(redisUrl, 'PEXPIRE', historyKey, 60_000);
+    await redisCommand(redis.url, 'PEXPIRE', runKey, 60_000);
+    await redisCommand(redis.url, 'PEXPIRE', historyKey, 60_000);
     await store.saveStage('wf-1', stageResult('a'));
-    expect(await redisCommand(redisUrl, 'PTTL', runKey)).toBeGreaterThan(60_000);
-    expect(await redisCommand(redisUrl, 'PTTL', historyKey)).toBeLessThanOrEqual(60_000);
+    expect(await redisCommand(redis.url, 'PTTL', runKey)).toBeGreaterThan(60_000);
+    expect(await redisCommand(redis.url, 'PTTL', historyKey)).toBeLessThanOrEqual(60_000);
     await store.markInterrupted('wf-1');
-    expect(await redisCommand(redisUrl, 'PTTL', historyKey)).toBeGreaterThan(60_000);
+    expect(await redisCommand(redis.url, 'PTTL', historyKey)).toBeGreaterThan(60_000);
     // Expired now: PEXPIREAT with a time in the past removes the key at once.
-    await redisCommand(redisUrl, 'PEXPIREAT', runKey, 1);
+    await redisCommand(redis.url, 'PEXPIREAT', runKey, 1);
     expect(await store.get('wf-1')).toBeNull();
     await expect(store.complete('wf-1', RESULT)).rejects.toSatisfy(RunNotFoundError.isInstance);
     expect(await store.listRuns('u1')).toEqual([]);
-    expect(await redisCommand(redisUrl, 'EXISTS', runKey)).toBe(0);
-    expect(await redisCommand(redisUrl, 'ZCARD', historyKey)).toBe(0);
+    expect(await redisCommand(redis.url, 'EXISTS', runKey)).toBe(0);
+    expect(await redisCommand(redis.url, 'ZCARD', historyKey)).toBe(0);
   });
 
   it('deletes the records of runs trimmed from a history', async () => {
     const keyPrefix = `conformance:${randomUUID()}:`;
     let time = 1000;
-    const store = createRedisRunStore({ redis: redisUrl, keyPrefix, maxRunsPerUser: 2, now: () => time++ });
+    const store = createRedisRunStore({ redis: redis.url, keyPrefix, maxRunsPerUser: 2, now: () => time++ });
     openStores.push(store);
     for (const workflowId of ['a', 'b', 'c']) await store.create(newRun(workflowId));
-    expect(await redisCommand(redisUrl, 'EXISTS', `${keyPrefix}run:a`)).toBe(0);
-    expect(await redisCommand(redisUrl, 'ZRANGE', `${keyPrefix}runs:u1`, 0, -1)).toEqual(['b', 'c']);
+    expect(await redisCommand(redis.url, 'EXISTS', `${keyPrefix}run:a`)).toBe(0);
+    expect(await redisCommand(redis.url, 'ZRANGE', `${keyPrefix}runs:u1`, 0, -1)).toEqual(['b', 'c']);
   });
 });
