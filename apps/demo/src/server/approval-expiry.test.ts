@@ -2,7 +2,6 @@ import { InMemoryRunStore } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { ManualTimers } from '../test-support/manual-timers.js';
 import { ApprovalExpiry } from './approval-expiry.js';
-import type { ApprovalExpiryIndex } from './approval-expiry-index.js';
 import type { ExpiryOutcome } from './run-decisions.js';
 
 const T0 = 1_800_000_000_000;
@@ -17,27 +16,6 @@ async function setUp() {
   await store.create({ workflowId: 'wf-1', workflowName: 'flow', userId: 'alice', threadId: 't', runId: 'run-1', input: 'q' });
   await store.suspend('wf-1', { stage: 'actions', prompt: 'Apply?', suspendedAt: T0, expiresAt: T0 + 60_000 });
   return { clock, now, timers, store };
-}
-
-/** The shared index as a Map: `claim` removes, like ZREM. */
-function memoryIndex(): ApprovalExpiryIndex & { entries: Map<string, number> } {
-  const entries = new Map<string, number>();
-  return {
-    entries,
-    async add(workflowId, expiresAt) {
-      entries.set(workflowId, expiresAt);
-    },
-    async due(now, limit) {
-      return [...entries]
-        .filter(([, at]) => at <= now)
-        .sort((a, b) => a[1] - b[1])
-        .slice(0, limit)
-        .map(([id]) => id);
-    },
-    async claim(workflowId) {
-      return entries.delete(workflowId);
-    },
-  };
 }
 
 /** Resolves once `count` calls of the recorder happened. */
@@ -99,56 +77,16 @@ describe('ApprovalExpiry', () => {
     expect(timers.pendingAt).toEqual([T0 + 95_000]);
   });
 
-  it('with a shared index: notes the expiry there, and the instance that claims an entry first is the only one to resume it', async () => {
-    const { clock, now, timers, store } = await setUp();
-    const index = memoryIndex();
-    const own = recorder();
-    const other = recorder();
-    const running = new ApprovalExpiry({ store, now, expire: own.expire, schedule: timers.schedule, index, log: silent });
-    const sweeper = new ApprovalExpiry({ store, now, expire: other.expire, schedule: new ManualTimers(now).schedule, index, log: silent });
-    await running.watch('wf-1');
-    expect(index.entries).toEqual(new Map([['wf-1', T0 + 60_000]]));
-    // Not due: a sweep leaves it alone.
-    expect(await sweeper.sweep()).toBe(0);
-    clock.now = T0 + 60_000;
-    expect(await sweeper.sweep()).toBe(1);
-    expect(other.calls).toEqual(['wf-1']);
-    expect(index.entries.size).toBe(0);
-    // The local timer of the instance that ran it finds the entry claimed.
-    timers.fireDue();
-    expect(await running.sweep()).toBe(0);
-    expect(own.calls).toEqual([]);
-  });
-
-  it('sweeps at start and then every sweepIntervalMs; close stops the timers and the sweeps', async () => {
-    const { clock, now, timers, store } = await setUp();
-    const index = memoryIndex();
-    await index.add('gone-instance-run', T0 - 1);
+  it('close stops the timers, and a watch after it arms none', async () => {
+    const { now, timers, store } = await setUp();
     const expire = recorder();
-    const expiry = new ApprovalExpiry({
-      store,
-      now,
-      expire: expire.expire,
-      schedule: timers.schedule,
-      index,
-      sweepIntervalMs: 10_000,
-      log: silent,
-    });
-    await expiry.start();
-    expect(expire.calls).toEqual(['gone-instance-run']);
-    expect(timers.pendingAt).toEqual([T0 + 10_000]);
-    await index.add('later-run', T0 + 5_000);
-    clock.now = T0 + 10_000;
-    timers.fireDue();
-    // The sweep re-arms itself once it is done.
-    await timers.scheduled(2);
-    expect(expire.calls).toEqual(['gone-instance-run', 'later-run']);
-    expect(timers.pendingAt).toEqual([T0 + 20_000]);
+    const expiry = new ApprovalExpiry({ store, now, expire: expire.expire, schedule: timers.schedule, log: silent });
     await expiry.watch('wf-1');
-    expect(timers.pendingAt).toHaveLength(2);
+    expect(timers.pendingAt).toEqual([T0 + 60_000]);
     expiry.close();
     expect(timers.pendingAt).toEqual([]);
     await expiry.watch('wf-1');
     expect(timers.pendingAt).toEqual([]);
+    expect(expire.calls).toEqual([]);
   });
 });

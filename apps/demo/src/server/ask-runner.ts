@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createUserExecutionContext,
-  FactoryShutdownError,
-  TransportError,
-  type UserExecutionEngine,
-  UserLimitExceededError,
-} from '@baton/engine-contract';
+import { createUserExecutionContext, FactoryShutdownError, type UserExecutionEngine, UserLimitExceededError } from '@baton/engine-contract';
 import type { EngineFactory } from '@baton/engine-factory';
 import type { DemoErrorCode, ServerFrame } from './protocol.js';
 import { executeRun, type RunExecutionDependencies } from './run-execution.js';
@@ -26,6 +20,11 @@ export interface AskRequest {
   clientRequestId?: string;
   /** Sends a frame to the asking socket only (`accepted`, and errors about this ask). */
   reply: (frame: ServerFrame) => void;
+  /**
+   * Holds the event frames of the asking socket until the returned function is called (`accepted`
+   * must come first, and a queued run may start on a worker before its enqueue has returned).
+   */
+  holdEvents?: () => () => void;
 }
 
 function errorFrame(code: DemoErrorCode, message: string, clientRequestId: string | undefined): ServerFrame {
@@ -33,13 +32,11 @@ function errorFrame(code: DemoErrorCode, message: string, clientRequestId: strin
 }
 
 /**
- * Runs one ask end to end: a fresh user execution context and engine for this run (so every event
+ * Runs one ask end to end in this process (memory mode; Redis mode queues it: `enqueueAsk`): a fresh user execution context and engine for this run (so every event
  * carries this run's ids), `accepted` on the asking socket before any event, then `executeRun`: the
  * user's events to all of the user's sockets while the orchestrator runs (recorded in the store, with
- * the question as the input), the engine disposed, and `result` (in Redis mode: to the user's sockets
- * on this instance, after the run's events came back from Redis; sockets on other instances finish the
- * run from its `workflow_completed` event), or `interrupted` at a shutdown. Resolves when all of that
- * is done.
+ * the question as the input), the engine disposed, and `result`, or `interrupted` at a shutdown.
+ * Resolves when all of that is done.
  */
 export async function runAsk(dependencies: AskRunnerDependencies, request: AskRequest): Promise<void> {
   const { factory, log } = dependencies;
@@ -67,16 +64,6 @@ export async function runAsk(dependencies: AskRunnerDependencies, request: AskRe
       );
     } else if (FactoryShutdownError.isInstance(error)) {
       reply(errorFrame('SHUTTING_DOWN', 'The server is shutting down.', clientRequestId));
-    } else if (TransportError.isInstance(error)) {
-      // Redis mode: admission (the per-user limit across instances) needs Redis; no run without it.
-      log.warn({ err: error, userId: session.userId }, 'admission failed: Redis unreachable');
-      reply(
-        errorFrame(
-          'TRANSPORT_ERROR',
-          'The run could not be started: the shared store is temporarily unavailable. Please try again shortly.',
-          clientRequestId,
-        ),
-      );
     } else {
       log.error({ err: error, userId: session.userId }, 'could not create an engine');
       reply(errorFrame('INTERNAL_ERROR', 'The run could not be started.', clientRequestId));

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
-import { type AskRunnerDependencies, runAsk } from './ask-runner.js';
+import type { AskRequest } from './ask-runner.js';
+import type { EventDelivery } from './event-delivery.js';
 import { FrameRateLimiter } from './frame-rate-limiter.js';
 import { ClientFrameSchema, type DemoErrorCode, describeIssue, type ServerFrame } from './protocol.js';
+import type { CancelRequest } from './queued-runs.js';
 import type { DecisionRequest } from './run-decisions.js';
-import type { RunRegistry } from './run-registry.js';
 import type { Session } from './session-store.js';
 
 /** WebSocket close codes the server uses (RFC 6455 §7.4.1). */
@@ -16,8 +17,9 @@ export const CLOSE_CODES = Object.freeze({
 });
 
 /** What a connection needs from the server. */
-export interface ClientConnectionDependencies extends AskRunnerDependencies {
-  runs: RunRegistry;
+export interface ClientConnectionDependencies {
+  /** How the user's events reach this socket. */
+  events: Pick<EventDelivery, 'attach'>;
   /** True while the socket's session is still valid (checked on every frame, so it must be synchronous). */
   isSessionLive: (session: Session) => boolean;
   now: () => number;
@@ -28,11 +30,16 @@ export interface ClientConnectionDependencies extends AskRunnerDependencies {
   /** True once shutdown began: new asks and decisions are refused. */
   isClosing: () => boolean;
   /**
-   * Applies a `decide` frame (`decideRun`: resumes the run here). A function of the server, not of
-   * the socket, so that a deployment can route decisions elsewhere (a queue). Should not reject (a
-   * rejection is logged and answered with `INTERNAL_ERROR`).
+   * Starts an `ask`: `runAsk` (memory mode: runs it here) or `enqueueAsk` (Redis mode: the worker tier
+   * runs it). Functions of the server, not of the socket, like `cancel` and `decide`. Should not reject
+   * (a rejection is logged and answered with `INTERNAL_ERROR`).
    */
+  ask: (request: AskRequest) => Promise<void>;
+  /** Cancels one of the user's runs (here, or through the queue); answers unknown and foreign runIds alike. Never rejects. */
+  cancel: (request: CancelRequest) => Promise<void>;
+  /** Applies a `decide` frame (`decideRun` here, or `decideQueuedRun` through the queue). Should not reject. */
   decide: (request: DecisionRequest) => Promise<void>;
+  log: { error(details: object, message: string): void };
 }
 
 /** An open, authenticated socket. */
@@ -70,7 +77,27 @@ export function attachClientConnection(
   const sendError = (code: DemoErrorCode, message: string, clientRequestId?: string) =>
     send({ type: 'error', code, message, ...(clientRequestId === undefined ? {} : { clientRequestId }) });
 
-  const subscription = dependencies.events.attach(session.userId, { send: sendJson }, since);
+  // Event frames wait while an ask is being accepted (see `AskRequest.holdEvents`).
+  let held: string[] | undefined;
+  let holds = 0;
+  const deliver = (json: string) => {
+    if (held) held.push(json);
+    else sendJson(json);
+  };
+  const holdEvents = (): (() => void) => {
+    holds++;
+    held ??= [];
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--holds > 0) return;
+      const frames = held ?? [];
+      held = undefined;
+      for (const json of frames) sendJson(json);
+    };
+  };
+  const subscription = dependencies.events.attach(session.userId, { send: deliver }, since);
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
     if (!limiter.allow()) {
@@ -100,7 +127,7 @@ export function attachClientConnection(
     }
     const frame = parsed.data;
     if (frame.type === 'cancel') {
-      cancelRun(frame.runId);
+      void dependencies.cancel({ session, runId: frame.runId, reply: send });
       return;
     }
     if (frame.type === 'decide') {
@@ -127,40 +154,20 @@ export function attachClientConnection(
       sendError('SHUTTING_DOWN', 'The server is shutting down.', frame.clientRequestId);
       return;
     }
-    void runAsk(dependencies, {
-      session,
-      connectionId: connection.connectionId,
-      text: frame.text,
-      ...(frame.clientRequestId === undefined ? {} : { clientRequestId: frame.clientRequestId }),
-      reply: send,
-    }).catch((error: unknown) => {
-      dependencies.log.error({ err: error }, 'ask failed');
-      sendError('INTERNAL_ERROR', 'The run could not be started.', frame.clientRequestId);
-    });
+    void dependencies
+      .ask({
+        session,
+        connectionId: connection.connectionId,
+        text: frame.text,
+        ...(frame.clientRequestId === undefined ? {} : { clientRequestId: frame.clientRequestId }),
+        reply: send,
+        holdEvents,
+      })
+      .catch((error: unknown) => {
+        dependencies.log.error({ err: error }, 'ask failed');
+        sendError('INTERNAL_ERROR', 'The run could not be started.', frame.clientRequestId);
+      });
   });
-
-  /**
-   * Cancels locally, else (Redis mode) through the instance that runs it. Unknown and foreign runIds
-   * get the same answer: nothing is revealed about other users' runs.
-   */
-  function cancelRun(runId: string): void {
-    if (dependencies.runs.cancel(runId, session.userId)) return;
-    const unknownRun = () => sendError('UNKNOWN_RUN', 'No run of yours has this runId (it may have finished).');
-    const { cluster } = dependencies;
-    if (!cluster) {
-      unknownRun();
-      return;
-    }
-    void cluster.cancelRemote(runId, session.userId).then((outcome) => {
-      if (outcome === 'unknown') unknownRun();
-      else if (outcome === 'unavailable') {
-        sendError(
-          'TRANSPORT_ERROR',
-          'The cancel could not reach the server running this run (the shared store is temporarily unavailable); try again shortly.',
-        );
-      }
-    });
-  }
 
   socket.once('close', () => {
     subscription.unsubscribe();

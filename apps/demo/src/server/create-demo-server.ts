@@ -6,25 +6,24 @@ import { triageWorkflow } from '@baton/orchestrator';
 import { fastifyCookie } from '@fastify/cookie';
 import { fastifyStatic } from '@fastify/static';
 import { fastifyWebsocket } from '@fastify/websocket';
-import { type FastifyError, type FastifyReply, type FastifyRequest, fastify } from 'fastify';
-import { z } from 'zod';
+import { type FastifyError, type FastifyReply, type FastifyRequest, fastify, LogController } from 'fastify';
 import { createDemoAgents } from '../agents/create-demo-agents.js';
 import { ApprovalExpiry } from './approval-expiry.js';
-import { createRedisApprovalExpiryIndex } from './approval-expiry-index.js';
+import { runAsk } from './ask-runner.js';
 import { BestEffortRunStore } from './best-effort-run-store.js';
-import { attachClientConnection, CLOSE_CODES, type ClientConnection } from './client-connection.js';
+import { CLOSE_CODES, type ClientConnection } from './client-connection.js';
 import { DEMO_ENGINE_LIMITS, type DemoServer, type DemoServerOptions } from './demo-server-options.js';
 import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers } from './demo-users.js';
 import { createDemoWorkflow } from './demo-workflow.js';
 import { type EventDelivery, InMemoryEventDelivery } from './event-delivery.js';
-import { createRedisInterruptedRunLog, defaultInstanceId, INSTANCE_ID_PATTERN } from './interrupted-run-log.js';
+import { defaultInstanceId, INSTANCE_ID_PATTERN } from './instance-id.js';
 import { LoginThrottle } from './login-throttle.js';
-import { isOwnOrigin } from './origin-policy.js';
 import { DEFAULT_SCRYPT_COST } from './password-hasher.js';
-import { type DemoErrorCode, httpError, MAX_FRAME_BYTES } from './protocol.js';
+import { type DemoErrorCode, httpError, MAX_FRAME_BYTES, type ServerFrame } from './protocol.js';
 import { openRedisBackend, type RedisBackend } from './redis-backend.js';
-import { resumeInterruptedRuns } from './resume-interrupted-runs.js';
+import { createRedisRunTier, DEMO_ROLES, type RedisRunTier } from './redis-run-tier.js';
 import { decideRun, expireRun, type RunDecisionDependencies } from './run-decisions.js';
+import { runEndFrameAfter } from './run-end-frame.js';
 import { RunRegistry } from './run-registry.js';
 import { registerRunRoutes } from './run-routes.js';
 import type { SessionBackend } from './session-backend.js';
@@ -32,13 +31,21 @@ import { registerSessionRoutes, SESSION_COOKIE } from './session-routes.js';
 import { type Session, SessionStore } from './session-store.js';
 import { threadIdOfSession } from './session-thread.js';
 import { closeSockets, startHeartbeat } from './socket-lifecycle.js';
+import { registerSocketRoute } from './socket-route.js';
 import { defaultStaticDir, hasBuiltPage, PAGE_NOT_BUILT_HTML } from './static-site.js';
 import { createUserDirectory } from './user-directory.js';
 import { UserEventHub } from './user-event-hub.js';
 
 export { DEMO_ENGINE_LIMITS, type DemoRedisOptions, type DemoServer, type DemoServerOptions } from './demo-server-options.js';
+export type { DemoRole } from './redis-run-tier.js';
 
 export { SESSION_COOKIE } from './session-routes.js';
+
+/** Memory mode: cancels one of the user's runs in this process; an unknown and a foreign runId get the same answer. */
+function cancelLocalRun(runs: RunRegistry, session: Session, runId: string, reply: (frame: ServerFrame) => void): void {
+  if (runs.cancel(runId, session.userId)) return;
+  reply({ type: 'error', code: 'UNKNOWN_RUN', message: 'No run of yours has this runId (it may have finished).' });
+}
 
 /** Name and message of a model error, for the log. */
 function describeModelError(error: unknown): { name: string; message: string } {
@@ -47,12 +54,11 @@ function describeModelError(error: unknown): { name: string; message: string } {
     : { name: 'NonError', message: String(error).slice(0, 500) };
 }
 
-const SinceQuerySchema = z.object({ since: z.string().max(64).optional() }).loose();
-
 /**
  * Builds the demo server: login with scrypt-hashed passwords, server-side sessions, the page, and the
  * `/ws` protocol (see `docs`: apps/demo/README.md). Every ask gets its own execution context and
- * engine from one factory; every user's events go to that user's sockets only.
+ * engine from one factory (in Redis mode on a worker instance, through the BullMQ queue); every
+ * user's events go to that user's sockets only.
  * @example
  * const server = await createDemoServer({ delayScale: 0 });
  * const url = await server.listen({ port: 0 });
@@ -65,6 +71,14 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       `The instance id (BATON_DEMO_INSTANCE_ID) must be 1 to 128 of A-Z a-z 0-9 . _ : -, got ${JSON.stringify(options.instanceId)}`,
     );
   }
+  const role = options.role ?? 'both';
+  if (!DEMO_ROLES.includes(role)) throw new Error(`The role (BATON_DEMO_ROLE) must be one of ${DEMO_ROLES.join(', ')}`);
+  if (role !== 'both' && !options.redis) {
+    throw new Error(
+      `BATON_DEMO_ROLE=${role} needs REDIS_URL: separate web and worker instances share their runs through Redis (in memory the one process does both)`,
+    );
+  }
+  const servesWeb = role !== 'worker';
   const now = options.now ?? Date.now;
   // Checked before anything is opened: a bad timeout stops the start-up with a message naming the variable.
   const workflow = options.approvalGate === false ? triageWorkflow : createDemoWorkflow({ approvalTimeoutMs: options.approvalTimeoutMs });
@@ -85,6 +99,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     reply.code(status).type('application/json').send(httpError(code, message));
   const app = fastify({
     logger: options.logger ?? false,
+    ...(options.requestLogging === false ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     bodyLimit: MAX_FRAME_BYTES,
     // Router refusals (a parameter over 100 characters, a malformed URL) get the demo's error bodies:
     // an overlong run id must look exactly like an unknown one.
@@ -98,7 +113,6 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         url: options.redis.url,
         ...(options.redis.keyPrefix === undefined ? {} : { keyPrefix: options.redis.keyPrefix }),
         ...(options.redis.retryDelayMs === undefined ? {} : { retryDelayMs: options.redis.retryDelayMs }),
-        ...(options.redis.resultWaitMs === undefined ? {} : { resultWaitMs: options.redis.resultWaitMs }),
         sessionTtlMs,
         now,
         log: app.log,
@@ -114,6 +128,25 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     app.log,
     redis ? () => redis.client.status === 'ready' : undefined,
   );
+  // Redis mode: runs are BullMQ jobs; the worker writes the records without the best-effort wrapper
+  // (a skipped write would make a resumed run start over).
+  const tier: RedisRunTier | undefined =
+    redis && options.redis
+      ? createRedisRunTier({
+          redis,
+          url: options.redis.url,
+          role,
+          store: options.store ?? redis.runStore,
+          workflow,
+          sessionTtlMs,
+          now,
+          threadIdOf: (owner) => threadIdOfSession(owner.sessionId),
+          worker: options.worker,
+          log: app.log,
+        })
+      : undefined;
+  // A socket's `result` follows its run's last event, read from the record (the run ran elsewhere).
+  redis?.delivery.setRunEndFrames((event) => runEndFrameAfter(store, event));
   const factory = createEngineFactory({
     agents:
       options.agents ??
@@ -126,7 +159,15 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         onModelError: (error) => app.log.warn({ model: describeModelError(error) }, 'the reporting model failed'),
       }),
     limits: { ...DEMO_ENGINE_LIMITS, ...options.limits },
-    ...(redis ? { admission: redis.admission, onEvent: redis.delivery.publish } : {}),
+    ...(redis
+      ? {
+          admission: redis.admission,
+          onEvent: (event) => {
+            redis.delivery.publish(event);
+            tier?.onEvent(event);
+          },
+        }
+      : {}),
   });
   // Memory: the store is the truth. Redis: a frame is a hot path, so only expiry is checked here; a
   // logout on any instance closes the session's sockets everywhere (control channel).
@@ -138,33 +179,19 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       if (connection.session.sessionId === sessionId) connection.socket.close(CLOSE_CODES.normal, 'Logged out');
     }
   };
-  // Shared by every ask, decision and resume; `interruptions` is set at `listen`, once the instance id is known.
-  const execution: RunDecisionDependencies = {
-    events,
-    runs,
-    store,
-    workflow,
-    now,
-    factory,
-    resuming: new Set(),
-    cluster: redis,
-    log: app.log,
-  };
-  const approvals = new ApprovalExpiry({
-    store,
-    now,
-    expire: (workflowId) => expireRun(execution, workflowId),
-    index: redis ? createRedisApprovalExpiryIndex({ client: redis.client, keyPrefix: redis.keyPrefix, log: app.log }) : undefined,
-    ...(options.approvalTimers ? { schedule: options.approvalTimers } : {}),
-    ...(options.approvalSweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.approvalSweepIntervalMs }),
-    log: app.log,
-  });
+  // Memory mode: every ask, decision and timeout runs in this process.
+  const execution: RunDecisionDependencies = { events, runs, store, workflow, now, factory, resuming: new Set(), log: app.log };
+  const approvals = redis
+    ? undefined
+    : new ApprovalExpiry({
+        store,
+        now,
+        expire: (workflowId) => expireRun(execution, workflowId),
+        ...(options.approvalTimers ? { schedule: options.approvalTimers } : {}),
+        log: app.log,
+      });
   execution.approvals = approvals;
-  redis?.setControlHandlers({
-    cancel: (runId, userId) => void runs.cancel(runId, userId),
-    logout: endSessionLocally,
-    interrupted: (userId, runId, workflowId) => redis?.delivery.sendToUser(userId, { type: 'interrupted', runId, workflowId }),
-  });
+  redis?.setControlHandlers({ logout: endSessionLocally });
   // Fastify's JSON parser refuses an empty body; a bodiless POST /api/logout with a JSON content type is fine.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') return done(null, undefined);
@@ -185,8 +212,6 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   });
 
   const sessionOf = async (request: FastifyRequest): Promise<Session | undefined> => sessions.get(request.cookies[SESSION_COOKIE]);
-  // The session the upgrade was accepted with (looked up once, before the upgrade).
-  const upgradeSessions = new WeakMap<FastifyRequest, Session>();
 
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) return sendError(reply, 503, 'SHUTTING_DOWN', 'The server is shutting down.');
@@ -219,69 +244,45 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  registerSessionRoutes(app, {
-    sessions,
-    directory,
-    throttle,
-    sessionOf,
-    sendError,
-    // A logout closes the session's sockets and cancels its runs here, and (Redis mode) everywhere else.
-    sessionEnded: async (sessionId) => {
-      endSessionLocally(sessionId);
-      await redis?.sessionEnded(sessionId);
-    },
-  });
-  registerRunRoutes(app, { store, events, sessionOf, sendError, log: app.log });
-
-  app.get(
-    '/ws',
-    {
-      websocket: true,
-      // Runs before the upgrade: a reply here is a plain HTTP answer and no socket is ever opened.
-      preValidation: async (request, reply) => {
-        const session = await sessionOf(request);
-        if (!session) return sendError(reply, 401, 'UNAUTHORIZED', 'Log in first.');
-        if (!isOwnOrigin(request.headers.origin, request.headers.host)) {
-          return sendError(reply, 403, 'FORBIDDEN_ORIGIN', 'The Origin header must be this server.');
-        }
-        upgradeSessions.set(request, session);
-        return undefined;
+  // A worker-only instance serves `/healthz` alone (for orchestration); everything a user talks to is on web instances.
+  if (servesWeb) {
+    registerSessionRoutes(app, {
+      sessions,
+      directory,
+      throttle,
+      sessionOf,
+      sendError,
+      // A logout closes the session's sockets and cancels its runs here, and (Redis mode) everywhere else.
+      sessionEnded: async (sessionId) => {
+        endSessionLocally(sessionId);
+        await Promise.all([redis?.sessionEnded(sessionId), tier?.sessionEnded(sessionId)]);
       },
-    },
-    (socket, request) => {
-      const session = upgradeSessions.get(request);
-      if (!session || !isSessionLive(session) || closing) {
-        socket.close(closing ? CLOSE_CODES.goingAway : CLOSE_CODES.policyViolation, closing ? 'Shutting down' : 'Session ended');
-        return;
-      }
-      const query = SinceQuerySchema.safeParse(request.query);
-      // An unparseable `since` is still a replay request: it is answered with REPLAY_UNAVAILABLE.
-      const since = query.success ? query.data.since : '';
-      const connection = attachClientConnection(
-        socket,
-        session,
-        since,
-        {
-          ...execution,
-          isSessionLive,
-          now,
-          threadIdOf: (owner) => threadIdOfSession(owner.sessionId),
-          maxFramesPerSecond: options.maxFramesPerSecond ?? 100,
-          maxBufferedBytes: 4 * 1024 * 1024,
-          isClosing: () => closing,
-          decide: (request) => decideRun(execution, request),
-        },
-        (closedConnection) => connections.delete(closedConnection),
-      );
-      connections.add(connection);
-    },
-  );
-
-  const staticDir = options.staticDir ?? defaultStaticDir();
-  if (hasBuiltPage(staticDir)) {
-    await app.register(fastifyStatic, { root: staticDir, index: 'index.html' });
-  } else {
-    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE_NOT_BUILT_HTML));
+    });
+    registerRunRoutes(app, { store, events, sessionOf, sendError, log: app.log });
+    registerSocketRoute(app, {
+      sessionOf,
+      sendError,
+      connections,
+      connection: {
+        events,
+        isSessionLive,
+        now,
+        maxFramesPerSecond: options.maxFramesPerSecond ?? 100,
+        maxBufferedBytes: 4 * 1024 * 1024,
+        isClosing: () => closing,
+        log: app.log,
+        // Redis mode: the worker tier runs every run, on any instance; memory mode: this process.
+        ask: tier ? tier.ask : (request) => runAsk({ ...execution, threadIdOf: (owner) => threadIdOfSession(owner.sessionId) }, request),
+        cancel: tier ? tier.cancel : async ({ session, runId, reply }) => cancelLocalRun(runs, session, runId, reply),
+        decide: tier ? tier.decide : (request) => decideRun(execution, request),
+      },
+    });
+    const staticDir = options.staticDir ?? defaultStaticDir();
+    if (hasBuiltPage(staticDir)) {
+      await app.register(fastifyStatic, { root: staticDir, index: 'index.html' });
+    } else {
+      app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE_NOT_BUILT_HTML));
+    }
   }
 
   const heartbeat = startHeartbeat(app.websocketServer, () => [...connections].map((connection) => connection.socket));
@@ -290,11 +291,15 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   async function shutdown(): Promise<void> {
     closing = true;
     heartbeat.stop();
-    // Before the runs: no timeout starts a resume while they are interrupted (Redis mode: other instances sweep them).
-    approvals.close();
-    // Each interrupted run is recorded `interrupted`, disposes its engine and tells the user's sockets.
+    // Before the runs: no timeout starts a resume while they are interrupted.
+    approvals?.close();
+    // Memory mode: each interrupted run is recorded `interrupted`, disposes its engine and tells the user's sockets.
     await runs.interruptAll();
+    // Redis mode: running runs get the worker's grace (their events still reach the sockets), then are
+    // recorded `interrupted` and handed back to the queue, where another worker resumes them.
+    await tier?.closeWorker();
     await closeSockets([...connections].map((connection) => connection.socket));
+    await tier?.close();
     await factory.shutdown();
     // After the factory: its shutdown releases the Redis admission leases.
     await events.close();
@@ -307,23 +312,13 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     factory,
     userIds: directory.userIds,
     mode: redis ? 'redis' : 'memory',
+    role,
     store,
     async listen(listenOptions = {}) {
       await app.listen({ port: listenOptions.port ?? 0, host: listenOptions.host ?? '127.0.0.1' });
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      if (redis && !execution.interruptions) {
-        execution.interruptions = createRedisInterruptedRunLog({
-          client: redis.client,
-          keyPrefix: redis.keyPrefix,
-          instanceId: options.instanceId ?? defaultInstanceId(hostname(), address.port),
-          log: app.log,
-        });
-        const resumed = await resumeInterruptedRuns({ ...execution, interruptions: execution.interruptions });
-        if (resumed > 0) app.log.info({ resumed }, 'resumed the runs this instance interrupted at its last shutdown');
-        // Approvals that expired while no instance watched them (this one was down, or theirs is gone).
-        await approvals.start();
-      }
+      tier?.start(factory, options.instanceId ?? defaultInstanceId(hostname(), address.port));
       return `http://${host}:${address.port}`;
     },
     close() {

@@ -4,6 +4,8 @@ import type { LanguageModel } from 'ai';
 import type { FastifyInstance } from 'fastify';
 import type { ScheduleTimer } from './approval-expiry.js';
 import type { DemoUserCredentials } from './demo-users.js';
+import type { DemoRole } from './redis-run-tier.js';
+import type { DemoWorkerSettings } from './worker-tier.js';
 
 // The options and the handle of `createDemoServer` (create-demo-server.ts builds the server from them).
 
@@ -38,12 +40,10 @@ export interface DemoServerOptions {
    */
   approvalGate?: boolean;
   /**
-   * Schedules approval timeouts (and, in Redis mode, the sweeps of the shared expiry index). Default:
-   * an `unref`'d `setTimeout`. Tests inject a manual one and fire it after moving `now`.
+   * Memory mode: schedules approval timeouts. Default: an `unref`'d `setTimeout`. Tests inject a
+   * manual one and fire it after moving `now`. (Redis mode: the worker tier's delayed jobs time them out.)
    */
   approvalTimers?: ScheduleTimer;
-  /** Redis mode: how often this instance sweeps the shared index of approval expiries (ms). Default 60 s. */
-  approvalSweepIntervalMs?: number;
   /** Engine limits; the demo defaults are 3 engines (= runs) per user and a 20 s deadline per agent call. */
   limits?: Partial<EngineLimits>;
   /** Session lifetime from login (ms). Default 8 hours. */
@@ -60,6 +60,8 @@ export interface DemoServerOptions {
   staticDir?: string;
   /** Fastify logger: false (default) or true / pino options. */
   logger?: boolean | { level: string };
+  /** Whether Fastify logs every request (when `logger` is on). Default true; main.ts turns it on with `BATON_DEMO_LOG=1`. */
+  requestLogging?: boolean;
   /**
    * Where every run is recorded (`GET /api/runs`, and resume after a restart in Redis mode). Default:
    * an `InMemoryRunStore` on the server's clock in memory mode, `createRedisRunStore` on the demo's
@@ -67,17 +69,25 @@ export interface DemoServerOptions {
    */
   store?: RunStore;
   /**
-   * Redis mode: this instance's id (main.ts: `BATON_DEMO_INSTANCE_ID`). At shutdown the instance notes
-   * the runs it interrupted under this id, and at `listen` it resumes those noted under it, so a
-   * restart with the same id continues its runs. 1 to 128 of `A-Z a-z 0-9 . _ : -`. Default: the host
-   * name and the port it listens on (`host:port`).
+   * Redis mode: this instance's id (main.ts: `BATON_DEMO_INSTANCE_ID`), named in the log line of every
+   * run its worker starts or resumes. 1 to 128 of `A-Z a-z 0-9 . _ : -`. Default: the host name and
+   * the port it listens on (`host:port`).
    */
   instanceId?: string;
   /**
+   * Redis mode: what this instance does (main.ts: `BATON_DEMO_ROLE`). `web`: the page, the API and
+   * the sockets; asks become jobs of the shared BullMQ queue. `worker`: runs those jobs (and serves
+   * only `GET /healthz`). `both` (default): both. Without `redis` only `both` is accepted.
+   */
+  role?: DemoRole;
+  /** Redis mode, roles `worker` and `both`: the worker's lock, grace and concurrency (see `DemoWorkerSettings`). */
+  worker?: DemoWorkerSettings;
+  /**
    * Redis mode (several instances sharing one Redis). Without it the demo runs in memory, in one
-   * process. With it: the per-user limit holds across instances (`createRedisAdmission`), every
-   * event goes through the user's Redis Stream (`createRedisEventBus`), sessions are shared, and a
-   * cancel reaches the instance running the run. `createDemoServer` rejects when Redis cannot be
+   * process. With it: asks are BullMQ jobs that the worker instances run (@baton/bullmq), the
+   * per-user limit holds across instances (`createRedisAdmission`), every event goes through the
+   * user's Redis Stream (`createRedisEventBus`), sessions and runs are shared, and cancels and
+   * decisions reach the run on whichever worker runs it. `createDemoServer` rejects when Redis cannot be
    * reached at start-up; later outages are reported to the users and survived.
    */
   redis?: DemoRedisOptions;
@@ -91,8 +101,6 @@ export interface DemoRedisOptions {
   keyPrefix?: string;
   /** Back-off while Redis is unreachable (ms). Default 100 → 2000. */
   retryDelayMs?: { min: number; max: number };
-  /** Longest wait for a run's last event to come back from Redis before `result` is sent anyway (ms). Default 5000. */
-  resultWaitMs?: number;
 }
 
 /** A running (or ready to listen) demo server. */
@@ -105,19 +113,21 @@ export interface DemoServer {
   readonly userIds: readonly string[];
   /** `memory` (one process) or `redis` (instances share users, limits, events, sessions and runs through Redis). */
   readonly mode: 'memory' | 'redis';
+  /** What this instance does (always `both` in memory mode). */
+  readonly role: DemoRole;
   /** Where every run is recorded (`options.store`, or the default, behind the demo's best-effort writes). */
   readonly store: RunStore;
   /**
    * Starts listening; resolves with the base URL (`http://127.0.0.1:54321`). Port 0 picks a free one.
-   * Redis mode: then resumes the runs this instance (`instanceId`) interrupted at its last shutdown,
-   * and times out the approvals that expired meanwhile (on any instance), and resolves once they have started.
+   * Redis mode, roles `worker` and `both`: then starts the worker, which takes runs from the queue.
    */
   listen(options?: { port?: number; host?: string }): Promise<string>;
   /**
-   * Graceful shutdown: stops the approval timers, refuses new requests and asks, interrupts every run (the store marks it
-   * `interrupted`; the user's sockets get an `interrupted` frame; Redis mode: noted for this
-   * instance's next start), closes every socket with 1001, shuts the factory down, and stops the HTTP
-   * server. Idempotent.
+   * Graceful shutdown: refuses new requests and asks; memory mode: stops the approval timers and
+   * interrupts every run (the store marks it `interrupted`; the user's sockets get an `interrupted`
+   * frame); Redis mode: closes the worker (running runs get its grace, then are recorded `interrupted`
+   * and handed back to the queue, where another worker resumes them). Then closes every socket with
+   * 1001, shuts the factory down, and stops the HTTP server. Idempotent.
    */
   close(): Promise<void>;
 }

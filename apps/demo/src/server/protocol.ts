@@ -77,6 +77,8 @@ export interface WireWorkflowResult {
   suspendedAt?: string;
   path: string;
   stages: unknown[];
+  /** The workflow's output (reporting's `{ headline, answer, basedOn }`), when it has one. */
+  output?: unknown;
   durationMs: number;
 }
 

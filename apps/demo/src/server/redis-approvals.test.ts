@@ -1,17 +1,15 @@
 import type { AgentEvent } from '@baton/engine-contract';
-import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { RunsPageSchema } from '../shared/runs-api.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
-import { ManualTimers } from '../test-support/manual-timers.js';
 import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
 import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
 import type { ServerFrame } from './protocol.js';
 
 // Redis mode: approvals across instances (REDIS_URL, or the private redis-server of the global setup).
 // A run suspended on one instance is decided on another, survives a restart of its instance, and
-// times out even when its instance is gone (another instance's sweep of the shared expiry index).
+// times out even when its instance is gone (the worker tier's delayed job, taken by another worker).
 
 const USERS = [
   { username: 'alice', password: 'alice-demo-pw' },
@@ -53,7 +51,7 @@ function actionsOf(result: ResultFrame) {
   );
 }
 
-it('a decision sent to another instance than the one that ran the run resumes it there; the tabs on both follow it to the end', async () => {
+it('a decision sent to another instance than the one that ran the run resumes it; the tabs on both follow it to the end', async () => {
   const redis = redisOptions();
   const a = await startInstance({ redis });
   const b = await startInstance({ redis });
@@ -71,7 +69,7 @@ it('a decision sent to another instance than the one that ran the run resumes it
   expect(await foreign).toMatchObject({ code: 'UNKNOWN_RUN', workflowId });
 
   onB.decide(workflowId, true, 'from the other instance');
-  // B ran the rest: its socket gets the result; A's follows from the events.
+  // A worker (either instance's) runs the rest: the sockets on both instances get the result.
   const result = await onB.result(runId);
   expect(result.result).toMatchObject({ workflowId, status: 'succeeded', path: 'sufficient' });
   expect(actionsOf(result)?.status).toBe('succeeded');
@@ -80,7 +78,7 @@ it('a decision sent to another instance than the one that ran the run resumes it
   expect(runEvents(onA, runId).find((event) => event.type === 'agent_started' && event.agentName === 'actions')).toMatchObject({
     input: { approval: { approved: true, note: 'from the other instance' } },
   });
-  expect(onA.frames.some((frame) => frame.type === 'result' && frame.runId === runId && frame.result.status !== 'suspended')).toBe(false);
+  expect((await onA.result(runId)).result).toEqual(result.result);
   expect(await a.server.store.get(workflowId)).toMatchObject({ status: 'succeeded' });
   expect(bob.events()).toEqual([]);
   await Promise.all([onA.close(), onB.close(), bob.close()]);
@@ -114,57 +112,27 @@ it('a waiting run survives a restart of its instance (listed with its question, 
   await after.close();
 }, 60_000);
 
-it('times out an approval whose instance is gone: another instance sweeps the shared index at start (APPROVAL_TIMEOUT)', async () => {
+it("times out an approval whose worker is gone: the worker tier's delayed job reaches another worker (APPROVAL_TIMEOUT)", async () => {
   const redis = redisOptions();
-  let now = 1_800_000_000_000;
-  const clock = () => now;
-  const a = await startInstance({ redis, now: clock, approvalTimers: new ManualTimers(clock).schedule, approvalTimeoutMs: 60_000 });
+  // The shortest timeout the demo accepts, on the real clock: BullMQ's delayed job is due in Redis time.
+  const a = await startInstance({ redis, approvalTimeoutMs: 1000 });
   const cookie = await login(a.url, 'alice', 'alice-demo-pw');
   const asker = await FrameClient.connect(a.url, { cookie });
   const runId = await asker.ask(SUFFICIENT);
   const { workflowId } = (await asker.suspended(runId)).result;
-  const index = new Redis(redis.url);
-  expect(Number(await index.zscore(`${redis.keyPrefix}demo:approval-expiry`, workflowId))).toBe(now + 60_000);
   await asker.close();
   await a.server.close();
 
-  now += 60_000;
-  // B starts after the expiry: its first sweep (at listen) times the run out.
-  const b = await startInstance({ redis, now: clock, approvalTimers: new ManualTimers(clock).schedule, approvalTimeoutMs: 60_000 });
+  const b = await startInstance({ redis, approvalTimeoutMs: 1000 });
   const watcher = await FrameClient.connect(b.url, { cookie, since: '0-0' });
-  const completed = await watcher.event(runId, (event) => event.type === 'workflow_completed');
-  expect(completed.event).toMatchObject({ status: 'failed', path: 'sufficient' });
+  const result = await watcher.result(runId);
+  expect(result.result).toMatchObject({ workflowId, status: 'failed', path: 'sufficient' });
+  expect(actionsOf(result)).toMatchObject({ status: 'failed', error: { code: 'APPROVAL_TIMEOUT' } });
   const record = await b.server.store.get(workflowId);
-  expect(record?.stages.find((stage) => stage.agentName === 'actions')?.error?.code).toBe('APPROVAL_TIMEOUT');
   expect(record?.stages.find((stage) => stage.agentName === 'reporting')?.status).toBe('succeeded');
-  expect(await index.zscore(`${redis.keyPrefix}demo:approval-expiry`, workflowId)).toBeNull();
-  index.disconnect();
+  // A decision after the timeout finds the run no longer waiting.
+  const late = watcher.nextDecisionError(workflowId);
+  watcher.decide(workflowId, true);
+  expect(await late).toMatchObject({ code: 'NOT_SUSPENDED', workflowId });
   await watcher.close();
 }, 60_000);
-
-it("resumes an expired approval once when its instance's timer and another instance's sweep both find it due", async () => {
-  const redis = redisOptions();
-  let now = 1_800_000_000_000;
-  const clock = () => now;
-  const timersA = new ManualTimers(clock);
-  const timersB = new ManualTimers(clock);
-  const options = { redis, now: clock, approvalTimeoutMs: 60_000, approvalSweepIntervalMs: 60_000 };
-  const a = await startInstance({ ...options, approvalTimers: timersA.schedule });
-  const b = await startInstance({ ...options, approvalTimers: timersB.schedule });
-  const cookie = await login(a.url, 'alice', 'alice-demo-pw');
-  const onA = await FrameClient.connect(a.url, { cookie });
-  const onB = await FrameClient.connect(b.url, { cookie });
-  const runId = await onA.ask(SUFFICIENT);
-  await onA.suspended(runId);
-
-  now += 60_000;
-  // A's expiry timer (and its own sweep) and B's sweep, all due now, race for the run.
-  expect(timersB.fireDue()).toBe(1);
-  expect(timersA.fireDue()).toBe(2);
-  for (const client of [onA, onB]) {
-    const completed = await client.event(runId, (event) => event.type === 'workflow_completed');
-    expect(completed.event).toMatchObject({ status: 'failed' });
-    expect(runEvents(client, runId).filter((event) => event.type === 'workflow_resumed')).toHaveLength(1);
-  }
-  await Promise.all([onA.close(), onB.close()]);
-});

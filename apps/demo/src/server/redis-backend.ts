@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { BatonError } from '@baton/engine-contract';
 import {
   createRedisAdmission,
@@ -14,36 +13,15 @@ import { z } from 'zod';
 import { RedisEventDelivery } from './redis-event-delivery.js';
 import { RedisSessionStore } from './redis-session-store.js';
 
-/** Where a `cancel` for a run that is not on this instance ended up. */
-export type RemoteCancelOutcome = 'requested' | 'unknown' | 'unavailable';
-
-/** What the instances of a Redis-mode deployment tell each other about runs. */
+/** What the instances of a Redis-mode deployment tell each other. (Runs go through the BullMQ queue.) */
 export interface ClusterLink {
-  /** Records that this instance runs `runId` for `userId`, so that a cancel sent to any instance finds it. Never rejects. */
-  runStarted(runId: string, userId: string): Promise<void>;
-  /** The run is over. */
-  runEnded(runId: string): void;
-  /**
-   * Cancels a run of `userId` that runs on another instance: `requested` when such a run is
-   * registered (its instance cancels it; the user sees `workflow_completed` with `cancelled`),
-   * `unknown` when no run of this user has that id, `unavailable` when Redis cannot be reached.
-   */
-  cancelRemote(runId: string, userId: string): Promise<RemoteCancelOutcome>;
-  /** Tells every instance that a session was logged out (they close its sockets, cancel its runs). Never rejects. */
+  /** Tells every instance that a session was logged out (they close its sockets). Never rejects. */
   sessionEnded(sessionId: string): Promise<void>;
-  /**
-   * Tells the other instances that a shutdown interrupted this run (they pass it on to the user's
-   * sockets there: the run emits no last event that would tell them). Never rejects.
-   */
-  runInterrupted(userId: string, runId: string, workflowId: string): Promise<void>;
 }
 
 /** What an instance does when another one asks (through Redis pub/sub). */
 export interface ControlHandlers {
-  cancel(runId: string, userId: string): void;
   logout(sessionId: string): void;
-  /** Another instance interrupted a run of `userId`. */
-  interrupted(userId: string, runId: string, workflowId: string): void;
 }
 
 /** Options of `openRedisBackend`. */
@@ -61,8 +39,6 @@ export interface RedisBackendOptions {
   };
   /** See `RedisEventDeliveryOptions`. */
   retryDelayMs?: { min: number; max: number };
-  /** See `RedisEventDeliveryOptions`. */
-  resultWaitMs?: number;
 }
 
 /** Everything the demo keeps in Redis, made from one URL. */
@@ -83,8 +59,6 @@ export interface RedisBackend extends ClusterLink {
   close(): Promise<void>;
 }
 
-// A bounded run: 6 stages of at most runTimeoutMs each, plus queueing. The key is deleted when the run ends.
-const RUN_KEY_TTL_MS = 10 * 60 * 1000;
 // While Redis is away, ioredis fails the queued commands every (maxRetriesPerRequest + 1) reconnect
 // attempts. 2 retries (instead of 20) and attempts at most 500 ms apart (instead of 2 s) answer an
 // ask, a login or a publish during an outage within ~1.5 s with a clear error, and reconnect within
@@ -92,18 +66,7 @@ const RUN_KEY_TTL_MS = 10 * 60 * 1000;
 const MAX_RETRIES_PER_REQUEST = 2;
 const reconnectDelayMs = (attempt: number): number => Math.min(attempt * 50, 500);
 
-const ControlMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('cancel'), runId: z.string().min(1).max(256), userId: z.string().min(1).max(256) }),
-  z.strictObject({ type: z.literal('logout'), sessionId: z.string().min(1).max(256) }),
-  z.strictObject({
-    type: z.literal('interrupted'),
-    /** The instance that sent it (it told its own sockets already). */
-    origin: z.string().min(1).max(64),
-    userId: z.string().min(1).max(256),
-    runId: z.string().min(1).max(256),
-    workflowId: z.string().min(1).max(256),
-  }),
-]);
+const ControlMessageSchema = z.strictObject({ type: z.literal('logout'), sessionId: z.string().min(1).max(256) });
 
 /** The URL without its password, for messages. */
 export function redactRedisUrl(url: string): string {
@@ -120,7 +83,7 @@ export function redactRedisUrl(url: string): string {
  * Connects to Redis (failing with a clear error when it cannot be reached at start-up) and builds the
  * Redis-mode pieces on one client: `createRedisAdmission`, `createRedisEventBus` and
  * `createRedisRunStore` from @baton/redis, sessions shared by every instance, and a control channel
- * (`${keyPrefix}demo:control`) for cancels and logouts that concern another instance. Later outages
+ * (`${keyPrefix}demo:control`) for logouts, whose sockets may be on any instance. Later outages
  * never throw: ioredis reconnects, and each piece reports and recovers on its own.
  */
 export async function openRedisBackend(options: RedisBackendOptions): Promise<RedisBackend> {
@@ -173,16 +136,12 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
     keyPrefix,
     log,
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
-    ...(options.resultWaitMs === undefined ? {} : { resultWaitMs: options.resultWaitMs }),
   });
   const sessions = new RedisSessionStore({ client, keyPrefix, ttlMs: options.sessionTtlMs, now: options.now });
   const runStore = createRedisRunStore({ redis: client, keyPrefix, now: options.now });
 
   const controlChannel = `${keyPrefix}demo:control`;
-  const runKey = (runId: string) => `${keyPrefix}demo:run:${runId}`;
   let handlers: ControlHandlers | undefined;
-  // Tells this process's own control messages apart from the other instances'.
-  const origin = randomUUID();
   // A subscribed connection can do nothing else; ioredis re-subscribes after a reconnect by itself.
   const subscriber = client.duplicate({ connectionName: `${keyPrefix}demo-control` });
   subscriber.on('error', () => undefined);
@@ -195,14 +154,8 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
     }
     const parsed = ControlMessageSchema.safeParse(value);
     if (!parsed.success || !handlers) return;
-    const control = parsed.data;
-    if (control.type === 'cancel') handlers.cancel(control.runId, control.userId);
-    else if (control.type === 'interrupted') {
-      if (control.origin !== origin) handlers.interrupted(control.userId, control.runId, control.workflowId);
-    } else {
-      sessions.forget(control.sessionId);
-      handlers.logout(control.sessionId);
-    }
+    sessions.forget(parsed.data.sessionId);
+    handlers.logout(parsed.data.sessionId);
   });
   try {
     await subscriber.subscribe(controlChannel);
@@ -227,26 +180,6 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
     setControlHandlers(next) {
       handlers = next;
     },
-    async runStarted(runId, userId) {
-      try {
-        await client.set(runKey(runId), userId, 'PX', RUN_KEY_TTL_MS);
-      } catch (error) {
-        log.warn({ err: error, runId }, 'could not register the run in Redis; a cancel from another instance will not find it');
-      }
-    },
-    runEnded(runId) {
-      client.del(runKey(runId)).catch(() => undefined);
-    },
-    async cancelRemote(runId, userId) {
-      try {
-        // Unknown and foreign runIds get the same answer, as in memory mode.
-        if ((await client.get(runKey(runId))) !== userId) return 'unknown';
-        await client.publish(controlChannel, JSON.stringify({ type: 'cancel', runId, userId }));
-        return 'requested';
-      } catch {
-        return 'unavailable';
-      }
-    },
     async sessionEnded(sessionId) {
       try {
         await client.publish(controlChannel, JSON.stringify({ type: 'logout', sessionId }));
@@ -254,16 +187,6 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
         log.warn(
           { err: error },
           "could not tell the other instances about a logout; that session's sockets there stay open until they send a frame",
-        );
-      }
-    },
-    async runInterrupted(userId, runId, workflowId) {
-      try {
-        await client.publish(controlChannel, JSON.stringify({ type: 'interrupted', origin, userId, runId, workflowId }));
-      } catch (error) {
-        log.warn(
-          { err: error, runId },
-          'could not tell the other instances about an interrupted run; their sockets see it when it resumes',
         );
       }
     },

@@ -17,8 +17,6 @@ export interface RedisEventDeliveryOptions {
   log: { warn(details: object, message: string): void; error(details: object, message: string): void };
   /** Back-off between attempts while Redis is unreachable (ms). Default 100 → 2000. */
   retryDelayMs?: { min: number; max: number };
-  /** Longest wait for a run's last event to come back from Redis before its `result` is sent anyway. Default 5000. */
-  resultWaitMs?: number;
   /** Live frames held for a socket while its `?since=` replay runs; beyond this the oldest are dropped (and the socket told). Default 10000. */
   maxPendingPerSocket?: number;
   /** How long a run's start position is kept (ms); default 1 h, the bus's stream TTL. */
@@ -61,7 +59,6 @@ interface UserChannel {
   /** Resolves once `position` is known (the follower's start). */
   readonly ready: Promise<void>;
   markReady(): void;
-  readonly deliveredWaiters: Set<{ readonly id: string; readonly resolve: () => void }>;
 }
 
 const OUTAGE_MESSAGE =
@@ -78,6 +75,16 @@ function errorJson(code: 'TRANSPORT_ERROR' | 'REPLAY_UNAVAILABLE', message: stri
   const frame: ServerFrame = { type: 'error', code, message };
   return JSON.stringify(frame);
 }
+
+/**
+ * Reads how a run ended (or stopped for a decision) when its last event, `workflow_completed` or
+ * `workflow_suspended`, reaches this instance: the `result` frame for the user's sockets here, or
+ * undefined when there is none to send. Should not reject.
+ */
+export type RunEndFrames = (event: AgentEvent) => Promise<RunEndFrame | undefined>;
+
+/** The events after which a run has nothing more to say for now: its `result` follows them. */
+const RUN_END_EVENTS: ReadonlySet<AgentEvent['type']> = new Set(['workflow_completed', 'workflow_suspended']);
 
 /**
  * A Baton error other than a transport failure (e.g. a user id the bus refuses): retrying cannot help.
@@ -132,6 +139,10 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<{ va
  * it was when the follower was running (the follower delivers everything after that point); then the
  * held frames newer than the last replayed id are flushed. Nothing is skipped or sent twice.
  *
+ * `result` frames: runs execute on the worker tier, anywhere; when a run's last event (for now) reaches
+ * a user's sockets here, `runEndFrames` (set with `setRunEndFrames`) reads the run's record and its
+ * `result` goes to those sockets, after that event.
+ *
  * Redis failures never reject: the user's sockets get one `TRANSPORT_ERROR` frame per outage, the
  * follower retries with back-off and resumes from the last id it delivered, so events still retained
  * are delivered late rather than lost, and nothing is duplicated.
@@ -142,12 +153,10 @@ export class RedisEventDelivery implements EventDelivery {
   readonly #keyPrefix: string;
   readonly #log: RedisEventDeliveryOptions['log'];
   readonly #retryDelayMs: { min: number; max: number };
-  readonly #resultWaitMs: number;
   readonly #maxPending: number;
   readonly #runStartTtlMs: number;
   readonly #channels = new Map<string, UserChannel>();
-  /** runId → the publish of that run's latest event (resolves to its stream id, or null when it failed). */
-  readonly #lastPublish = new Map<string, Promise<string | null>>();
+  #runEndFrames: RunEndFrames | undefined;
   #closed = false;
 
   constructor(options: RedisEventDeliveryOptions) {
@@ -156,16 +165,13 @@ export class RedisEventDelivery implements EventDelivery {
     this.#keyPrefix = options.keyPrefix;
     this.#log = options.log;
     this.#retryDelayMs = options.retryDelayMs ?? { min: 100, max: 2000 };
-    this.#resultWaitMs = options.resultWaitMs ?? 5000;
     this.#maxPending = options.maxPendingPerSocket ?? 10_000;
     this.#runStartTtlMs = options.runStartTtlMs ?? DEFAULT_RUN_START_TTL_MS;
   }
 
   /** The factory's `onEvent`: writes the event to its user's stream. Never throws. */
   readonly publish = (event: AgentEvent): void => {
-    const written = this.#bus.publish(event);
-    this.#lastPublish.set(event.runId, written);
-    void written.then((id) => {
+    void this.#bus.publish(event).then((id) => {
       // The bus already reported why (onError); the user's sockets here hear that updates stopped.
       if (id === null) this.#reportOutage(this.#channels.get(event.userId));
     });
@@ -201,27 +207,13 @@ export class RedisEventDelivery implements EventDelivery {
     return () => undefined;
   }
 
-  async finishRun(userId: string, runId: string, result: RunEndFrame | undefined): Promise<void> {
-    const written = this.#lastPublish.get(runId);
-    this.#lastPublish.delete(runId);
-    if (!result) return;
-    const lastId = written ? await written : null;
-    // Keep the order a client expects (events, then result): wait until this instance's follower has
-    // delivered the run's last event, unless that event never reached Redis.
-    const channel = this.#channels.get(userId);
-    if (channel && lastId !== null) await this.#delivered(channel, lastId);
-    const current = this.#channels.get(userId);
-    if (!current) return;
-    const json = JSON.stringify(result);
-    for (const member of current.members) this.#sendOrHold(member, { json });
+  /** Where `result` frames come from: the run's record, read when its last event arrives here. */
+  setRunEndFrames(runEndFrames: RunEndFrames): void {
+    this.#runEndFrames = runEndFrames;
   }
 
-  /** Sends a frame that is not an event (another instance's `interrupted`) to the user's sockets on this instance. */
-  sendToUser(userId: string, frame: RunEndFrame): void {
-    const channel = this.#channels.get(userId);
-    if (!channel) return;
-    const json = JSON.stringify(frame);
-    for (const member of channel.members) this.#sendOrHold(member, { json });
+  async finishRun(): Promise<void> {
+    // Nothing runs through this delivery: a run's `result` follows its last event (see `#deliver`).
   }
 
   /** The user's stream end (`0-0` without a stream). Rejects when Redis fails. */
@@ -289,7 +281,6 @@ export class RedisEventDelivery implements EventDelivery {
       position: undefined,
       ready,
       markReady,
-      deliveredWaiters: new Set(),
     };
     this.#channels.set(userId, channel);
     if (this.#closed) channel.controller.abort();
@@ -300,8 +291,6 @@ export class RedisEventDelivery implements EventDelivery {
   #stopChannel(channel: UserChannel): void {
     channel.controller.abort();
     if (this.#channels.get(channel.userId) === channel) this.#channels.delete(channel.userId);
-    for (const waiter of channel.deliveredWaiters) waiter.resolve();
-    channel.deliveredWaiters.clear();
   }
 
   /** The last entry id of the user's stream, or undefined when it has none. Rejects when Redis fails. */
@@ -378,12 +367,21 @@ export class RedisEventDelivery implements EventDelivery {
       member.outageReported = false;
       this.#sendOrHold(member, frame);
     }
-    for (const waiter of channel.deliveredWaiters) {
-      if (compareStreamIds(entry.id, waiter.id) >= 0) {
-        waiter.resolve();
-        channel.deliveredWaiters.delete(waiter);
-      }
+    if (RUN_END_EVENTS.has(entry.event.type)) void this.#sendRunEnd(channel.userId, entry.event);
+  }
+
+  /** Sends the run's `result` to the user's sockets here, after its last event (which they got or hold already). */
+  async #sendRunEnd(userId: string, event: AgentEvent): Promise<void> {
+    let frame: RunEndFrame | undefined;
+    try {
+      frame = await this.#runEndFrames?.(event);
+    } catch (error) {
+      this.#log.warn({ err: error, runId: event.runId }, "could not read a finished run's result; its card ends from its last event");
     }
+    const channel = this.#channels.get(userId);
+    if (!frame || !channel) return;
+    const json = JSON.stringify(frame);
+    for (const member of channel.members) this.#sendOrHold(member, { json });
   }
 
   /** Sends a frame to a live socket (events only when newer than its last), or holds it during a replay. */
@@ -401,26 +399,6 @@ export class RedisEventDelivery implements EventDelivery {
       member.lastId = frame.id;
     }
     member.subscriber.send(frame.json);
-  }
-
-  /** Resolves once the follower has delivered `id` (or after `resultWaitMs`, or when the channel stops). */
-  #delivered(channel: UserChannel, id: string): Promise<void> {
-    if (channel.controller.signal.aborted) return Promise.resolve();
-    if (channel.position !== undefined && compareStreamIds(channel.position, id) >= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiter = {
-        id,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      };
-      const timer = setTimeout(() => {
-        channel.deliveredWaiters.delete(waiter);
-        resolve();
-      }, this.#resultWaitMs);
-      channel.deliveredWaiters.add(waiter);
-    });
   }
 
   /** Tells each socket of the user here, once per outage, that live updates stopped. */

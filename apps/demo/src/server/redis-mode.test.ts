@@ -100,14 +100,16 @@ describe('Redis mode: two instances, one Redis', () => {
     expect(accepted.type).toBe('accepted');
     const runId = accepted.type === 'accepted' ? accepted.runId : '';
 
-    // The asking socket (on the instance that ran it) gets the result after the run's events.
+    // Whichever worker ran it, the sockets on both instances get the result after the run's events.
     const result = await aliceOnB.result(runId);
     expect(result.result.status).toBe('succeeded');
     const lastOnB = await completed(aliceOnB, runId);
     expect(aliceOnB.frames.indexOf(result)).toBeGreaterThan(aliceOnB.frames.indexOf(lastOnB));
-    // The socket on the other instance finishes the run from its workflow_completed event.
+    const resultOnA = await aliceOnA.result(runId);
     const lastOnA = await completed(aliceOnA, runId);
     expect(lastOnA.event).toMatchObject({ status: 'succeeded', path: 'partial' });
+    expect(aliceOnA.frames.indexOf(resultOnA)).toBeGreaterThan(aliceOnA.frames.indexOf(lastOnA));
+    expect(resultOnA.result).toEqual(result.result);
 
     const onB = runEvents(aliceOnB, runId);
     const onA = runEvents(aliceOnA, runId);
@@ -249,25 +251,26 @@ describe('Redis mode: runs in flight across instances (slow agents)', () => {
     ({ a, b } = await startPair({ delayScale: 40 }));
   });
 
-  it('holds the per-user limit across instances: 3 asks on A, the 4th on B gets USER_LIMIT_EXCEEDED', async () => {
+  it('holds the per-user limit across instances: 3 asks on A run, the 4th on B waits in the queue until a cancel from B ends one', async () => {
     const cookie = await login(a, 'carol', 'carol-demo-pw');
     const onA = await FrameClient.connect(a, { cookie });
     const onB = await FrameClient.connect(b, { cookie });
     const runIds = [await onA.ask(SUFFICIENT), await onA.ask(PARTIAL), await onA.ask(INSUFFICIENT)];
-    onB.send({ type: 'ask', text: SUFFICIENT, clientRequestId: 'fourth' });
-    expect(await onB.answerTo('fourth')).toMatchObject({ type: 'error', code: 'USER_LIMIT_EXCEEDED', clientRequestId: 'fourth' });
+    for (const runId of runIds) await onA.event(runId, (event) => event.type === 'workflow_started');
+    const fourth = await onB.ask(INSUFFICIENT);
 
-    // Cancel one of A's runs from B: the cancel reaches A, whose socket gets the cancelled result;
-    // B's socket sees the run end with status cancelled.
+    // Cancel one of A's runs from B: the cancel reaches the worker running it; both sockets get the
+    // cancelled result (every web instance reads it from the record).
     onB.send({ type: 'cancel', runId: runIds[0] });
     expect((await onA.result(runIds[0]!)).result.status).toBe('cancelled');
-    expect((await completed(onB, runIds[0]!)).event).toMatchObject({ status: 'cancelled' });
-    // The slot is free again, on any instance.
-    const again = await onB.ask(INSUFFICIENT);
-    for (const runId of runIds.slice(1)) onB.send({ type: 'cancel', runId });
-    onB.send({ type: 'cancel', runId: again });
+    const cancelled = await completed(onB, runIds[0]!);
+    expect(cancelled.event).toMatchObject({ status: 'cancelled' });
+    // The slot is free again: the queued 4th starts only now.
+    const started = await onB.event(fourth, (event) => event.type === 'workflow_started');
+    expect(onB.frames.indexOf(started)).toBeGreaterThan(onB.frames.indexOf(cancelled));
+    for (const runId of [...runIds.slice(1), fourth]) onB.send({ type: 'cancel', runId });
     for (const runId of runIds.slice(1)) expect((await onA.result(runId)).result.status).toBe('cancelled');
-    expect((await onB.result(again)).result.status).toBe('cancelled');
+    expect((await onB.result(fourth)).result.status).toBe('cancelled');
     await Promise.all([onA.close(), onB.close()]);
   });
 

@@ -16,7 +16,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-it('keeps serving while Redis is away: clear error frames, healthz 200, runs finish; events flow again once Redis is back', {
+it('keeps serving while Redis is away: clear error frames, healthz 200, asks refused; asks run and events flow again once Redis is back', {
   timeout: 60_000,
 }, async () => {
   const binary = requireRedisServerBinary();
@@ -51,9 +51,8 @@ it('keeps serving while Redis is away: clear error frames, healthz 200, runs fin
     expect(error).toMatchObject({ message: expect.stringContaining('Live updates are temporarily unavailable') });
   }
   for (const url of [a!, b!]) expect((await fetch(`${url}/healthz`)).status).toBe(200);
-  // The run goes on in A's process; A's own socket still gets its result.
-  expect((await onA.result(runId, 20_000)).result.status).toBe('succeeded');
-  // A new ask cannot be admitted without Redis (the limit spans instances): a clear refusal.
+  // A new ask cannot be queued without Redis: a clear refusal. (The run in flight cannot record its
+  // stages or publish its events meanwhile; the worker tier settles it once Redis is back.)
   onA.send({ type: 'ask', text: INSUFFICIENT, clientRequestId: 'while-away' });
   expect(await onA.answerTo('while-away')).toMatchObject({ type: 'error', code: 'TRANSPORT_ERROR' });
   // Sessions this instance already knew keep working for new sockets.

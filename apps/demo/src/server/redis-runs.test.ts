@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { RunsPageSchema } from '../shared/runs-api.js';
@@ -7,9 +6,9 @@ import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/g
 import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
 import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
 
-// Redis mode: runs are recorded in Redis, the history's replay cursor works across instances, a
-// shutdown interrupts runs, and the instance resumes them when it starts again with the same instance
-// id (REDIS_URL, or the private redis-server of the global setup).
+// Redis mode: runs are recorded in Redis, and the history's replay cursor works across instances
+// (REDIS_URL, or the private redis-server of the global setup). A shutdown mid-run and the worker
+// that resumes it: redis-worker-tier.test.ts.
 
 const USERS = [
   { username: 'alice', password: 'alice-demo-pw' },
@@ -71,70 +70,3 @@ it("replays a run in flight from its first event on another instance, with the h
   await again.event(second, (event) => event.type === 'workflow_completed');
   await Promise.all([asker.close(), reloaded.close(), again.close()]);
 });
-
-it('an instance restarted with the same instance id resumes the run its shutdown interrupted, and the run completes', async () => {
-  const redis = { url: requireRedisUrl(), keyPrefix: uniqueKeyPrefix(), retryDelayMs: { min: 50, max: 500 } };
-  prefixes.push(redis.keyPrefix);
-  const gates = new AgentGates();
-  const instance = (instanceId: string) => ({ redis, instanceId, agents: createGatedDemoAgents({ delayScale: 0, gates }) });
-  // B stays up the whole time: alice watches the run there, and reads her history there.
-  const b = await startInstance(instance('instance-b'));
-  const a = await startInstance(instance('instance-a'));
-
-  const cookie = await login(a.url, 'alice', 'alice-demo-pw');
-  const asker = await FrameClient.connect(a.url, { cookie });
-  const watcher = await FrameClient.connect(b.url, { cookie });
-  const question = `${PARTIAL} ${gateMarker('data')}`;
-  const runId = await asker.ask(question);
-  // Triage and data_helper are done; data waits at its gate.
-  await gates.reached('data');
-  await watcher.event(runId, (event) => event.type === 'agent_started' && event.agentName === 'data');
-
-  await a.server.close();
-  const interrupted = await asker.waitFor((frame) => frame.type === 'interrupted' && frame.runId === runId);
-  expect(interrupted.type === 'interrupted' && interrupted.workflowId).toEqual(expect.any(String));
-  const workflowId = interrupted.type === 'interrupted' ? interrupted.workflowId : '';
-  // The tab on the other instance hears it too (the run emits no last event that would tell it).
-  expect(await watcher.waitFor((frame) => frame.type === 'interrupted' && frame.runId === runId)).toEqual(interrupted);
-  expect(asker.frames.filter((frame) => frame.type === 'interrupted')).toHaveLength(1);
-  // The record is in Redis, `interrupted`, visible from the other instance; the instance noted it.
-  const history = await fetch(`${b.url}/api/runs`, { headers: { cookie } });
-  const page = RunsPageSchema.parse(await history.json());
-  expect(page.runs[0]).toMatchObject({ workflowId, runId, question, status: 'interrupted' });
-  expect(page.runs[0]!.stages.filter((stage) => stage.status === 'succeeded').map((stage) => stage.stage)).toEqual([
-    'triage',
-    'data_helper',
-  ]);
-  const client = new Redis(redis.url);
-  const noted = `${redis.keyPrefix}demo:instance:instance-a:interrupted`;
-  expect(await client.smembers(noted)).toEqual([workflowId]);
-  // Another instance id does not take it.
-  await startInstance(instance('instance-c'));
-  expect(await client.smembers(noted)).toEqual([workflowId]);
-
-  // A restart with the same id resumes it: the run goes on where it stopped and completes.
-  gates.open('data');
-  await startInstance(instance('instance-a'));
-  const resumed = await watcher.event(runId, (event) => event.type === 'workflow_resumed');
-  expect(resumed.event).toMatchObject({ workflowId, completedStages: ['triage', 'data_helper'] });
-  const completed = await watcher.event(runId, (event) => event.type === 'workflow_completed');
-  expect(completed.event).toMatchObject({ workflowId, status: 'succeeded', path: 'partial' });
-  expect(await client.smembers(noted)).toEqual([]);
-  client.disconnect();
-
-  // Succeeded stages were not run again; the interrupted one ran again to the end.
-  const started = watcher
-    .events()
-    .filter((frame) => frame.event.runId === runId && frame.event.type === 'agent_started')
-    .map((frame) => frame.event.agentName);
-  expect(started).toEqual(['triage', 'data_helper', 'data', 'data', 'reporting']);
-  const record = await b.server.store.get(workflowId);
-  expect(record).toMatchObject({ status: 'succeeded', input: question, runId, result: { status: 'succeeded', path: 'partial' } });
-  expect(record!.stages.map((stage) => [stage.stage, stage.status])).toEqual([
-    ['triage', 'succeeded'],
-    ['data_helper', 'succeeded'],
-    ['data', 'succeeded'],
-    ['reporting', 'succeeded'],
-  ]);
-  await watcher.close();
-}, 60_000);

@@ -1,12 +1,10 @@
 import { RunInterruptedError, RunNotResumableError, type RunStore, type UserExecutionEngine } from '@baton/engine-contract';
 import { type WorkflowDefinition, WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
 import type { EventDelivery } from './event-delivery.js';
-import type { InterruptedRunLog } from './interrupted-run-log.js';
 import type { RunEndFrame } from './protocol.js';
-import type { ClusterLink } from './redis-backend.js';
 import type { RunRegistry } from './run-registry.js';
 
-/** What running a workflow on an engine needs from the server. */
+/** What running a workflow on an engine in this process (memory mode) needs from the server. */
 export interface RunExecutionDependencies {
   /** How events and results reach the user's sockets (memory hub, or Redis streams). */
   events: EventDelivery;
@@ -20,10 +18,6 @@ export interface RunExecutionDependencies {
   now: () => number;
   /** Told about every run that suspended for a decision, so that its timeout is enforced. Never rejects. */
   approvals?: { watch(workflowId: string): Promise<void> } | undefined;
-  /** Redis mode only: lets other instances find this instance's runs (to cancel them). */
-  cluster?: ClusterLink | undefined;
-  /** Redis mode only: where this instance notes the runs a shutdown interrupted, to resume them when it starts again. */
-  interruptions?: InterruptedRunLog | undefined;
   log: { error(details: object, message: string): void; warn(details: object, message: string): void };
 }
 
@@ -35,7 +29,7 @@ export interface RunExecution {
   sessionId: string;
   /** Starts the orchestrator: `run` for an ask, `resume` for an interrupted run or a decision. */
   start(orchestrator: WorkflowOrchestrator, signal: AbortSignal): Promise<WorkflowResult>;
-  /** Called once the run is registered (cancellable from any instance) and before it emits anything. */
+  /** Called once the run is registered (cancellable) and before it emits anything. */
   onRegistered?(): void;
   /**
    * Called when the orchestrator threw something other than an interruption (already logged): e.g.
@@ -45,17 +39,16 @@ export interface RunExecution {
 }
 
 /**
- * Runs one workflow end to end on its engine: registers it (cancel, logout and shutdown find it;
- * Redis mode: other instances too), marks where its events begin (for the history's replay cursor),
+ * Runs one workflow end to end on its engine (memory mode; in Redis mode the worker tier runs them):
+ * registers it (cancel, logout and shutdown find it), marks where its events begin (for the history's replay cursor),
  * streams the engine's events to the user's sockets while the orchestrator runs it with the shared
  * store, disposes the engine (freeing the user's slot before the client hears the run is over), then
- * sends `result`, or `interrupted` when a shutdown stopped it (the store then holds it `interrupted`;
- * Redis mode: the workflowId is noted for this instance's next start). A run that suspended for a
+ * sends `result`, or `interrupted` when a shutdown stopped it (the store then holds it `interrupted`). A run that suspended for a
  * decision ends here too: its `result` has `status: 'suspended'`, it holds no engine while it waits,
  * and `approvals` is told (its timeout). Resolves when all of that is done; never rejects.
  */
 export async function executeRun(dependencies: RunExecutionDependencies, execution: RunExecution): Promise<void> {
-  const { events, runs, cluster, store, interruptions, log } = dependencies;
+  const { events, runs, store, log } = dependencies;
   const { engine } = execution;
   const { userId, runId } = engine.userContext;
   const controller = new AbortController();
@@ -68,9 +61,8 @@ export async function executeRun(dependencies: RunExecutionDependencies, executi
   let stopFollowing: (() => void) | undefined;
   let stopWatching: (() => void) | undefined;
   try {
-    // Both before anything is emitted: a cancel sent to another instance right after `accepted` finds
-    // the run, and a reload replays the run from its first event.
-    await Promise.all([cluster?.runStarted(runId, userId), events.markRunStart(userId, runId)]);
+    // Before anything is emitted: a reload replays the run from its first event.
+    await events.markRunStart(userId, runId);
     execution.onRegistered?.();
     stopFollowing = events.followRun(engine, () => {
       log.error({ runId, engineId: engine.engineId }, 'dropped an event whose userId differs from its engine user');
@@ -88,7 +80,6 @@ export async function executeRun(dependencies: RunExecutionDependencies, executi
     } catch (error) {
       if (RunInterruptedError.isInstance(error) && workflowId !== undefined) {
         end = { type: 'interrupted', runId, workflowId };
-        await Promise.all([interruptions?.add(workflowId), cluster?.runInterrupted(userId, runId, workflowId)]);
       } else {
         // A decision or timeout that lost the race for a run is expected; anything else is not.
         if (RunNotResumableError.isInstance(error)) log.warn({ err: error, runId }, 'the run was not resumed');
@@ -104,7 +95,6 @@ export async function executeRun(dependencies: RunExecutionDependencies, executi
       log.warn({ err: error, runId }, 'engine dispose failed');
     }
     stopFollowing?.();
-    cluster?.runEnded(runId);
     await events.finishRun(userId, runId, end);
     finish();
   }

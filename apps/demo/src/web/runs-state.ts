@@ -52,8 +52,6 @@ export type RunsAction =
   | { type: 'connection-lost' }
   | { type: 'reset' };
 
-const LIMIT_MESSAGE = 'Limit reached: you can have 3 questions running at once. Wait for one to finish, or cancel one.';
-
 function questionFromInput(input: unknown): string | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
   const request = (input as { request?: unknown }).request;
@@ -302,7 +300,8 @@ function applyFrame(state: RunsState, frame: ServerFrame, now: number): RunsStat
       if (frame.workflowId !== undefined) return updateByWorkflowId(state, frame.workflowId, (run) => decisionFailed(run, frame.message));
       const key = frame.clientRequestId;
       if (!key || state.runs[key]?.status !== 'sending') return state;
-      const message = frame.code === 'USER_LIMIT_EXCEEDED' ? LIMIT_MESSAGE : frame.message;
+      // The server says which limit (3 running in memory mode, 10 waiting or running with the queue).
+      const message = frame.code === 'USER_LIMIT_EXCEEDED' ? `Limit reached: ${frame.message}` : frame.message;
       return updateRun(state, key, (run) => ({ ...run, status: 'rejected', error: message }));
     }
   }
