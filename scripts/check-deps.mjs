@@ -25,6 +25,7 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES = {
  */
 export const ALLOWED_DEV_ONLY_DEPENDENCIES = {
   '@baton/bullmq': ['@baton/redis', '@baton/test-redis'],
+  '@baton/redis': ['@baton/test-redis'],
 };
 /** Nothing in the workspace may depend on the shim (its own tests are not dependents). */
 export const FORBIDDEN_DEPENDENCY = '@baton/legacy-engines';

@@ -53,11 +53,13 @@ async function startWorker(name: string, names: Deployment, settings: WorkerSett
     redisUrl: redis.url,
     ...names,
     concurrency: settings.concurrency ?? 1,
-    // Short, so that a dead worker's jobs move on quickly; only how long the tests take depends on them.
-    lockDurationMs: 1_000,
-    stalledIntervalMs: 500,
+    // A dead worker's jobs move on after about lockDurationMs + stalledIntervalMs. Long enough that a
+    // live worker on a busy machine never misses a lock or lease renewal (every half and third of
+    // them), short enough for the test; only how long the tests take depends on them.
+    lockDurationMs: 5_000,
+    stalledIntervalMs: 1_000,
     closeGraceMs: 200,
-    leaseTtlMs: 1_000,
+    leaseTtlMs: 3_000,
     maxEnginesPerUser: settings.maxEnginesPerUser ?? 2,
     ...(settings.hang === undefined ? {} : { hang: settings.hang }),
   });

@@ -3,7 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
-/** A private redis-server process for tests (the apps share this one; packages/redis keeps its own fixture: a library may not depend on an app). */
+/** A private redis-server process for tests (the apps and the libraries' tests share this one, as a dev dependency). */
 export interface RedisServerProcess {
   readonly url: string;
   readonly port: number;

@@ -198,7 +198,9 @@ describe('createWorkflowWorker: a lost lock', () => {
       factory,
       workflows: { three },
       store,
-      lockDurationMs: 1000,
+      // A lock long enough that a busy machine never lets it lapse by itself (the test deletes it);
+      // a short stalled check, so that the deleted lock is found quickly.
+      lockDurationMs: 4000,
       stalledIntervalMs: 500,
       onError: (error) => errors.push(error),
     });

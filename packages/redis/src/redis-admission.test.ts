@@ -1,6 +1,6 @@
 import { type AdmissionLease, type BatonError, InvalidConfigError, InvalidUserContextError, TransportError } from '@baton/engine-contract';
+import { findRedisServerBinary, startRedisServer } from '@baton/test-redis';
 import { describe, expect, it } from 'vitest';
-import { findRedisServerBinary, startRedisServer } from './__fixtures__/redis-server.js';
 import { countConnections, deleteKeysAfter, newClient, onCleanup, redisUrl, uniquePrefix, waitFor } from './__fixtures__/test-redis.js';
 import { createRedisAdmission, type RedisAdmissionOptions } from './redis-admission.js';
 

@@ -7,9 +7,9 @@ import {
   ReplayUnavailableError,
   TransportError,
 } from '@baton/engine-contract';
+import { findRedisServerBinary, startRedisServer } from '@baton/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thinkingEvent } from './__fixtures__/agent-events.js';
-import { findRedisServerBinary, startRedisServer } from './__fixtures__/redis-server.js';
 import {
   countConnections,
   deleteKeysAfter,

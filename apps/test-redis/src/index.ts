@@ -1,0 +1,2 @@
+export { provideRedisUrl } from './redis-global-setup.js';
+export { findRedisServerBinary, type RedisServerProcess, startRedisServer } from './redis-server.js';
