@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type WorkflowQueue, workflowIdFor } from '@baton/bullmq';
-import { RunNotFoundError, RunNotResumableError, type RunRecord, type RunStore, TransportError } from '@baton/engine-contract';
+import { RunNotFoundError, RunNotResumableError, type RunStore, TransportError } from '@baton/engine-contract';
 import type { AskRequest } from './ask-runner.js';
+import { NOT_SUSPENDED_MESSAGE, readDecidableRun, STORE_AWAY_MESSAGE, UNKNOWN_WORKFLOW_MESSAGE } from './decidable-run.js';
 import type { EventDelivery } from './event-delivery.js';
 import type { OpenRuns } from './open-runs.js';
 import type { DemoErrorCode, ServerFrame } from './protocol.js';
@@ -36,9 +37,6 @@ export interface CancelRequest {
 }
 
 const UNKNOWN_RUN_ID_MESSAGE = 'No run of yours has this runId (it may have finished).';
-const UNKNOWN_WORKFLOW_MESSAGE = 'No run of yours has this workflowId.';
-const NOT_SUSPENDED_MESSAGE = 'This run is not waiting for a decision: it was decided already, or its approval timed out.';
-const STORE_AWAY_MESSAGE = 'the shared store is temporarily unavailable. Please try again shortly.';
 
 function errorFrame(code: DemoErrorCode, message: string, clientRequestId: string | undefined): ServerFrame {
   return { type: 'error', code, message, ...(clientRequestId === undefined ? {} : { clientRequestId }) };
@@ -125,16 +123,7 @@ export async function cancelQueuedRun(dependencies: QueuedRunDependencies, reque
 export async function decideQueuedRun(dependencies: QueuedRunDependencies, request: DecisionRequest): Promise<void> {
   const { session, workflowId, reply } = request;
   const fail = (code: DemoErrorCode, message: string) => reply({ type: 'error', code, message, workflowId });
-  let record: RunRecord | null;
-  try {
-    record = await dependencies.store.get(workflowId);
-  } catch (error) {
-    if (TransportError.isInstance(error)) return fail('TRANSPORT_ERROR', `The decision could not be applied: ${STORE_AWAY_MESSAGE}`);
-    dependencies.log.error({ err: error, workflowId }, 'could not read a run to decide');
-    return fail('INTERNAL_ERROR', 'The decision could not be applied.');
-  }
-  if (record === null || record.userId !== session.userId) return fail('UNKNOWN_RUN', UNKNOWN_WORKFLOW_MESSAGE);
-  if (record.status !== 'suspended') return fail('NOT_SUSPENDED', NOT_SUSPENDED_MESSAGE);
+  if ((await readDecidableRun(dependencies.store, session, workflowId, fail, dependencies.log)) === undefined) return;
   try {
     await dependencies.queue.decide(workflowId, request.decision);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { FactoryShutdownError, RunNotResumableError, type RunRecord, TransportError, UserLimitExceededError } from '@baton/engine-contract';
 import type { EngineFactory } from '@baton/engine-factory';
 import type { ApprovalDecision } from '@baton/orchestrator';
+import { NOT_SUSPENDED_MESSAGE, readDecidableRun, STORE_AWAY_MESSAGE } from './decidable-run.js';
 import type { DemoErrorCode, ServerFrame } from './protocol.js';
 import { createEngineForRecord, type RecordEngine } from './record-engine.js';
 import { executeRun, type RunExecutionDependencies } from './run-execution.js';
@@ -40,9 +41,6 @@ export type ExpiryOutcome =
   /** Could not start now (the user's limit is full, the store or Redis is away): try again later. */
   | { readonly kind: 'retry' };
 
-const UNKNOWN_RUN_MESSAGE = 'No run of yours has this workflowId.';
-const NOT_SUSPENDED_MESSAGE = 'This run is not waiting for a decision: it was decided already, or its approval timed out.';
-
 /**
  * Applies a user's decision (`decide` frame): the run must be theirs (an unknown and a foreign
  * workflowId get the same `UNKNOWN_RUN`, revealing nothing) and suspended (`NOT_SUSPENDED` otherwise,
@@ -55,17 +53,9 @@ export async function decideRun(dependencies: RunDecisionDependencies, request: 
   const { store, runs, resuming, log } = dependencies;
   const { session, workflowId, reply } = request;
   const fail = (code: DemoErrorCode, message: string) => reply({ type: 'error', code, message, workflowId });
-  let record: RunRecord | null;
-  try {
-    record = await store.get(workflowId);
-  } catch (error) {
-    if (!TransportError.isInstance(error)) log.error({ err: error, workflowId }, 'could not read a run to decide');
-    return TransportError.isInstance(error)
-      ? fail('TRANSPORT_ERROR', 'The decision could not be applied: the shared store is temporarily unavailable. Please try again shortly.')
-      : fail('INTERNAL_ERROR', 'The decision could not be applied.');
-  }
-  if (record === null || record.userId !== session.userId) return fail('UNKNOWN_RUN', UNKNOWN_RUN_MESSAGE);
-  if (record.status !== 'suspended' || resuming.has(workflowId)) return fail('NOT_SUSPENDED', NOT_SUSPENDED_MESSAGE);
+  const record = await readDecidableRun(store, session, workflowId, fail, log);
+  if (record === undefined) return;
+  if (resuming.has(workflowId)) return fail('NOT_SUSPENDED', NOT_SUSPENDED_MESSAGE);
   resuming.add(workflowId);
   try {
     // The run that suspended may still be finishing here: its `result` goes out before the resumed run's events.
@@ -139,7 +129,7 @@ function engineRefusal(error: unknown): [DemoErrorCode, string] {
   }
   if (FactoryShutdownError.isInstance(error)) return ['SHUTTING_DOWN', 'The server is shutting down.'];
   if (TransportError.isInstance(error)) {
-    return ['TRANSPORT_ERROR', 'The decision could not be applied: the shared store is temporarily unavailable. Please try again shortly.'];
+    return ['TRANSPORT_ERROR', `The decision could not be applied: ${STORE_AWAY_MESSAGE}`];
   }
   return ['INTERNAL_ERROR', 'The decision could not be applied.'];
 }
