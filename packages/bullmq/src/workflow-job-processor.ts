@@ -129,7 +129,7 @@ async function processRunJob(job: Job, token: string, context: JobProcessorConte
   const controller = context.runs.start(workflowId);
   // Cancelled before it started: the run starts with an aborted signal, so it ends `cancelled` (recorded,
   // with its `workflow_completed`) without calling any stage.
-  if (data.cancelled === true && !controller.signal.aborted) controller.abort(new Error(`Run ${workflowId} was cancelled`));
+  if (data.cancelled === true) context.runs.cancel(workflowId);
   if (controller.signal.aborted && RunInterruptedError.isInstance(controller.signal.reason)) {
     // The worker's grace period ended while this job was still getting ready: do not start.
     await engine.dispose();
