@@ -1,7 +1,7 @@
 import { BatonError, InvalidConfigError } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { isLegacyEngineName, LEGACY_ENGINE_NAMES } from './legacy-names.js';
-import { getMigrationGuide, getReplacementImports } from './migration-guides.js';
+import { getMigrationGuide } from './migration-guides.js';
 
 const ENGINES = [
   'ExecutionEngine',
@@ -98,17 +98,5 @@ describe('getMigrationGuide', () => {
     const message = (thrown as Error).message;
     expect(message).toContain('"LegacyEngine" is not a legacy engine name');
     for (const name of LEGACY_ENGINE_NAMES) expect(message).toContain(name);
-  });
-});
-
-describe('replacement imports used by --fix', () => {
-  it('import exactly the names the replacement calls', () => {
-    expect(getReplacementImports('ExecutionEngine')).toEqual([{ from: '@baton/engine-factory', names: ['createEngineFactory'] }]);
-    expect(getReplacementImports('getExecutionEngineFactory')).toEqual([{ from: '@baton/engine-factory', names: ['createEngineFactory'] }]);
-    expect(getReplacementImports('SupervisorAgent')).toEqual([{ from: '@baton/orchestrator', names: ['WorkflowOrchestrator'] }]);
-    expect(getReplacementImports('createRequestScopedEngine')).toEqual([
-      { from: '@baton/engine-contract', names: ['createUserExecutionContext'] },
-      { from: '@baton/engine-factory', names: ['createEngineFactory'] },
-    ]);
   });
 });

@@ -14,17 +14,6 @@ export interface MigrationGuide {
   readonly codeExample: string;
 }
 
-/**
- * A named import the checker's `--fix` puts in place of a legacy import.
- * @internal
- */
-export interface ReplacementImport {
-  /** The package to import from. */
-  readonly from: string;
-  /** The names to import. */
-  readonly names: readonly string[];
-}
-
 type Family = 'engine' | 'request-scoped' | 'factory' | 'supervisor';
 
 const ENGINE_FACTORY = '@baton/engine-factory';
@@ -35,36 +24,28 @@ const families: Record<
     replacement: string;
     importPath: string;
     example: (replaces: string) => string;
-    imports: readonly ReplacementImport[];
   }
 > = {
   engine: {
     replacement: 'createEngineFactory(...).createEngine(userContext)',
     importPath: ENGINE_FACTORY,
     example: engineExample,
-    imports: [{ from: ENGINE_FACTORY, names: ['createEngineFactory'] }],
   },
   'request-scoped': {
     replacement:
       'createUserExecutionContext({ userId, threadId, runId }) from @baton/engine-contract, then createEngineFactory(...).createEngine(userContext)',
     importPath: ENGINE_FACTORY,
     example: requestScopedExample,
-    imports: [
-      { from: '@baton/engine-contract', names: ['createUserExecutionContext'] },
-      { from: ENGINE_FACTORY, names: ['createEngineFactory'] },
-    ],
   },
   factory: {
     replacement: 'createEngineFactory({ agents, limits })',
     importPath: ENGINE_FACTORY,
     example: factoryExample,
-    imports: [{ from: ENGINE_FACTORY, names: ['createEngineFactory'] }],
   },
   supervisor: {
     replacement: 'new WorkflowOrchestrator({ engine })',
     importPath: '@baton/orchestrator',
     example: supervisorExample,
-    imports: [{ from: '@baton/orchestrator', names: ['WorkflowOrchestrator'] }],
   },
 };
 
@@ -111,12 +92,4 @@ export function getMigrationGuide(name: string): MigrationGuide {
     });
   }
   return guide;
-}
-
-/**
- * The imports the checker's `--fix` writes in place of an import of `name`.
- * @internal
- */
-export function getReplacementImports(name: LegacyEngineName): readonly ReplacementImport[] {
-  return families[legacyUsage[name].family].imports;
 }

@@ -1,10 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckReport } from './run-cli.js';
-import { FIXTURES_DIR, removeTemporaryDirectories, runInProcess, temporaryDirectory } from './test-helpers.js';
+import {
+  FIXTURES_DIR,
+  PACKAGE_DIR,
+  projectWithTypeScript7,
+  removeTemporaryDirectories,
+  runInProcess,
+  temporaryDirectory,
+} from './test-helpers.js';
 
 afterEach(removeTemporaryDirectories);
 
@@ -102,25 +108,82 @@ describe('legacy-engines check', () => {
     expect(result.stderr).toContain('legacy-engines --help');
   });
 
-  it('exits 2 with install instructions when typescript is not installed', async () => {
-    const result = await runInProcess(['check'], cleanProject, { noTypeScript: true });
+  it('prints the version of @baton/legacy-engines with --version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string };
+    for (const argv of [['--version'], ['check', '--version'], ['check', 'src', '--version']]) {
+      expect(await runInProcess(argv, cleanProject)).toEqual({ code: 0, stdout: `@baton/legacy-engines ${version}\n`, stderr: '' });
+    }
+  });
+});
+
+describe('legacy-engines check without a usable typescript', () => {
+  it('exits 2 and says to install typescript@5 when none is installed', async () => {
+    const result = await runInProcess(['check'], cleanProject, { typeScriptSearchPaths: [temporaryDirectory()] });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('needs the `typescript` package (an optional peer dependency of @baton/legacy-engines)');
-    expect(result.stderr).toContain('npm install --save-dev typescript');
+    expect(result.stderr).toContain('needs the `typescript` package (>=5.0.0 <7, an optional peer dependency of @baton/legacy-engines)');
+    expect(result.stderr).toContain('and none is installed');
+    expect(result.stderr).toContain('Install typescript@5 next to it');
+  });
+
+  it('exits 2 naming the TypeScript 7 it found, instead of crashing on its missing compiler API', async () => {
+    const project = projectWithTypeScript7();
+    const result = await runInProcess(['check'], project, { typeScriptSearchPaths: [project] });
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain(
+      'legacy-engines: found typescript 7.0.2 in node_modules/typescript (TypeScript 7 has no JavaScript compiler API to parse your code with), ' +
+        'but the checker needs typescript >=5.0.0 <7.',
+    );
+    expect(result.stderr).toContain('Install typescript@5 next to it');
+    expect(result.stderr).toContain('npx -p typescript@5 -p @baton/legacy-engines legacy-engines check');
+    expect(result.stderr).not.toContain('Latest');
+  });
+
+  it('uses the typescript@5 next to the checker when the project has TypeScript 7', async () => {
+    const project = projectWithTypeScript7();
+    // The default search: the project, then the checker's own folder (which has the workspace's typescript 5).
+    expect(await runInProcess(['check', 'src'], project)).toEqual({
+      code: 0,
+      stdout: 'No legacy engine names found in 1 file(s).\n',
+      stderr: '',
+    });
   });
 });
 
 describe('the legacy-engines bin', () => {
+  const bin = join(PACKAGE_DIR, 'dist', 'cli.js');
+  const node = (args: readonly string[], cwd: string) => spawnSync(process.execPath, [...args], { cwd, encoding: 'utf8' });
+
   it('runs from dist/cli.js with node and reports through its exit code', () => {
-    const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
     expect(existsSync(bin), `${bin} is missing: build the package first (pnpm build)`).toBe(true);
-    const found = spawnSync(process.execPath, [bin, 'check', 'src/view.tsx'], { cwd: esmProject, encoding: 'utf8' });
+    const found = node([bin, 'check', 'src/view.tsx'], esmProject);
     expect(found.status).toBe(1);
     expect(found.stdout).toContain('src/view.tsx:1:10 getExecutionEngine → createEngineFactory(...).createEngine(userContext)');
-    const clean = spawnSync(process.execPath, [bin, 'check'], { cwd: cleanProject, encoding: 'utf8' });
-    expect(clean.status).toBe(0);
-    const usage = spawnSync(process.execPath, [bin, 'check', '--nope'], { cwd: cleanProject, encoding: 'utf8' });
-    expect(usage.status).toBe(2);
-  }, 60_000); // three node processes, each loading typescript
+    expect(node([bin, 'check'], cleanProject).status).toBe(0);
+    expect(node([bin, 'check', '--nope'], cleanProject).status).toBe(2);
+    const version = node([bin, '--version'], cleanProject);
+    expect(version.stdout).toMatch(/^@baton\/legacy-engines \d+\.\d+\.\d+/);
+  }, 60_000); // four node processes, three loading typescript
+
+  it('exits 2 with the install message when installed in a project whose only typescript is version 7, or none', () => {
+    // An install as npm makes it: the package (package.json and dist) and its dependency in the project's node_modules.
+    const project = projectWithTypeScript7();
+    const installed = join(project, 'node_modules', '@baton', 'legacy-engines');
+    mkdirSync(installed, { recursive: true });
+    cpSync(join(PACKAGE_DIR, 'package.json'), join(installed, 'package.json'));
+    cpSync(join(PACKAGE_DIR, 'dist'), join(installed, 'dist'), { recursive: true });
+    symlinkSync(join(PACKAGE_DIR, '..', 'engine-contract'), join(project, 'node_modules', '@baton', 'engine-contract'), 'dir');
+    const installedBin = join(installed, 'dist', 'cli.js');
+
+    const withTypeScript7 = node([installedBin, 'check'], project);
+    expect(withTypeScript7.status).toBe(2);
+    expect(withTypeScript7.stdout).toBe('');
+    expect(withTypeScript7.stderr).toContain('found typescript 7.0.2 in node_modules/typescript');
+    expect(withTypeScript7.stderr).toContain('Install typescript@5 next to it');
+
+    rmSync(join(project, 'node_modules', 'typescript'), { recursive: true });
+    const without = node([installedBin, 'check'], project);
+    expect(without.status).toBe(2);
+    expect(without.stderr).toContain('and none is installed');
+  }, 60_000);
 });

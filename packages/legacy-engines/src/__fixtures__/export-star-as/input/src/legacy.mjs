@@ -1,0 +1,1 @@
+export * as engines from '@baton/legacy-engines';

@@ -1,0 +1,1 @@
+export { SupervisorAgent as Sup, getExecutionEngine as engine } from '@baton/legacy-engines';

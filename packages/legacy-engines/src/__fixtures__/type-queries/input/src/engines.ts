@@ -1,0 +1,1 @@
+export { ExecutionEngineFactory as Factory } from '@baton/legacy-engines';
