@@ -18,6 +18,12 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES = {
   // The worker tier on BullMQ composes the factory and the orchestrator: only apps may depend on it
   // (no library lists it above). Its tests also use the ones in ALLOWED_DEV_ONLY_DEPENDENCIES.
   '@baton/bullmq': ['@baton/engine-contract', '@baton/engine-factory', '@baton/orchestrator'],
+  // OpenTelemetry traces and metrics from the events: an adapter like @baton/ai-sdk (peer:
+  // @opentelemetry/api); only apps may depend on it (no library lists it).
+  '@baton/otel': ['@baton/engine-contract'],
+  // The test kit: real engines from the factory on a manual clock. Apps use it; the orchestrator's
+  // tests use it as a devDependency (ALLOWED_DEV_ONLY_DEPENDENCIES), never shipped.
+  '@baton/testing': ['@baton/engine-contract', '@baton/engine-factory'],
 };
 /**
  * Workspace packages a library may list in devDependencies only: its tests use them, its users never
@@ -25,6 +31,9 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES = {
  */
 export const ALLOWED_DEV_ONLY_DEPENDENCIES = {
   '@baton/bullmq': ['@baton/redis', '@baton/test-redis'],
+  // Its WorkflowOrchestrator tests run on genuine engines from the test kit instead of a fake slipped
+  // into the contract's registry of genuine engines.
+  '@baton/orchestrator': ['@baton/testing'],
   '@baton/redis': ['@baton/test-redis'],
 };
 /** Nothing in the workspace may depend on the shim (its own tests are not dependents). */

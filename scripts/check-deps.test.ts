@@ -253,6 +253,44 @@ describe('checkWorkspace', () => {
     ]);
   });
 
+  /** The fixture plus @baton/otel (contract only, `@opentelemetry/api` as a peer), with `dependencies` as given, and the demo using it. */
+  function withOtel(dependencies: Record<string, string>, library?: { name: string; dependencies: Record<string, string> }): string {
+    return fixture((_, write) => {
+      write(
+        'packages/otel/package.json',
+        JSON.stringify({ name: '@baton/otel', dependencies, peerDependencies: { '@opentelemetry/api': '^1.9.0' } }),
+      );
+      write(
+        'packages/otel/src/index.ts',
+        "import { InvalidConfigError } from '@baton/engine-contract';\nimport { trace } from '@opentelemetry/api';\n",
+      );
+      write(
+        'apps/demo/package.json',
+        JSON.stringify({ name: '@baton/demo', dependencies: { ...demoDependencies, '@baton/otel': 'workspace:^' } }),
+      );
+      write('apps/demo/src/telemetry.ts', "import { createOtelEventTap } from '@baton/otel';\n");
+      if (library !== undefined) write(`packages/${library.name.slice('@baton/'.length)}/package.json`, JSON.stringify(library));
+    });
+  }
+
+  it('lets an app depend on @baton/otel, which depends on the contract only', () => {
+    expect(checkWorkspace(withOtel({ '@baton/engine-contract': 'workspace:^' }))).toEqual([]);
+  });
+
+  it('fails when @baton/otel depends on the engine factory, or a library depends on @baton/otel', () => {
+    expect(checkWorkspace(withOtel({ '@baton/engine-contract': '1', '@baton/engine-factory': '1' }))).toEqual([
+      expect.stringMatching(
+        /@baton\/otel declares @baton\/engine-factory in dependencies, but it may depend only on @baton\/engine-contract/,
+      ),
+    ]);
+    const factoryUsingOtel = { name: '@baton/engine-factory', dependencies: { '@baton/engine-contract': '1', '@baton/otel': '1' } };
+    expect(checkWorkspace(withOtel({ '@baton/engine-contract': '1' }, factoryUsingOtel))).toEqual([
+      expect.stringMatching(
+        /@baton\/engine-factory declares @baton\/otel in dependencies, but it may depend only on @baton\/engine-contract/,
+      ),
+    ]);
+  });
+
   const bullmqDependencies = {
     '@baton/engine-contract': 'workspace:^',
     '@baton/engine-factory': 'workspace:^',
@@ -330,9 +368,60 @@ describe('checkWorkspace', () => {
     );
     expect(checkWorkspace(root)).toEqual([
       expect.stringMatching(
-        /@baton\/orchestrator declares @baton\/bullmq in devDependencies, but it may depend only on @baton\/engine-contract\./,
+        /@baton\/orchestrator declares @baton\/bullmq in devDependencies, but it may depend only on @baton\/engine-contract \(and, as devDependencies, @baton\/testing\)\./,
       ),
     ]);
+  });
+
+  /** The fixture plus the test kit (contract and factory), which the orchestrator's tests and the demo use. */
+  function withTestKit(mutate: (root: string, write: (path: string, text: string) => void) => void = () => {}): string {
+    return fixture((root, write) => {
+      pkg(write, 'packages/testing', '@baton/testing', {
+        dependencies: { '@baton/engine-contract': 'workspace:^', '@baton/engine-factory': 'workspace:^' },
+      });
+      write('packages/testing/src/index.ts', "import { createEngineFactory } from '@baton/engine-factory';\n");
+      pkg(write, 'packages/orchestrator', '@baton/orchestrator', {
+        dependencies: { '@baton/engine-contract': 'workspace:^' },
+        devDependencies: { '@baton/testing': 'workspace:^' },
+      });
+      write('packages/orchestrator/src/run.test.ts', "import { createTestFactory } from '@baton/testing';\n");
+      pkg(write, 'apps/demo', '@baton/demo', { dependencies: demoDependencies, devDependencies: { '@baton/testing': 'workspace:^' } });
+      mutate(root, write);
+    });
+  }
+
+  it("lets @baton/testing depend on the contract and the factory, the orchestrator's tests and apps use it", () => {
+    expect(checkWorkspace(withTestKit())).toEqual([]);
+  });
+
+  it('fails when the orchestrator ships @baton/testing, or @baton/testing depends on the orchestrator', () => {
+    const root = withTestKit((_, write) => {
+      pkg(write, 'packages/orchestrator', '@baton/orchestrator', {
+        dependencies: { '@baton/engine-contract': 'workspace:^', '@baton/testing': 'workspace:^' },
+      });
+      pkg(write, 'packages/testing', '@baton/testing', {
+        dependencies: { '@baton/engine-contract': '1', '@baton/engine-factory': '1' },
+        devDependencies: { '@baton/orchestrator': '1' },
+      });
+    });
+    expect(checkWorkspace(root)).toEqual([
+      expect.stringMatching(
+        /@baton\/orchestrator declares @baton\/testing in dependencies, but it may use @baton\/testing only as a devDependency/,
+      ),
+      expect.stringMatching(
+        /@baton\/testing declares @baton\/orchestrator in devDependencies, but it may depend only on @baton\/engine-contract, @baton\/engine-factory\./,
+      ),
+    ]);
+  });
+
+  it('fails when another library uses @baton/testing, even for its tests', () => {
+    const root = withTestKit((_, write) =>
+      pkg(write, 'packages/engine-factory', '@baton/engine-factory', {
+        dependencies: { '@baton/engine-contract': '1' },
+        devDependencies: { '@baton/testing': '1' },
+      }),
+    );
+    expect(checkWorkspace(root)).toEqual([expect.stringMatching(/@baton\/engine-factory declares @baton\/testing in devDependencies/)]);
   });
 
   it('fails when a new library package has no rule', () => {

@@ -13,7 +13,8 @@ export default defineProject({
     // The memory tests call global.gc(); forks (the default pool) pass this flag to the child process.
     // Not under Stryker: its worker threads refuse V8 flags ("Failed to start threads worker").
     execArgv: underStryker ? [] : ['--expose-gc'],
-    typecheck: { enabled: !underStryker, include: ['src/**/*.test-d.ts'] },
+    // Off in `pnpm check`, whose `tsc -b` has already type-checked every *.test-d.ts (scripts/check.mjs).
+    typecheck: { enabled: !underStryker && process.env.BATON_TYPE_TESTS_DONE !== '1', include: ['src/**/*.test-d.ts'] },
     restoreMocks: true,
   },
 });

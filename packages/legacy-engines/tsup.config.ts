@@ -6,7 +6,8 @@ export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
-    dts: true,
+    // The tsconfig is a composite project for the root `tsc -b` (the one type-check); tsup's own program is not.
+    dts: { compilerOptions: { composite: false } },
     sourcemap: true,
     clean: ['!cli.js', '!cli.js.map'],
     target: 'node20',

@@ -7,7 +7,7 @@
  *          unless --out is given; it never writes to results/.
  * --out    directory for latest.json and latest.md (default: apps/bench/results).
  * --only   comma-separated case ids: one-step, workflow, event-throughput, many-users, memory, model-stream, run-store,
- *          worker-tier.
+ *          worker-tier, otel-tap.
  *
  * Each case runs in its own child process (`--child <id>`, always with --expose-gc), and compares its
  * contenders side by side in that process: a case starts from a clean heap, and the process-wide
@@ -36,6 +36,7 @@ const CASES: Record<string, () => Promise<CaseRunner>> = {
   'model-stream': async () => (await import('./cases/model-stream.js')).runModelStream,
   'run-store': async () => (await import('./cases/run-store.js')).runRunStore,
   'worker-tier': async () => (await import('./cases/worker-tier.js')).runWorkerTier,
+  'otel-tap': async () => (await import('./cases/otel-tap.js')).runOtelTap,
 };
 
 const scriptPath = fileURLToPath(import.meta.url);

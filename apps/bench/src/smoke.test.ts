@@ -50,6 +50,7 @@ describe('pnpm bench --smoke', () => {
       'model-stream',
       'run-store',
       'worker-tier',
+      'otel-tap',
     ]);
     expect(report.machine.exposeGc).toBe(true);
     for (const result of report.cases) {
@@ -60,7 +61,7 @@ describe('pnpm bench --smoke', () => {
         }
       }
     }
-    // The ten targets of the issues, among them the five-stage workflow's per-stage ratio and the model stream's per-delta ratio.
+    // The eleven targets of the issues (the OpenTelemetry tap's cost without an SDK last), among them the five-stage workflow's per-stage ratio and the model stream's per-delta ratio.
     expect(report.targets.map((target) => target.key)).toEqual([
       'one-step.baton-overhead-us',
       'one-step.langgraph-vs-baton',
@@ -72,6 +73,7 @@ describe('pnpm bench --smoke', () => {
       'memory.idle-engine-kib',
       'memory.growth-kib',
       'model-stream.baton-vs-ai-sdk',
+      'otel-tap.no-sdk-overhead-pct',
     ]);
     const workflowKeys = report.cases.find((result) => result.id === 'workflow')?.rows.map((row) => row.key);
     expect(workflowKeys).toEqual(
@@ -116,6 +118,10 @@ describe('pnpm bench --smoke', () => {
         ]),
       );
     }
+    const otelKeys = report.cases.find((result) => result.id === 'otel-tap')?.rows.map((row) => row.key);
+    expect(otelKeys).toEqual(
+      expect.arrayContaining(['otel-tap.bare-us', 'otel-tap.no-sdk-us', 'otel-tap.sdk-us', 'otel-tap.sdk-overhead-pct']),
+    );
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toContain('| Case | Metric |');
     expect(await modifiedTimes()).toEqual(before);
   }, 120_000);

@@ -1,6 +1,7 @@
 import { WorkflowOrchestrator } from '@baton/orchestrator';
+import { createGate } from '@baton/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deferred, eventTrace, type Harness, harness, recordingAgents, TRIAGE_AGENTS, untilAborted } from './orchestrator-fixtures.js';
+import { type Harness, harness, recordingAgents, TRIAGE_AGENTS } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {
@@ -11,37 +12,31 @@ afterEach(async () => {
 describe('cancelling a workflow run', () => {
   it('before start: nothing runs, the run is cancelled, the event stream still opens and closes', async () => {
     current = await harness({ agents: (calls) => recordingAgents(calls, TRIAGE_AGENTS) });
-    const { engine, events, calls } = current;
+    const { engine, events, calls, recorder } = current;
     const result = await new WorkflowOrchestrator({ engine }).run({ input: 'q' }, { signal: AbortSignal.abort() });
     expect(result).toMatchObject({ status: 'cancelled', path: '', stages: [] });
     expect(calls).toEqual([]);
     expect(engine.getStats().runsStarted).toBe(0);
-    expect(eventTrace(events)).toEqual(['workflow_started:workflow', 'workflow_completed:workflow']);
+    expect(recorder.trace()).toEqual(['workflow_started:workflow', 'workflow_completed:workflow']);
     expect(events.at(-1)).toMatchObject({ status: 'cancelled', path: '', totalStages: 0, succeededStages: 0 });
   });
 
   it('during triage: triage ends cancelled, no path is planned, nothing else runs', async () => {
-    const triageStarted = deferred<void>();
+    const triage = createGate(); // never opened: triage runs until it is cancelled
     current = await harness({
-      agents: (calls) =>
-        recordingAgents(calls, TRIAGE_AGENTS, {
-          triage: (_input, ctx) => {
-            triageStarted.resolve();
-            return untilAborted(ctx.signal);
-          },
-        }),
+      agents: (calls) => recordingAgents(calls, TRIAGE_AGENTS, { triage: (_input, ctx) => triage.wait(ctx.signal) }),
     });
-    const { engine, events, calls } = current;
+    const { engine, events, calls, recorder } = current;
     const controller = new AbortController();
     const running = new WorkflowOrchestrator({ engine }).run({ input: 'q' }, { signal: controller.signal });
-    await triageStarted.promise;
+    await triage.reached();
     controller.abort();
     const result = await running;
     expect(result).toMatchObject({ status: 'cancelled', path: '' });
     expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual(['triage:cancelled']);
     expect(calls.map((call) => call.agent)).toEqual(['triage']);
     expect(events.some((event) => event.type === 'workflow_planned')).toBe(false);
-    expect(eventTrace(events)).toEqual([
+    expect(recorder.trace()).toEqual([
       'workflow_started:workflow',
       'agent_started:triage',
       'agent_completed:triage',
@@ -51,21 +46,18 @@ describe('cancelling a workflow run', () => {
   });
 
   it('during a middle stage: it ends cancelled, later stages and reporting never start', async () => {
-    const optimizationStarted = deferred<void>();
+    const optimization = createGate(); // never opened
     current = await harness({
       agents: (calls) =>
         recordingAgents(calls, TRIAGE_AGENTS, {
           triage: () => ({ dataSufficiency: 'sufficient' }),
-          optimization: (_input, ctx) => {
-            optimizationStarted.resolve();
-            return untilAborted(ctx.signal);
-          },
+          optimization: (_input, ctx) => optimization.wait(ctx.signal),
         }),
     });
     const { engine, events, calls } = current;
     const controller = new AbortController();
     const running = new WorkflowOrchestrator({ engine }).run({ input: 'q' }, { signal: controller.signal });
-    await optimizationStarted.promise;
+    await optimization.reached();
     controller.abort();
     const result = await running;
     expect(result).toMatchObject({ status: 'cancelled', path: 'sufficient' });

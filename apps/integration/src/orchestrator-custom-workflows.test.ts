@@ -1,10 +1,10 @@
 import { type AgentContext, defineAgent } from '@baton/engine-contract';
-import { createEngineFactory } from '@baton/engine-factory';
 import { defineWorkflow, type StageSpec, WorkflowOrchestrator } from '@baton/orchestrator';
+import { createGate, createTestFactory, scriptedAgent } from '@baton/testing';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { deferred, type Harness, harness, newContext, recordingAgents } from './orchestrator-fixtures.js';
+import { type Harness, harness, recordingAgents } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {
@@ -13,14 +13,12 @@ afterEach(async () => {
 });
 
 describe('custom workflows on a real engine', () => {
-  it('runs ready stages concurrently (proved with deferreds) and joins them', async () => {
-    const gates = { left: deferred(), right: deferred() };
-    const bothRunning = deferred<void>();
-    const running = new Set<string>();
-    const gate = (name: 'left' | 'right') => () => {
-      running.add(name);
-      if (running.size === 2) bothRunning.resolve();
-      return gates[name].promise;
+  it('runs ready stages concurrently (proved with gates) and joins them', async () => {
+    const gates = { left: createGate(), right: createGate() };
+    // Each branch waits at its gate, then returns its letter.
+    const gate = (name: 'left' | 'right') => async () => {
+      await gates[name].wait();
+      return name === 'left' ? 'L' : 'R';
     };
     current = await harness({
       agents: (calls) =>
@@ -36,11 +34,11 @@ describe('custom workflows on a real engine', () => {
     const { engine, calls, events } = current;
     const result = new WorkflowOrchestrator({ engine, workflow }).run({ input: 'q' });
     // Both branches are running at the same time, and neither can finish before the test lets it.
-    await bothRunning.promise;
+    await Promise.all([gates.left.reached(), gates.right.reached()]);
     expect(engine.getStats().activeRuns).toBe(2);
     expect(calls.map((call) => call.agent)).toEqual(['triage', 'left', 'right']);
-    gates.right.resolve('R');
-    gates.left.resolve('L');
+    gates.right.open();
+    gates.left.open();
     const done = await result;
     expect(done.status).toBe('succeeded');
     expect(done.stages.map((stage) => stage.agentName).slice(-2)).toEqual(['join', 'report']);
@@ -79,18 +77,17 @@ describe('custom workflows on a real engine', () => {
   });
 
   it('after a failure, dependents and independent branches do not start; the running branch finishes; then finally', async () => {
-    const slowGate = deferred();
-    const slowStarted = deferred<void>();
+    const slow = createGate();
     current = await harness({
       agents: (calls) =>
         recordingAgents(calls, ['triage', 'fails', 'slow', 'after-fails', 'after-slow', 'report'], {
           fails: async () => {
-            await slowStarted.promise;
+            await slow.reached();
             throw new Error('broken');
           },
-          slow: () => {
-            slowStarted.resolve();
-            return slowGate.promise;
+          slow: async () => {
+            await slow.wait();
+            return 'slow output';
           },
         }),
     });
@@ -103,18 +100,11 @@ describe('custom workflows on a real engine', () => {
       fallback: 'p',
       finally: 'report',
     });
-    const { engine, events, calls } = current;
+    const { engine, events, calls, recorder } = current;
     const running = new WorkflowOrchestrator({ engine, workflow }).run({ input: 'q' });
     // Release slow only once the failure has been reported by the engine.
-    await new Promise<void>((resolve) => {
-      const unsubscribe = engine.subscribe((event) => {
-        if (event.type === 'agent_completed' && event.agentName === 'fails') {
-          unsubscribe();
-          resolve();
-        }
-      });
-    });
-    slowGate.resolve('slow output');
+    await recorder.waitFor('agent_completed', (event) => event.agentName === 'fails');
+    slow.open();
     const result = await running;
     expect(result.status).toBe('failed');
     expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([
@@ -130,15 +120,13 @@ describe('custom workflows on a real engine', () => {
   });
 
   it('treats an agent output that breaks its schema (INVALID_AGENT_IO) as a failed stage', async () => {
-    const factory = createEngineFactory({
-      agents: [
-        defineAgent({ name: 'triage', run: () => ({}) }),
-        defineAgent({ name: 'strict', output: z.object({ rows: z.number() }), run: () => ({ rows: 'many' }) as never }),
-        defineAgent({ name: 'report', run: (input: unknown) => input }),
-      ],
-    });
+    const factory = createTestFactory([
+      scriptedAgent({ name: 'triage', returns: {} }),
+      scriptedAgent({ name: 'strict', output: z.object({ rows: z.number() }), returns: { rows: 'many' } as never }),
+      scriptedAgent({ name: 'report', returns: (input) => input }),
+    ]);
     try {
-      const engine = await factory.createEngine(newContext());
+      const engine = await factory.createTestEngine();
       const workflow = defineWorkflow({
         id: 'schema',
         classify: () => 'p',
@@ -206,9 +194,9 @@ describe('random workflows on a real engine (property-based)', () => {
         },
       }),
     );
-    const factory = createEngineFactory({ agents, limits: { maxConcurrentRunsPerEngine: 3 } });
+    const factory = createTestFactory(agents, { limits: { maxConcurrentRunsPerEngine: 3 } });
     try {
-      const engine = await factory.createEngine(newContext());
+      const engine = await factory.createTestEngine();
       await fc.assert(
         fc.asyncProperty(randomPath, fc.boolean(), fc.scheduler(), async (stages, withFinally, s) => {
           scheduler = s;

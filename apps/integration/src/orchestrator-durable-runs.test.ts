@@ -1,21 +1,13 @@
-import {
-  type AgentEvent,
-  InMemoryRunStore,
-  parseAgentEvent,
-  RunInterruptedError,
-  type RunStore,
-  type UserExecutionEngine,
-  UserIsolationError,
-} from '@baton/engine-contract';
-import { createEngineFactory, type EngineFactory } from '@baton/engine-factory';
+import { InMemoryRunStore, RunInterruptedError, type RunStore, type UserExecutionEngine, UserIsolationError } from '@baton/engine-contract';
 import { defineWorkflow, WorkflowOrchestrator } from '@baton/orchestrator';
+import { createGate, createTestFactory, type EventRecorder, recordEvents, type TestFactory } from '@baton/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgentCall, deferred, newContext, recordingAgents, untilAborted } from './orchestrator-fixtures.js';
+import { type AgentCall, recordingAgents } from './orchestrator-fixtures.js';
 
 const STAGES = ['s1', 's2', 's3', 's4', 's5'] as const;
 const workflow = defineWorkflow({ id: 'five', stages: [...STAGES] });
 
-let factory: EngineFactory | undefined;
+let factory: TestFactory | undefined;
 afterEach(async () => {
   await factory?.shutdown();
   factory = undefined;
@@ -41,40 +33,41 @@ function processView(shared: RunStore): RunStore & { crash(): void } {
   } as RunStore & { crash(): void };
   for (const method of ['create', 'saveStage', 'suspend', 'markRunning', 'complete', 'markInterrupted', 'get', 'listRuns'] as const) {
     (view as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
-      crashed ? deferred().promise : (shared[method] as (...values: unknown[]) => Promise<unknown>).apply(shared, args);
+      crashed ? new Promise(() => {}) : (shared[method] as (...values: unknown[]) => Promise<unknown>).apply(shared, args);
   }
   return view;
 }
 
-/** A factory whose s3 runs until aborted the first time (the process that goes away), normally after. */
+/**
+ * A test factory whose s3 waits at a gate that never opens the first time (the process that goes
+ * away: it runs until aborted), and runs normally after. `s3Started.reached()` says it is waiting.
+ */
 function setUp() {
   const calls: AgentCall[] = [];
-  const s3Started = deferred<void>();
+  const s3Started = createGate();
   let first = true;
-  factory = createEngineFactory({
-    agents: recordingAgents(calls, STAGES, {
-      s3: (_input, ctx) => {
+  factory = createTestFactory(
+    recordingAgents(calls, STAGES, {
+      s3: async (_input, ctx) => {
         if (!first) return { from: 's3' };
         first = false;
-        s3Started.resolve();
-        return untilAborted(ctx.signal);
+        return s3Started.wait(ctx.signal);
       },
     }),
-  });
+  );
   return { factory, calls, s3Started };
 }
 
-async function engineFor(user: string): Promise<{ engine: UserExecutionEngine; events: AgentEvent[] }> {
-  const engine = await (factory as EngineFactory).createEngine(newContext(user));
-  const events: AgentEvent[] = [];
-  engine.subscribe((event) => events.push(event));
-  return { engine, events };
+async function engineFor(user: string): Promise<{ engine: UserExecutionEngine; events: EventRecorder['events']; recorder: EventRecorder }> {
+  const engine = await (factory as TestFactory).createTestEngine({ userId: user });
+  const recorder = recordEvents(engine);
+  return { engine, events: recorder.events, recorder };
 }
 
 /** The resumed run on a second engine of the same user: what every scenario below checks. */
 async function expectResumedOnSecondEngine(store: RunStore, workflowId: string, calls: AgentCall[]): Promise<void> {
   const before = calls.length;
-  const { engine, events } = await engineFor('user-alpha');
+  const { engine, events, recorder } = await engineFor('user-alpha');
   const result = await new WorkflowOrchestrator({ engine, workflow, store }).resume(workflowId);
   expect(calls.slice(before).map((call) => call.agent)).toEqual(['s3', 's4', 's5']);
   expect(calls.slice(before).every((call) => call.userId === 'user-alpha')).toBe(true);
@@ -84,12 +77,9 @@ async function expectResumedOnSecondEngine(store: RunStore, workflowId: string, 
   expect(events[0]).toMatchObject({ type: 'workflow_resumed', executionId: workflowId, workflowId, completedStages: ['s1', 's2'] });
   expect(events.filter((event) => event.type === 'workflow_started')).toEqual([]);
   expect(events.at(-1)).toMatchObject({ type: 'workflow_completed', workflowId, status: 'succeeded', succeededStages: 5 });
-  // Valid events of this engine only: its user's, thread's and run's ids on every one.
-  const { userId, threadId, runId } = engine.userContext;
-  for (const event of events) {
-    expect(parseAgentEvent(event)).toEqual(event);
-    expect(event).toMatchObject({ userId, threadId, runId, engineId: engine.engineId });
-  }
+  // Valid events of this engine only, its user's, thread's and run's ids on every one, seq gapless,
+  // every call and the resumed run closed.
+  recorder.assertGuarantees();
   expect(await store.get(workflowId)).toMatchObject({ status: 'succeeded', result: { status: 'succeeded', output: { from: 's5' } } });
 }
 
@@ -100,7 +90,7 @@ describe('durable runs on engines from the factory', () => {
     const first = await engineFor('user-alpha');
     const controller = new AbortController();
     const running = new WorkflowOrchestrator({ engine: first.engine, workflow, store }).run({ input: 'q' }, { signal: controller.signal });
-    await s3Started.promise;
+    await s3Started.reached();
     controller.abort(new RunInterruptedError({ message: 'the server restarts' }));
     await expect(running).rejects.toSatisfy(RunInterruptedError.isInstance);
     expect(first.events.map((event) => event.type)).not.toContain('workflow_completed');
@@ -119,7 +109,7 @@ describe('durable runs on engines from the factory', () => {
     const first = await engineFor('user-alpha');
     // Never settles: its process is gone before it could record anything more.
     void new WorkflowOrchestrator({ engine: first.engine, workflow, store: processOne }).run({ input: 'q' });
-    await s3Started.promise;
+    await s3Started.reached();
     processOne.crash();
     await first.engine.dispose();
 
@@ -135,7 +125,7 @@ describe('durable runs on engines from the factory', () => {
     const owner = await engineFor('user-alpha');
     const controller = new AbortController();
     const running = new WorkflowOrchestrator({ engine: owner.engine, workflow, store }).run({ input: 'q' }, { signal: controller.signal });
-    await s3Started.promise;
+    await s3Started.reached();
     controller.abort(new RunInterruptedError({ message: 'shutdown' }));
     await expect(running).rejects.toSatisfy(RunInterruptedError.isInstance);
     const [record] = await store.listRuns('user-alpha');

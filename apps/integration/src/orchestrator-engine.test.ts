@@ -10,7 +10,7 @@ import {
 } from '@baton/engine-contract';
 import { createWorkflowOrchestrator, defineWorkflow, triageWorkflow, WorkflowOrchestrator } from '@baton/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventTrace, type Harness, harness, recordingAgents, TRIAGE_AGENTS } from './orchestrator-fixtures.js';
+import { type Harness, harness, recordingAgents, TRIAGE_AGENTS } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {
@@ -143,7 +143,7 @@ describe('orchestrator on a genuine engine', () => {
     });
     const error = await new WorkflowOrchestrator({ engine, workflow }).run({ input: 'q' }).catch((caught: unknown) => caught);
     expect(UnknownAgentError.isInstance(error)).toBe(true);
-    expect(eventTrace(events)).toEqual([
+    expect(current?.recorder.trace()).toEqual([
       'workflow_started:workflow',
       'agent_started:triage',
       'agent_completed:triage',

@@ -1,29 +1,13 @@
-import { type AgentEvent, parseAgentEvent } from '@baton/engine-contract';
-import { createEngineFactory } from '@baton/engine-factory';
 import { WorkflowOrchestrator } from '@baton/orchestrator';
+import { createGate, createTestFactory, recordEvents } from '@baton/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgentCall, deferred, type Harness, harness, newContext, recordingAgents, TRIAGE_AGENTS } from './orchestrator-fixtures.js';
+import { type AgentCall, type Harness, harness, recordingAgents, TRIAGE_AGENTS } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {
   await current?.factory.shutdown();
   current = undefined;
 });
-
-/** Every agent call (executionId) has exactly one agent_started, first, and one agent_completed, last. */
-function expectOneLifecyclePerCall(events: readonly AgentEvent[]): void {
-  const byExecution = new Map<string, AgentEvent[]>();
-  for (const event of events) {
-    if (event.agentName === 'workflow') continue;
-    byExecution.set(event.executionId, [...(byExecution.get(event.executionId) ?? []), event]);
-  }
-  for (const callEvents of byExecution.values()) {
-    expect(callEvents.filter((event) => event.type === 'agent_started')).toHaveLength(1);
-    expect(callEvents.filter((event) => event.type === 'agent_completed')).toHaveLength(1);
-    expect(callEvents[0]?.type).toBe('agent_started');
-    expect(callEvents.at(-1)?.type).toBe('agent_completed');
-  }
-}
 
 describe('workflow events', () => {
   it('go workflow_started → triage → workflow_planned → stages → workflow_completed, without duplicates', async () => {
@@ -37,7 +21,7 @@ describe('workflow events', () => {
           data: (_input, ctx) => ctx.tool('warehouse', { table: 'sales', apiKey: 'sk-123' }, async () => ({ rows: 3 })),
         }),
     });
-    const { engine, events, userContext } = current;
+    const { engine, events, recorder, userContext } = current;
     const result = await new WorkflowOrchestrator({ engine }).run({ input: 'q', userContext });
     expect(events.map((event) => `${event.type}:${event.stage ?? event.agentName}`)).toEqual([
       'workflow_started:workflow',
@@ -55,10 +39,9 @@ describe('workflow events', () => {
       'agent_completed:reporting',
       'workflow_completed:workflow',
     ]);
-    // Valid per the contract's schema, one engine stream with contiguous seq, this user's ids everywhere.
-    for (const event of events) expect(parseAgentEvent(event)).toEqual(event);
-    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => (events[0]?.seq ?? 0) + index));
-    expectOneLifecyclePerCall(events);
+    // Valid per the contract's schema, one engine stream with gapless seq, this user's ids everywhere,
+    // one agent_started first and one agent_completed last per call, tool calls paired.
+    recorder.assertGuarantees();
     const workflowEvents = events.filter((event) => event.agentName === 'workflow');
     expect(workflowEvents.map((event) => event.executionId)).toEqual([result.workflowId, result.workflowId, result.workflowId]);
     expect(workflowEvents[0]).toMatchObject({ type: 'workflow_started', workflowId: result.workflowId, workflowName: 'triage-workflow' });
@@ -71,8 +54,6 @@ describe('workflow events', () => {
       succeededStages: 4,
       totalStages: 4,
     });
-    for (const event of events)
-      expect(event).toMatchObject({ userId: userContext.userId, threadId: userContext.threadId, runId: userContext.runId });
     // The stage's result carries the same executionId as its events.
     for (const stage of result.stages)
       expect(events.filter((event) => event.executionId === stage.executionId).at(-1)?.type).toBe('agent_completed');
@@ -84,7 +65,7 @@ describe('workflow events', () => {
     const [first, second] = await Promise.all([orchestrator.run({ input: 1 }), orchestrator.run({ input: 2 })]);
     expect(first.workflowId).not.toBe(second.workflowId);
     expect(first.workflowId).toMatch(/^[0-9a-f-]{36}$/);
-    expectOneLifecyclePerCall(current.events);
+    current.recorder.assertGuarantees();
   });
 
   it('measures durationMs with the injected clock', async () => {
@@ -100,27 +81,28 @@ describe('two users at once', () => {
   it("never see each other's events, even with interleaved stages", async () => {
     const calls: AgentCall[] = [];
     // Each user's data stage waits for the other user's triage to finish: the two runs interleave.
-    const triageDone = { 'user-ann': deferred<void>(), 'user-bob': deferred<void>() };
+    const triageDone = { 'user-ann': createGate(), 'user-bob': createGate() };
     const other = { 'user-ann': 'user-bob', 'user-bob': 'user-ann' } as const;
-    const factory = createEngineFactory({
-      agents: recordingAgents(calls, TRIAGE_AGENTS, {
+    const factory = createTestFactory(
+      recordingAgents(calls, TRIAGE_AGENTS, {
         triage: (_input, ctx) => {
-          triageDone[ctx.userContext.userId as keyof typeof triageDone].resolve();
+          triageDone[ctx.userContext.userId as keyof typeof triageDone].open();
           return { dataSufficiency: 'sufficient', user: ctx.userContext.userId };
         },
         data: async (_input, ctx) => {
-          await triageDone[other[ctx.userContext.userId as keyof typeof other]].promise;
+          await triageDone[other[ctx.userContext.userId as keyof typeof other]].wait(ctx.signal);
           return { user: ctx.userContext.userId };
         },
       }),
-    });
+    );
     try {
-      const ann = newContext('user-ann');
-      const bob = newContext('user-bob');
-      const engines = { ann: await factory.createEngine(ann), bob: await factory.createEngine(bob) };
-      const seen = { ann: [] as AgentEvent[], bob: [] as AgentEvent[] };
-      engines.ann.subscribe((event) => seen.ann.push(event));
-      engines.bob.subscribe((event) => seen.bob.push(event));
+      const engines = {
+        ann: await factory.createTestEngine({ userId: 'user-ann' }),
+        bob: await factory.createTestEngine({ userId: 'user-bob' }),
+      };
+      const [ann, bob] = [engines.ann.userContext, engines.bob.userContext];
+      const recorders = { ann: recordEvents(engines.ann), bob: recordEvents(engines.bob) };
+      const seen = { ann: recorders.ann.events, bob: recorders.bob.events };
       const [annResult, bobResult] = await Promise.all([
         new WorkflowOrchestrator({ engine: engines.ann }).run({ input: 'ann asks', userContext: ann }),
         new WorkflowOrchestrator({ engine: engines.bob }).run({ input: 'bob asks', userContext: bob }),
@@ -132,12 +114,9 @@ describe('two users at once', () => {
         ['bob', bob, seen.bob, bobResult],
       ] as const) {
         expect(events.length, name).toBe(5 * 2 + 3);
-        for (const event of events) {
-          expect(event.userId).toBe(context.userId);
-          expect(event.runId).toBe(context.runId);
-          expect(event.threadId).toBe(context.threadId);
-          expect(event.engineId).toBe(engines[name].engineId);
-        }
+        // Every event carries this engine's id and this user's, thread's and run's ids.
+        recorders[name].assertGuarantees();
+        expect(events.every((event) => event.userId === context.userId)).toBe(true);
         const workflowIds = new Set(events.filter((event) => event.agentName === 'workflow').map((event) => event.executionId));
         expect([...workflowIds]).toEqual([result.workflowId]);
       }

@@ -2,15 +2,15 @@ import {
   type AgentContext,
   type AgentEvent,
   type AnyAgentDefinition,
-  createUserExecutionContext,
   defineAgent,
+  type EngineLimitsInput,
   type UserExecutionContext,
   type UserExecutionEngine,
 } from '@baton/engine-contract';
-import { createEngineFactory, type EngineFactory } from '@baton/engine-factory';
 import type { StageInput } from '@baton/orchestrator';
+import { createGate, createTestFactory, type EventRecorder, recordEvents, type TestFactory } from '@baton/testing';
 
-/** A controllable promise: tests release agents explicitly instead of waiting for time to pass. */
+/** A controllable promise (still used by otel-event-tap.test.ts; the orchestrator tests hold agents with @baton/testing's gates). */
 export interface Deferred<T = unknown> {
   promise: Promise<T>;
   resolve(value: T): void;
@@ -27,12 +27,9 @@ export function deferred<T = unknown>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** Settles when `signal` aborts, rejecting with its reason: an agent that runs until it is cancelled or timed out. */
-export function untilAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
+/** Settles when `signal` aborts, rejecting with its reason (a gate that never opens, from @baton/testing). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return createGate().wait(signal);
 }
 
 /** What every recording agent saw: one entry per call, in call order. */
@@ -65,36 +62,25 @@ export function recordingAgents(
 
 export const TRIAGE_AGENTS = ['triage', 'data', 'data_helper', 'optimization', 'actions', 'reporting'] as const;
 
-let contexts = 0;
-/** A fresh, valid context per call (placeholder ids like "test" are refused by the contract). */
-export function newContext(user = 'user-alpha'): UserExecutionContext {
-  contexts += 1;
-  return createUserExecutionContext({ userId: user, threadId: `thread-${contexts}`, runId: `run-${contexts}` });
-}
-
 export interface Harness {
-  factory: EngineFactory;
+  /** A test factory from @baton/testing: real engines on a manual clock, events validated. */
+  factory: TestFactory;
   engine: UserExecutionEngine;
   userContext: UserExecutionContext;
-  events: AgentEvent[];
+  /** Every event of `engine`, in order (the recorder's live list). */
+  events: readonly AgentEvent[];
+  recorder: EventRecorder;
   calls: AgentCall[];
 }
 
-/** A factory with the given agents, one engine on a fresh context and every event of that engine. */
+/** A test factory with the given agents, one engine of `user-alpha` and its recorded events. */
 export async function harness(options: {
   agents: (calls: AgentCall[]) => AnyAgentDefinition[];
-  limits?: Parameters<typeof createEngineFactory>[0]['limits'];
+  limits?: EngineLimitsInput;
 }): Promise<Harness> {
   const calls: AgentCall[] = [];
-  const factory = createEngineFactory({ agents: options.agents(calls), ...(options.limits ? { limits: options.limits } : {}) });
-  const userContext = newContext();
-  const engine = await factory.createEngine(userContext);
-  const events: AgentEvent[] = [];
-  engine.subscribe((event) => events.push(event));
-  return { factory, engine, userContext, events, calls };
-}
-
-/** `type:agentName` of each event, for order assertions. */
-export function eventTrace(events: readonly AgentEvent[]): string[] {
-  return events.map((event) => `${event.type}:${event.agentName}`);
+  const factory = createTestFactory(options.agents(calls), options.limits ? { limits: options.limits } : {});
+  const engine = await factory.createTestEngine({ userId: 'user-alpha' });
+  const recorder = recordEvents(engine);
+  return { factory, engine, userContext: engine.userContext, events: recorder.events, recorder, calls };
 }

@@ -1,8 +1,9 @@
 import { defineAgent } from '@baton/engine-contract';
 import { defineWorkflow, type StageInput, WorkflowOrchestrator } from '@baton/orchestrator';
+import { createGate } from '@baton/testing';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { deferred, eventTrace, type Harness, harness, recordingAgents, untilAborted } from './orchestrator-fixtures.js';
+import { type Harness, harness, recordingAgents } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {
@@ -16,11 +17,11 @@ const outcomes = (stages: ReadonlyArray<{ agentName: string; status: string }>):
 describe('linear workflows on a real engine', () => {
   it('runs the stages in order on the path "main", events in order, output the last stage\'s', async () => {
     current = await harness({ agents: (calls) => recordingAgents(calls, ['research', 'outline', 'write']) });
-    const { engine, events, calls } = current;
+    const { engine, events, calls, recorder } = current;
     const workflow = defineWorkflow({ id: 'article', stages: ['research', 'outline', 'write'] });
     const result = await new WorkflowOrchestrator({ engine, workflow }).run({ input: 'tides' });
     expect(result).toMatchObject({ workflowName: 'article', path: 'main', status: 'succeeded', output: { from: 'write' } });
-    expect(eventTrace(events)).toEqual([
+    expect(recorder.trace()).toEqual([
       'workflow_started:workflow',
       'workflow_planned:workflow',
       'agent_started:research',
@@ -40,14 +41,12 @@ describe('linear workflows on a real engine', () => {
     expect(calls[2]?.input).toEqual({ request: 'tides', previous: { research: { from: 'research' }, outline: { from: 'outline' } } });
   });
 
-  it('runs dependsOn: [] stages concurrently on the engine (proved with deferreds); the result keeps plan order', async () => {
-    const gates = { left: deferred(), right: deferred() };
-    const bothRunning = deferred<void>();
-    const running = new Set<string>();
-    const gate = (name: 'left' | 'right') => () => {
-      running.add(name);
-      if (running.size === 2) bothRunning.resolve();
-      return gates[name].promise;
+  it('runs dependsOn: [] stages concurrently on the engine (proved with gates); the result keeps plan order', async () => {
+    const gates = { left: createGate(), right: createGate() };
+    // Each branch waits at its gate, then returns its letter.
+    const gate = (name: 'left' | 'right') => async () => {
+      await gates[name].wait();
+      return name === 'left' ? 'L' : 'R';
     };
     current = await harness({
       agents: (calls) => recordingAgents(calls, ['left', 'right', 'join'], { left: gate('left'), right: gate('right') }),
@@ -58,10 +57,10 @@ describe('linear workflows on a real engine', () => {
       stages: ['left', { agent: 'right', dependsOn: [] }, { agent: 'join', dependsOn: ['left', 'right'] }],
     });
     const pending = new WorkflowOrchestrator({ engine, workflow }).run({ input: 'q' });
-    await bothRunning.promise;
+    await Promise.all([gates.left.reached(), gates.right.reached()]);
     expect(engine.getStats().activeRuns).toBe(2);
-    gates.right.resolve('R');
-    gates.left.resolve('L');
+    gates.right.open();
+    gates.left.open();
     const result = await pending;
     expect(result.stages.map((stage) => stage.agentName)).toEqual(['left', 'right', 'join']);
     expect(calls.find((call) => call.agent === 'join')?.input.previous).toEqual({ left: 'L', right: 'R' });
@@ -86,21 +85,15 @@ describe('linear workflows on a real engine', () => {
   });
 
   it('cancelled during a stage: it ends cancelled, nothing after it runs, finally included', async () => {
-    const started = deferred<void>();
+    const research = createGate(); // never opened: research runs until it is cancelled
     current = await harness({
-      agents: (calls) =>
-        recordingAgents(calls, ['research', 'write', 'report'], {
-          research: (_input, ctx) => {
-            started.resolve();
-            return untilAborted(ctx.signal);
-          },
-        }),
+      agents: (calls) => recordingAgents(calls, ['research', 'write', 'report'], { research: (_input, ctx) => research.wait(ctx.signal) }),
     });
     const { engine, calls } = current;
     const controller = new AbortController();
     const workflow = defineWorkflow({ id: 'article', stages: ['research', 'write'], finally: 'report' });
     const pending = new WorkflowOrchestrator({ engine, workflow }).run({ input: 'tides' }, { signal: controller.signal });
-    await started.promise;
+    await research.reached();
     controller.abort();
     const result = await pending;
     expect(result).toMatchObject({ status: 'cancelled', path: 'main', output: undefined });

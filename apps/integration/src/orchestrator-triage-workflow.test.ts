@@ -1,6 +1,7 @@
 import { WorkflowOrchestrator } from '@baton/orchestrator';
+import { createGate } from '@baton/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgentBehaviour, type Harness, harness, recordingAgents, TRIAGE_AGENTS, untilAborted } from './orchestrator-fixtures.js';
+import { type AgentBehaviour, type Harness, harness, recordingAgents, TRIAGE_AGENTS } from './orchestrator-fixtures.js';
 
 let current: Harness | undefined;
 afterEach(async () => {
@@ -8,10 +9,16 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function run(overrides: Record<string, AgentBehaviour>, limits?: { runTimeoutMs: number }) {
-  current = await harness({ agents: (calls) => recordingAgents(calls, TRIAGE_AGENTS, overrides), ...(limits ? { limits } : {}) });
+/**
+ * Runs the triage workflow with these agents. `whileRunning` acts on the run in flight (e.g. moves the
+ * test factory's clock) before its result is awaited.
+ */
+async function run(overrides: Record<string, AgentBehaviour>, whileRunning?: (harness: Harness) => Promise<unknown>) {
+  current = await harness({ agents: (calls) => recordingAgents(calls, TRIAGE_AGENTS, overrides) });
   const orchestrator = new WorkflowOrchestrator({ engine: current.engine });
-  const result = await orchestrator.run({ input: { question: 'Why did sales drop?' }, userContext: current.userContext });
+  const running = orchestrator.run({ input: { question: 'Why did sales drop?' }, userContext: current.userContext });
+  await whileRunning?.(current);
+  const result = await running;
   const planned = current.events.find((event) => event.type === 'workflow_planned');
   return { result, planned, ...current };
 }
@@ -104,13 +111,17 @@ describe('triageWorkflow on a real engine', () => {
   });
 
   it('counts a timed-out stage as failed; reporting still runs', async () => {
+    const helper = createGate(); // never opened: data_helper runs until the engine's deadline aborts it
     const { result, calls } = await run(
       {
         triage: () => ({ dataSufficiency: 'partial' }),
-        // Runs until the engine's deadline aborts it.
-        data_helper: (_input, ctx) => untilAborted(ctx.signal),
+        data_helper: (_input, ctx) => helper.wait(ctx.signal),
       },
-      { runTimeoutMs: 200 },
+      // The deadline passes on the test factory's clock, at once, whatever the machine's speed.
+      async ({ factory }) => {
+        await helper.reached();
+        await factory.clock.advance(factory.limits.runTimeoutMs);
+      },
     );
     expect(result.status).toBe('failed');
     expect(result.stages.map((stage) => `${stage.agentName}:${stage.status}`)).toEqual([

@@ -3,12 +3,19 @@ export interface StressCliOptions {
   users: number;
   runsPerUser: number;
   seed: string;
+  /** `virtual` (default): deadlines on the run's own clock, the same outcome on any machine; `wall`: real time. */
+  clock: 'virtual' | 'wall';
 }
 
 /** Defaults: the test-size workload. */
-export const DEFAULT_CLI_OPTIONS: Readonly<StressCliOptions> = Object.freeze({ users: 200, runsPerUser: 10, seed: '42' });
+export const DEFAULT_CLI_OPTIONS: Readonly<StressCliOptions> = Object.freeze({
+  users: 200,
+  runsPerUser: 10,
+  seed: '42',
+  clock: 'virtual',
+});
 
-const USAGE = 'usage: pnpm stress [--users N] [--runs M] [--seed S]   (M = concurrent runs per user)';
+const USAGE = 'usage: pnpm stress [--users N] [--runs M] [--seed S] [--clock virtual|wall]   (M = concurrent runs per user)';
 
 function positiveInteger(flag: string, value: string | undefined): number {
   const number = Number(value);
@@ -18,7 +25,7 @@ function positiveInteger(flag: string, value: string | undefined): number {
 }
 
 /**
- * Parses `--users N --runs M --seed S` (also `--flag=value`). Unknown flags are errors: a typo must
+ * Parses `--users N --runs M --seed S --clock virtual|wall` (also `--flag=value`). Unknown flags are errors: a typo must
  * not silently run the default workload.
  * @throws Error with the usage text.
  */
@@ -35,6 +42,9 @@ export function parseCliOptions(argv: readonly string[]): StressCliOptions {
     else if (flag === '--seed') {
       if (value === undefined || value === '') throw new Error(`--seed needs a value\n${USAGE}`);
       options.seed = value;
+    } else if (flag === '--clock') {
+      if (value !== 'virtual' && value !== 'wall') throw new Error(`--clock needs virtual or wall, got ${String(value)}\n${USAGE}`);
+      options.clock = value;
     } else throw new Error(`unknown argument ${argument}\n${USAGE}`);
   }
   return options;

@@ -24,6 +24,8 @@ export interface FaultAgentHooks {
   fire(runKey: string, trigger: AgentTrigger): void;
   /** An agent saw something it must never see (another user's context, a malformed stage input). */
   violation(rule: string, message: string): void;
+  /** Waits `ms` on the run's clock (`0`: lets the work already queued run first); every pause and hang uses it. */
+  sleep(ms: number): Promise<void>;
 }
 
 /** Input of a direct call: which run and which of its calls (`-1`: the follow-up after an idle gap). */
@@ -36,8 +38,6 @@ export interface DirectCallInput {
 export interface WorkflowInput {
   runKey: string;
 }
-
-const pause = (ms: number): Promise<void> => new Promise((resolve) => (ms <= 0 ? setImmediate(resolve) : setTimeout(resolve, ms)));
 
 function thrownFor(outcome: AgentBehaviour['outcome'], name: string): unknown {
   switch (outcome) {
@@ -163,7 +163,7 @@ function usageReporter(behaviour: AgentBehaviour, ctx: AgentContext): { next(): 
 
 async function runScripted(name: string, resolved: Resolved, ctx: AgentContext, hooks: FaultAgentHooks): Promise<unknown> {
   const { behaviour, runKey } = resolved;
-  await pause(0);
+  await hooks.sleep(0);
   for (let index = 0; index < behaviour.thoughts; index++) {
     ctx.think(`${name} thought ${index + 1} of ${behaviour.thoughts}`);
     if (behaviour.trigger !== undefined && index + 1 === behaviour.trigger.afterThoughts) hooks.fire(runKey, behaviour.trigger);
@@ -174,7 +174,7 @@ async function runScripted(name: string, resolved: Resolved, ctx: AgentContext, 
   for (const [index, tool] of behaviour.tools.entries()) {
     try {
       await ctx.tool(`lookup_${index}`, { step: index, apiKey: STRESS_SECRET }, async () => {
-        await pause(tool.delayMs);
+        await hooks.sleep(tool.delayMs);
         if (tool.fails) throw new Error(`tool lookup_${index} failed on purpose`);
         return { rows: index + 1, token: STRESS_SECRET };
       });
@@ -186,7 +186,7 @@ async function runScripted(name: string, resolved: Resolved, ctx: AgentContext, 
   usage.rest();
   if (behaviour.outcome === 'hang') {
     // Ignores ctx.signal on purpose (never reads it): settles only after its deadline has passed.
-    await new Promise((resolve) => setTimeout(resolve, behaviour.hangMs ?? 0));
+    await hooks.sleep(behaviour.hangMs ?? 0);
     // All must be dropped by the engine: the run already ended.
     ctx.think(`${name} thinking after its deadline`);
     ctx.writeOutput(LATE_DELTA);
@@ -194,7 +194,7 @@ async function runScripted(name: string, resolved: Resolved, ctx: AgentContext, 
     await ctx.tool('late_tool', { apiKey: STRESS_SECRET }, () => 'late');
     return outputFor(name, runKey, hooks.lookup(runKey)?.run);
   }
-  await pause(behaviour.delayMs);
+  await hooks.sleep(behaviour.delayMs);
   if (behaviour.outcome === 'succeed') return outputFor(name, runKey, hooks.lookup(runKey)?.run);
   throw thrownFor(behaviour.outcome, name);
 }

@@ -15,7 +15,9 @@ import { createEngineFactory, type EngineFactory, type EngineFactoryMetrics } fr
 import { WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
 import { createFaultAgents, type DirectCallInput, type FaultAgentHooks, STRESS_SECRET, type WorkflowInput } from './fault-agents.js';
 import { type CallExpectation, type CheckReport, IsolationChecker, type WorkflowExpectation } from './isolation-checker.js';
+import { createWallClock, type StressClock } from './stress-clock.js';
 import type { ViolationRule } from './violation.js';
+import { VirtualClock } from './virtual-clock.js';
 import {
   type AgentTrigger,
   createWorkloadPlan,
@@ -33,19 +35,30 @@ export interface StressOptions {
   /** Concurrent runs (each on its own engine) per user. */
   runsPerUser: number;
   seed: string;
-  /** If the workload has not settled after this long, report `never-settled` and stop. Default 10 min. */
+  /**
+   * Where deadlines, pauses and idle gaps take their time from (see `StressClock`). Default
+   * `virtual`: the outcome of every call is then a function of the seed, whatever the machine's load.
+   */
+  clock?: 'virtual' | 'wall';
+  /**
+   * If the workload has not settled after this long (on its clock), report `never-settled` and stop.
+   * On the virtual clock, a workload that waits with no timer left is reported at once. Default 10 min.
+   */
   watchdogMs?: number;
 }
 
 /** What a stress run did and what the checker found. */
 export interface StressReport {
   seed: string;
+  /** The clock the run used. */
+  clock: 'virtual' | 'wall';
   users: number;
   runs: number;
   /** Direct calls planned (workflow stage calls are in `report.counts.executions`). */
   plannedDirectCalls: number;
   /** Bad-input probes that were run (each is four refused calls). */
   badInputProbes: number;
+  /** Wall time the run took (whatever its clock). */
   seconds: number;
   metrics: EngineFactoryMetrics;
   report: CheckReport;
@@ -62,8 +75,6 @@ interface RunEntry {
   readonly run: PlannedRun;
   readonly live: LiveRun;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function idsOf(context: UserExecutionContext) {
   return { userId: context.userId, threadId: context.threadId, runId: context.runId, requestId: context.requestId };
@@ -83,6 +94,8 @@ function idsOf(context: UserExecutionContext) {
  */
 export async function runStress(options: StressOptions): Promise<StressReport> {
   const startedAt = performance.now();
+  const clock: StressClock = options.clock === 'wall' ? createWallClock() : new VirtualClock();
+  const watchdogMs = options.watchdogMs ?? 600_000;
   const plan: WorkloadPlan = createWorkloadPlan({ seed: options.seed, users: options.users, runsPerUser: options.runsPerUser });
   const checker = new IsolationChecker({ maxConcurrentRunsPerEngine: plan.limits.maxConcurrentRunsPerEngine, secret: STRESS_SECRET });
   const entries = new Map<string, RunEntry>();
@@ -99,10 +112,13 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     lookup: (runKey) => entries.get(runKey),
     fire: (runKey, trigger) => fire(runKey, trigger),
     violation: (rule, message) => checker.violation(rule as ViolationRule, message),
+    sleep: (ms) => clock.sleep(ms),
   };
   const factory: EngineFactory = createEngineFactory({
     agents: createFaultAgents(hooks),
     limits: plan.limits,
+    now: clock.now,
+    timers: clock.timers,
     onEvent: (event) => checker.onTapEvent(event),
   });
 
@@ -191,7 +207,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     const input: WorkflowInput = { runKey: entry.run.key };
     let pending: Promise<WorkflowResult>;
     try {
-      const orchestrator = new WorkflowOrchestrator({ engine });
+      const orchestrator = new WorkflowOrchestrator({ engine, now: clock.now });
       pending = orchestrator.run({ input, userContext: engine.userContext }, { signal: controller.signal });
     } catch (error) {
       pending = Promise.reject(error);
@@ -228,7 +244,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     const foreign = createUserExecutionContext({ userId: otherUser, threadId: context.threadId, runId: context.runId });
     await expectRefusal(
       "another user's context for the orchestrator",
-      () => new WorkflowOrchestrator({ engine }).run({ input: { runKey: entry.run.key }, userContext: foreign }),
+      () => new WorkflowOrchestrator({ engine, now: clock.now }).run({ input: { runKey: entry.run.key }, userContext: foreign }),
       (error) => UserIsolationError.isInstance(error),
     );
     await expectRefusal(
@@ -242,7 +258,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
 
   async function executeRun(entry: RunEntry): Promise<void> {
     const { run, userId, live } = entry;
-    if (run.startDelayMs > 0) await sleep(run.startDelayMs);
+    if (run.startDelayMs > 0) await clock.sleep(run.startDelayMs);
     const context = createUserExecutionContext({ userId, threadId: run.threadId, runId: run.runId, metadata: { runKey: run.key } });
     let engine: UserExecutionEngine;
     try {
@@ -282,7 +298,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
       }
       await Promise.all(tasks);
       if (run.idleGapMs !== undefined && run.followUp !== undefined) {
-        await sleep(run.idleGapMs);
+        await clock.sleep(run.idleGapMs);
         await callAgent(engine, entry, run.followUp, -1);
       }
       if (!engine.isActive() && !checker.wasDisposedMidRun(engineId)) checker.noteReaped(engineId, run.idleGapMs !== undefined);
@@ -309,19 +325,14 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
         ),
       ),
     );
-    let watchdog: ReturnType<typeof setTimeout> | undefined;
-    const finished = await Promise.race([
-      all.then(() => true),
-      new Promise<false>((resolve) => {
-        watchdog = setTimeout(() => resolve(false), options.watchdogMs ?? 600_000);
-      }),
-    ]);
-    clearTimeout(watchdog);
-    if (!finished) checker.violation('never-settled', `the workload had not settled after ${options.watchdogMs ?? 600_000} ms`);
+    if (!(await clock.settles(all, watchdogMs)))
+      checker.violation('never-settled', `the workload had not settled after ${watchdogMs} ms (${clock.kind} clock)`);
 
     const metrics = factory.getMetrics();
     checker.finish(metrics);
-    await factory.shutdown();
+    // Disposal waits (on the clock) for agents that ignore their signal: the clock must keep going.
+    if (!(await clock.settles(factory.shutdown(), watchdogMs)))
+      checker.violation('never-settled', `factory.shutdown() had not settled after ${watchdogMs} ms (${clock.kind} clock)`);
     try {
       await factory.createEngine(createUserExecutionContext({ userId: 'late-user', threadId: 'late-thread', runId: 'late-run' }));
       checker.violation('bad-input', 'createEngine after shutdown() was accepted');
@@ -333,6 +344,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     await new Promise((resolve) => setImmediate(resolve));
     return {
       seed: plan.seed,
+      clock: clock.kind,
       users: options.users,
       runs: entries.size,
       plannedDirectCalls: plan.users.reduce(

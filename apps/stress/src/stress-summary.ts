@@ -1,12 +1,12 @@
 import type { StressReport } from './run-stress.js';
 
 /**
- * The one-line verdict CI greps for: `users=200 runs=2000 events=… violations=0 seconds=… seed=42`.
+ * The one-line verdict CI greps for: `users=200 runs=2000 events=… violations=0 seconds=… seed=42 clock=virtual`.
  * `runs` are user runs (one engine each), `events` the events the checker verified.
  */
 export function formatSummaryLine(stress: StressReport): string {
   const { report } = stress;
-  return `users=${stress.users} runs=${stress.runs} events=${report.counts.events} violations=${report.violationCount} seconds=${stress.seconds.toFixed(1)} seed=${stress.seed}`;
+  return `users=${stress.users} runs=${stress.runs} events=${report.counts.events} violations=${report.violationCount} seconds=${stress.seconds.toFixed(1)} seed=${stress.seed} clock=${stress.clock}`;
 }
 
 /** What the workload exercised (every count should be > 0 for a workload of a useful size). */

@@ -179,8 +179,9 @@ export function workloadLimits(runsPerUser: number): WorkloadLimits {
     maxEnginesPerUser: runsPerUser,
     maxConcurrentRunsPerEngine: 2,
     maxQueuedRunsPerEngine: 100,
-    // Generous: 2,000 engines saturate both cores, so event-loop turns take tens of ms and the engine
-    // enforces deadlines even when its timer runs late. Short deadlines come from explicit call timeouts.
+    // On the virtual clock (the default) only scripted work counts against it; on the wall clock,
+    // generous, because 2,000 engines saturate both cores and event-loop turns take tens of ms. Short
+    // deadlines come from explicit call timeouts.
     runTimeoutMs: 2000,
     engineIdleTimeoutMs: 25,
     reapIntervalMs: 10,

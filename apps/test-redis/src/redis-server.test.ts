@@ -25,4 +25,28 @@ describe('startRedisServer', () => {
     await server.stop();
     await expect(ping(server.port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
+
+  it('freeze() leaves connections open but unanswered until thaw(), and stop() ends a frozen server', async () => {
+    const binary = findRedisServerBinary();
+    if (binary === undefined) throw new Error('redis-server is not installed (apt-get install redis-server)');
+    const server = await startRedisServer(binary);
+    try {
+      server.freeze();
+      let answered = false;
+      const reply = ping(server.port).then((line) => {
+        answered = true;
+        return line;
+      });
+      // Absence can only be sampled: a frozen server must not have answered by now (a working one
+      // answers in well under a millisecond; a slow machine can only make this pass, never fail).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(answered).toBe(false);
+      server.thaw();
+      expect(await reply).toBe('+PONG');
+      server.freeze();
+    } finally {
+      await server.stop();
+    }
+    await expect(ping(server.port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
 });

@@ -7,7 +7,14 @@ import { delimiter, join } from 'node:path';
 export interface RedisServerProcess {
   readonly url: string;
   readonly port: number;
-  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. Idempotent. */
+  /**
+   * Freezes the server (SIGSTOP): its connections stay open and the kernel keeps accepting bytes, but
+   * nothing is answered, as with a network partition or a hung host (unlike `stop()`, which refuses).
+   */
+  freeze(): void;
+  /** Resumes a frozen server (SIGCONT); it answers everything it was sent meanwhile. */
+  thaw(): void;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s; a frozen one is thawed first) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -81,10 +88,18 @@ export async function startRedisServer(binary: string, port?: number): Promise<R
   return {
     url: `redis://127.0.0.1:${chosenPort}`,
     port: chosenPort,
+    freeze() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGSTOP');
+    },
+    thaw() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGCONT');
+    },
     stop() {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = waitForExit(child);
+        // A stopped process keeps SIGTERM pending until it runs again.
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;

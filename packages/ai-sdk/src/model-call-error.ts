@@ -1,4 +1,4 @@
-import { redactSecretsInText } from './redact-secrets-in-text.js';
+import { redactSecretsInText } from '@baton/engine-contract';
 
 /** Longest message kept from a provider error; the engine truncates again, this only bounds the scan. */
 const MAX_MESSAGE_LENGTH = 4_000;

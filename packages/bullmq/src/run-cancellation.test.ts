@@ -1,5 +1,6 @@
 import { InMemoryUserAdmission, InvalidConfigError, RunNotFoundError, RunNotResumableError } from '@baton/engine-contract';
 import { defineWorkflow } from '@baton/orchestrator';
+import type { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import {
   type AgentCall,
@@ -14,6 +15,7 @@ import {
   uniqueLocation,
   untilAborted,
 } from './__fixtures__/bullmq-test-kit.js';
+import { subscribeToCancellations } from './run-cancellation.js';
 import { workflowIdFor } from './workflow-id.js';
 
 const STAGES = ['s1', 's2', 's3'] as const;
@@ -99,5 +101,57 @@ describe('queue.cancel', () => {
     await log.until('completed', workflowId);
     await expect(queue.cancel(workflowId)).rejects.toThrow(`Run ${workflowId} cannot be cancelled: its job has completed`);
     await expect(queue.cancel(workflowId)).rejects.toSatisfy(RunNotResumableError.isInstance);
+  });
+});
+
+describe('the cancellation subscriber', () => {
+  /** A queue whose client records the subscriber it duplicates (no Redis: the subscriber is a fake). */
+  function fakeQueue(parentOptions: { keepAlive?: number }) {
+    const overrides: unknown[] = [];
+    const listeners = new Map<string, (...args: string[]) => void>();
+    const subscriber = {
+      subscribed: [] as string[],
+      disconnected: 0,
+      on: (event: string, listener: (...args: string[]) => void) => listeners.set(event, listener),
+      subscribe: async (channel: string) => subscriber.subscribed.push(channel),
+      disconnect: () => void subscriber.disconnected++,
+    };
+    const client = {
+      options: parentOptions,
+      publish: async () => 0,
+      duplicate: (override: unknown) => {
+        overrides.push(override);
+        return subscriber;
+      },
+    };
+    const queue = { backend: { client: Promise.resolve(client) }, toKey: (type: string) => `bull:q:${type}` } as unknown as Queue;
+    return { queue, overrides, subscriber, listeners };
+  }
+
+  it('gets a command timeout and keep-alive of its own, and is dropped (not QUIT) when it stops', async () => {
+    const { queue, overrides, subscriber, listeners } = fakeQueue({});
+    const cancelled: string[] = [];
+    const stop = await subscribeToCancellations(
+      queue,
+      (id) => cancelled.push(id),
+      () => undefined,
+    );
+    expect(overrides).toEqual([{ commandTimeout: 5000, keepAlive: 10_000 }]);
+    expect(subscriber.subscribed).toEqual(['bull:q:baton-cancel']);
+    listeners.get('message')?.('bull:q:baton-cancel', 'wf-1');
+    listeners.get('message')?.('another-channel', 'wf-2');
+    expect(cancelled).toEqual(['wf-1']);
+    await stop();
+    expect(subscriber.disconnected).toBe(1);
+  });
+
+  it("keeps the worker client's own keep-alive", async () => {
+    const { queue, overrides } = fakeQueue({ keepAlive: 2500 });
+    await subscribeToCancellations(
+      queue,
+      () => undefined,
+      () => undefined,
+    );
+    expect(overrides).toEqual([{ commandTimeout: 5000, keepAlive: 2500 }]);
   });
 });

@@ -8,11 +8,11 @@ import type { Queue } from 'bullmq';
 
 /** The part of an ioredis client the cancellations use (BullMQ's own client interface has no pub/sub). */
 interface PubSubClient {
+  readonly options?: { keepAlive?: number };
   publish(channel: string, message: string): Promise<number>;
   subscribe(channel: string): Promise<unknown>;
-  duplicate(): PubSubClient;
+  duplicate(override?: { commandTimeout?: number; keepAlive?: number; maxRetriesPerRequest?: number | null }): PubSubClient;
   on(event: string, listener: (...args: never[]) => void): unknown;
-  quit(): Promise<unknown>;
   disconnect(): void;
 }
 
@@ -24,6 +24,15 @@ async function pubSubClientOf(queue: Queue): Promise<PubSubClient> {
   }
   return client as PubSubClient;
 }
+
+/**
+ * The subscriber's own command timeout, whatever the worker's client says: SUBSCRIBE is answered at
+ * once by a Redis that is there, so a reply later than this means Redis stopped answering (a network
+ * partition, a stopped host), and starting the worker must not wait for it forever.
+ */
+const SUBSCRIBER_COMMAND_TIMEOUT_MS = 5000;
+/** TCP keep-alive of the subscriber (ms before the first probe) when the worker's client sets none. */
+const SUBSCRIBER_KEEP_ALIVE_MS = 10_000;
 
 /** The pub/sub channel of a queue's cancellations: next to BullMQ's own keys of the queue. @internal */
 export function cancellationChannel(queue: Queue): string {
@@ -46,18 +55,19 @@ export async function subscribeToCancellations(
   onCancel: (workflowId: string) => void,
   onError: (error: Error) => void,
 ): Promise<() => Promise<void>> {
-  const subscriber = (await pubSubClientOf(queue)).duplicate();
+  const client = await pubSubClientOf(queue);
+  const keepAlive = client.options?.keepAlive;
+  const subscriber = client.duplicate({
+    commandTimeout: SUBSCRIBER_COMMAND_TIMEOUT_MS,
+    keepAlive: typeof keepAlive === 'number' && keepAlive > 0 ? keepAlive : SUBSCRIBER_KEEP_ALIVE_MS,
+  });
   subscriber.on('error', onError);
   const channel = cancellationChannel(queue);
   subscriber.on('message', (from: string, workflowId: string) => {
     if (from === channel) onCancel(workflowId);
   });
   await subscriber.subscribe(channel);
-  return async () => {
-    try {
-      await subscriber.quit();
-    } catch {
-      subscriber.disconnect();
-    }
-  };
+  // Nothing is ever pending on a subscribed connection, so it is dropped rather than QUIT: no wait
+  // for a reply that a Redis that stopped answering would never send.
+  return async () => subscriber.disconnect();
 }

@@ -95,6 +95,7 @@ const RUNTIME_EXPORTS = [
   'isUserExecutionEngine',
   'parseAgentEvent',
   'redact',
+  'redactSecretsInText',
 ];
 
 describe('package entry points', () => {

@@ -60,7 +60,8 @@ export { DEFAULT_ENGINE_LIMITS, type EngineLimits, type EngineLimitsInput, Engin
 export * from './errors/index.js';
 export { type GlobalWeakSet, globalWeakSet } from './global-weak-set.js';
 export { DEFAULT_MAX_RUNS_PER_USER, InMemoryRunStore, type InMemoryRunStoreOptions } from './in-memory-run-store.js';
-export { isSecretKey, REDACTED, redact } from './redact.js';
+export { redact } from './redact.js';
+export { redactSecretsInText } from './redact-secrets-in-text.js';
 export {
   FINAL_RUN_STATUSES,
   type NewRunRecord,
@@ -90,6 +91,7 @@ export {
   readMarkRunningFrom,
   stageKeyOf,
 } from './run-store-rules.js';
+export { isSecretKey, REDACTED } from './secret-key.js';
 export { type TokenUsage, type TokenUsageReport, TokenUsageReportSchema, TokenUsageSchema } from './token-usage.js';
 export { type AdmissionLease, InMemoryUserAdmission, type UserAdmission } from './user-admission.js';
 export {

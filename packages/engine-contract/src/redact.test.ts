@@ -1,8 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, REDACTED, redact } from './redact.js';
+import { MARKER, secret, textWithCredentials } from './__fixtures__/credential-arbitraries.js';
+import { redact } from './redact.js';
+import { redactSecretsInText } from './redact-secrets-in-text.js';
+import { isSecretKey, REDACTED } from './secret-key.js';
 
-const SECRET_WORDS = ['password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'credential'];
+const SECRET_WORDS = [
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'secret',
+  'token',
+  'apikey',
+  'accesskey',
+  'authorization',
+  'cookie',
+  'privatekey',
+  'credential',
+  'connectionstring',
+  'jwt',
+];
 
 /** Walks every plain object / array in `value` and calls `visit(key, item)` for each object entry. */
 function walk(value: unknown, visit: (key: string, item: unknown) => void, seen = new Set<object>()): void {
@@ -18,46 +36,6 @@ function walk(value: unknown, visit: (key: string, item: unknown) => void, seen 
     walk(item, visit, seen);
   }
 }
-
-describe('isSecretKey', () => {
-  it.each(SECRET_WORDS)('is true for "%s" in any case and with "-" or "_" anywhere', (word) => {
-    expect(isSecretKey(word)).toBe(true);
-    expect(isSecretKey(word.toUpperCase())).toBe(true);
-    expect(isSecretKey(`my_${word}_value`)).toBe(true);
-    const middle = Math.floor(word.length / 2);
-    expect(isSecretKey(`${word.slice(0, middle)}-${word.slice(middle)}`)).toBe(true);
-    expect(isSecretKey(`${word.slice(0, middle)}_${word.slice(middle).toUpperCase()}`)).toBe(true);
-  });
-
-  it.each([
-    'x-api-key',
-    'X-API-KEY',
-    'Auth_Token',
-    'db_password_hash',
-    'apiKey',
-    'api_key',
-    'accessToken',
-    'refresh-token',
-    'clientSecret',
-    'Set-Cookie',
-    'PRIVATE_KEY',
-    'private-key',
-    'awsCredentials',
-    'Authorization',
-    'proxy-authorization',
-    'PASSWD',
-    'maxTokens',
-  ])('is true for "%s"', (key) => {
-    expect(isSecretKey(key)).toBe(true);
-  });
-
-  it.each(['user', 'name', 'api', 'key', 'pass', 'auth', 'author', 'priv', 'cook', 'tok', 'public_key', 'keyId', '', 'pass word'])(
-    'is false for "%s"',
-    (key) => {
-      expect(isSecretKey(key)).toBe(false);
-    },
-  );
-});
 
 describe('redact', () => {
   it('replaces a secret-keyed value with "[REDACTED]" and keeps other keys', () => {
@@ -165,9 +143,95 @@ describe('redact', () => {
     expect(redact(error)).toEqual({ name: 'Error', message: 'boom', token: REDACTED });
   });
 
-  it('keeps dates', () => {
+  it("scrubs the credentials in an Error's message and name", () => {
+    const error = new Error('401 for api_key=sk-abcdef123456');
+    error.name = 'Bearer abc123xyz';
+    expect(redact({ error })).toEqual({ error: { name: `Bearer ${REDACTED}`, message: `401 for api_key=${REDACTED}` } });
+  });
+
+  it('keeps dates, as copies without their own properties', () => {
     const date = new Date(0);
     expect(redact({ when: date })).toEqual({ when: date });
+    const rigged = Object.assign(new Date(0), { toJSON: () => 'sk-abcdef123456', token: 't' });
+    const copy = redact({ when: rigged }).when;
+    expect(copy).not.toBe(rigged);
+    expect(copy.getTime()).toBe(0);
+    expect(Object.keys(copy)).toEqual([]);
+    expect(JSON.stringify(copy)).toBe('"1970-01-01T00:00:00.000Z"');
+  });
+
+  it('copies typed arrays without their own properties, and keeps a Buffer a Buffer', () => {
+    const bytes = Object.assign(new Uint8Array([1, 2]), { token: 'sk-abcdef123456', toJSON: () => 'sk-abcdef123456' });
+    const copy = redact({ bytes }).bytes;
+    expect(copy).toBeInstanceOf(Uint8Array);
+    expect([...copy]).toEqual([1, 2]);
+    expect(JSON.stringify(copy)).toBe('{"0":1,"1":2}');
+    const buffer = Buffer.from('hi');
+    const bufferCopy = redact(buffer);
+    expect(Buffer.isBuffer(bufferCopy)).toBe(true);
+    expect(bufferCopy).not.toBe(buffer);
+    expect(bufferCopy.toString()).toBe('hi');
+  });
+
+  it('turns boxed primitives into the primitive, a string scrubbed', () => {
+    expect(redact([new String('Bearer abc123xyz'), new Number(2), new Boolean(false)])).toEqual([`Bearer ${REDACTED}`, 2, false]);
+  });
+
+  it('drops function-valued properties, an own toJSON included, so that serialising the copy cannot rebuild a secret', () => {
+    const input = {
+      apiKey: 'sk-abcdef123456',
+      keep: 'k',
+      toJSON() {
+        return { apiKey: 'sk-abcdef123456' };
+      },
+      nested: { helper: () => 'x', toJSON: () => 'hunter2', id: 1 },
+    };
+    const output = redact(input);
+    expect(output).toEqual({ apiKey: REDACTED, keep: 'k', nested: { id: 1 } });
+    expect(Object.hasOwn(output, 'toJSON')).toBe(false);
+    expect(JSON.stringify(output)).toBe(`{"apiKey":"${REDACTED}","keep":"k","nested":{"id":1}}`);
+    expect(
+      redact(
+        new Map<string, unknown>([
+          ['toJSON', () => 'hunter2'],
+          ['a', 1],
+        ]),
+      ),
+    ).toEqual({ a: 1 });
+  });
+
+  it('turns a function in an array or a set into undefined, and a function given alone into undefined', () => {
+    const rigged = Object.assign(() => 'x', { toJSON: () => 'hunter2' });
+    expect(redact([rigged, 1])).toEqual([undefined, 1]);
+    expect(redact(new Set([rigged]))).toEqual([undefined]);
+    expect(redact(rigged)).toBeUndefined();
+    expect(JSON.stringify(redact({ list: [rigged] }))).toBe('{"list":[null]}');
+  });
+
+  it('scrubs credentials in every string at any depth: fields, array items, map values, set items', () => {
+    const leak = 'failed with Bearer abc123xyz at postgres://ann:hunter2@db';
+    const clean = `failed with Bearer ${REDACTED} at postgres://${REDACTED}@db`;
+    expect(redact({ a: leak, b: [leak, { c: leak }], m: new Map([['d', leak]]), s: new Set([leak]) })).toEqual({
+      a: clean,
+      b: [clean, { c: clean }],
+      m: { d: clean },
+      s: [clean],
+    });
+    expect(redact(leak)).toBe(clean);
+  });
+
+  it('scrubs credentials held in keys, secret keys included', () => {
+    expect(redact({ 'Bearer abc123xyz': 1, 'password=hunter2': 'x', plain: 2 })).toEqual({
+      [`Bearer ${REDACTED}`]: 1,
+      [`password=${REDACTED}`]: REDACTED,
+      plain: 2,
+    });
+  });
+
+  it('redacts the values of the widened secret keys', () => {
+    expect(
+      redact({ accessKey: 'a', auth: { user: 'ann', pass: 'p' }, pwd: 'p', connectionString: 'c', credentials: ['c'], author: 'Ann' }),
+    ).toEqual({ accessKey: REDACTED, auth: REDACTED, pwd: REDACTED, connectionString: REDACTED, credentials: REDACTED, author: 'Ann' });
   });
 
   it('replaces a throwing getter with "[Unreadable]" (or "[REDACTED]" under a secret key) without throwing', () => {
@@ -323,15 +387,17 @@ describe('redact: properties', () => {
     );
   }, 30_000);
 
+  const unchanged = (text: string): boolean => redactSecretsInText(text) === text;
   const noSecretKeys = (value: unknown): boolean => {
+    if (typeof value === 'string') return unchanged(value);
     let clean = true;
-    walk(value, (key) => {
-      if (isSecretKey(key)) clean = false;
+    walk(value, (key, item) => {
+      if (isSecretKey(key) || !unchanged(key) || (typeof item === 'string' && !unchanged(item))) clean = false;
     });
     return clean;
   };
 
-  it('returns a deep-equal copy of any JSON value without secret keys, leaving the input untouched', () => {
+  it('returns a deep-equal copy of any JSON value without secret keys or credentials, leaving the input untouched', () => {
     fc.assert(
       fc.property(fc.jsonValue().filter(noSecretKeys), (input) => {
         const snapshot = structuredClone(input);
@@ -344,10 +410,20 @@ describe('redact: properties', () => {
     );
   }, 30_000);
 
-  /** An independent model of the rule: lower-cased, without "-" and "_", the key contains a secret word. */
+  /**
+   * An independent model of the key rule: lower-cased, without "-" and "_", the key contains a secret
+   * word, or one of its words is "auth" or "oauth". Text is scrubbed by `redactSecretsInText`.
+   */
   const modelSecret = (key: string): boolean =>
-    SECRET_WORDS.some((word) => key.toLowerCase().replaceAll('-', '').replaceAll('_', '').includes(word));
+    SECRET_WORDS.some((word) => key.toLowerCase().replaceAll('-', '').replaceAll('_', '').includes(word)) ||
+    key
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z])([A-Z][a-z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .some((word) => word === 'auth' || word === 'oauth');
   const model = (value: unknown): unknown => {
+    if (typeof value === 'string') return redactSecretsInText(value);
     if (Array.isArray(value)) return value.map(model);
     const entries =
       value instanceof Map
@@ -359,12 +435,13 @@ describe('redact: properties', () => {
     const copy: Record<string, unknown> = {};
     for (const [key, item] of entries) {
       const kept = typeof item === 'number' || typeof item === 'boolean' || !modelSecret(key) ? model(item) : REDACTED;
-      Object.defineProperty(copy, key, { value: kept, enumerable: true, writable: true, configurable: true });
+      const name = redactSecretsInText(key);
+      Object.defineProperty(copy, name, { value: kept, enumerable: true, writable: true, configurable: true });
     }
     return copy;
   };
 
-  it('changes exactly the secret-keyed values of a random tree, and nothing else, at any depth', () => {
+  it('changes exactly the secret-keyed values and the credentials in text of a random tree, and nothing else, at any depth', () => {
     fc.assert(
       fc.property(tree, (input) => {
         expect(redact(input)).toStrictEqual(model(input));
@@ -372,6 +449,44 @@ describe('redact: properties', () => {
       { numRuns: 500 },
     );
   }, 30_000);
+
+  // What an agent may hand over: credentials in text, under secret keys, in errors, behind an own
+  // toJSON on objects, functions, dates and typed arrays, in maps and sets, at any depth.
+  const { hostile } = fc.letrec<{ hostile: unknown; container: unknown }>((tie) => ({
+    hostile: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      textWithCredentials,
+      fc.string(),
+      fc.integer(),
+      textWithCredentials.map((message) => new Error(message)),
+      secret.map((value) => Object.assign(new Date(0), { toJSON: () => value })),
+      secret.map((value) => Object.assign(new Uint8Array(1), { toJSON: () => value, note: value })),
+      tie('container'),
+    ),
+    container: fc.oneof(
+      fc
+        .tuple(fc.array(fc.tuple(fc.string({ maxLength: 8 }), tie('hostile')), { maxLength: 4 }), secret, fc.boolean())
+        .map(([entries, value, withToJson]) => {
+          const object: Record<string, unknown> = { password: value };
+          for (const [key, item] of entries) Object.defineProperty(object, key, { value: item, enumerable: true, configurable: true });
+          if (withToJson) object.toJSON = () => ({ password: value });
+          return object;
+        }),
+      fc.array(tie('hostile'), { maxLength: 4 }),
+      fc.array(tie('hostile'), { maxLength: 3 }).map((items) => new Set(items)),
+      fc.array(fc.tuple(fc.string({ maxLength: 8 }), tie('hostile')), { maxLength: 3 }).map((entries) => new Map(entries)),
+      secret.map((value) => Object.assign(() => value, { toJSON: () => value })),
+    ),
+  }));
+
+  it('leaves no credential in the JSON of the copy, whatever the structure, text, errors and toJSON functions hold', () => {
+    fc.assert(
+      fc.property(hostile, (input) => {
+        expect(JSON.stringify(redact({ output: input })) ?? '').not.toContain(MARKER);
+      }),
+      { numRuns: 500 },
+    );
+  }, 60_000);
 
   it('never throws, whatever the input', () => {
     fc.assert(

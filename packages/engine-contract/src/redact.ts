@@ -1,41 +1,46 @@
-/** What a redacted value is replaced with. */
-export const REDACTED = '[REDACTED]';
+import { redactSecretsInText } from './redact-secrets-in-text.js';
+import { isSecretKey, REDACTED } from './secret-key.js';
 
-const SECRET_KEY = /password|passwd|secret|token|apikey|authorization|cookie|privatekey|credential/;
-const SEPARATORS = /[-_]/g;
 const MAX_DEPTH = 64;
 const UNREADABLE = '[Unreadable]';
-// Events repeat the same few keys, so the verdict per key is cached (bounded: cleared when full).
+// Keys repeat, so what each becomes is cached (bounded: cleared when full), as `isSecretKey` does.
 const MAX_CACHED_KEYS = 2048;
-const secretKeyCache = new Map<string, boolean>();
+const keyCache = new Map<string, CopiedKey>();
+const typedArraySlice = Object.getPrototypeOf(Uint8Array.prototype).slice as (this: ArrayBufferView) => ArrayBufferView;
 
-/** True when a key names a secret: lower-cased, without `-` and `_`, it contains a secret word. */
-export function isSecretKey(key: string): boolean {
-  const cached = secretKeyCache.get(key);
+/** What a key becomes in the copy. */
+interface CopiedKey {
+  /** The key, scrubbed: a key can hold a credential too (`{ "Bearer abc123...": 1 }`). */
+  readonly name: string;
+  /** Every value under it but a number or a boolean is redacted. */
+  readonly secret: boolean;
+}
+
+function keyOf(key: string): CopiedKey {
+  const cached = keyCache.get(key);
   if (cached !== undefined) return cached;
-  const secret = SECRET_KEY.test(key.toLowerCase().replace(SEPARATORS, ''));
-  if (secretKeyCache.size >= MAX_CACHED_KEYS) secretKeyCache.clear();
-  secretKeyCache.set(key, secret);
-  return secret;
+  const copied: CopiedKey = { name: redactSecretsInText(key), secret: isSecretKey(key) };
+  if (keyCache.size >= MAX_CACHED_KEYS) keyCache.clear();
+  keyCache.set(key, copied);
+  return copied;
 }
 
 /**
- * Returns a copy of `value` in which, at any depth, every value stored under a secret-looking key
- * (see `isSecretKey`) is replaced by `'[REDACTED]'`, unless it is a number or a boolean
- * (`maxTokens: 512` stays). Arrays and plain objects are copied; maps become plain objects and sets
- * arrays; other class instances are copied as their own enumerable fields; dates are kept.
+ * Returns a copy of `value` fit to leave the process (events, frames, logs, stores): at any depth,
+ * every value stored under a secret-looking key (see `isSecretKey`) is replaced by `'[REDACTED]'`,
+ * unless it is a number or a boolean (`maxTokens: 512` stays); every string, and every key, has the
+ * credentials it holds replaced (`redactSecretsInText`); function-valued properties are dropped (an
+ * own `toJSON` would otherwise rebuild what was redacted when the copy is serialised), and a function
+ * in an array becomes `undefined` (`null` in JSON, as JSON would have written it). Arrays and plain
+ * objects are copied; maps become plain objects and sets arrays; other class instances are copied as
+ * their own enumerable fields; dates and typed arrays are copied without their own properties;
+ * boxed primitives become the primitive. A function given as `value` returns `undefined`.
  * Never throws: cycles become `'[Circular]'`, unreadable properties `'[Unreadable]'`.
- * @example redact({ user: 'ann', apiKey: 'sk-1' }) // → { user: 'ann', apiKey: '[REDACTED]' }
+ * @example redact({ user: 'ann', apiKey: 'sk-1', note: 'Bearer abc123xyz' })
+ * // → { user: 'ann', apiKey: '[REDACTED]', note: 'Bearer [REDACTED]' }
  */
 export function redact<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
   return redactValue(value, [], 0) as T;
-}
-
-function redactEntry(key: string, value: unknown, ancestors: object[], depth: number): unknown {
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (isSecretKey(key)) return REDACTED;
-  return redactValue(value, ancestors, depth);
 }
 
 /** Sets a copied property; `defineProperty` only for "__proto__", which must stay data on the copy. */
@@ -47,7 +52,17 @@ function setEntry(copy: Record<string, unknown>, key: string, value: unknown): v
   }
 }
 
+/** Copies one named entry (an object's field, a map's entry): dropped when it holds a function under a non-secret key. */
+function copyEntry(copy: Record<string, unknown>, name: string, item: unknown, ancestors: object[], depth: number): void {
+  const key = keyOf(name);
+  if (typeof item === 'number' || typeof item === 'boolean') setEntry(copy, key.name, item);
+  else if (key.secret) setEntry(copy, key.name, REDACTED);
+  else if (typeof item !== 'function') setEntry(copy, key.name, redactValue(item, ancestors, depth));
+}
+
 function redactValue(value: unknown, ancestors: object[], depth: number): unknown {
+  if (typeof value === 'string') return redactSecretsInText(value);
+  if (typeof value === 'function') return undefined;
   if (typeof value !== 'object' || value === null) return value;
   let prototype: object | null;
   try {
@@ -68,31 +83,39 @@ function redactValue(value: unknown, ancestors: object[], depth: number): unknow
       for (let index = 0; index < length; index++) copy[index] = redactValue(value[index], ancestors, depth + 1);
       return copy;
     }
-    if (value instanceof Date || ArrayBuffer.isView(value)) return value;
-    if (value instanceof Set) {
-      const copy: unknown[] = [];
-      for (const item of value) copy.push(redactValue(item, ancestors, depth + 1));
-      return copy;
-    }
-    if (value instanceof Map) {
-      const copy: Record<string, unknown> = {};
-      for (const [key, item] of value) {
-        const name = String(key);
-        setEntry(copy, name, redactEntry(name, item, ancestors, depth + 1));
-      }
-      return copy;
-    }
-    const copy = redactFields(value, ancestors, depth);
-    if (value instanceof Error) {
-      copy.name ??= value.name;
-      copy.message ??= value.message;
-    }
-    return copy;
+    return redactInstance(value, ancestors, depth);
   } catch {
     return UNREADABLE;
   } finally {
     ancestors.pop();
   }
+}
+
+/** A class instance (the rarer cases, kept out of `redactValue`'s path for plain objects and arrays). */
+function redactInstance(value: object, ancestors: object[], depth: number): unknown {
+  // Copies through the intrinsic methods, which throw on a forgery (caught: `[Unreadable]`): the copy
+  // has none of the original's own properties, an own `toJSON` included.
+  if (value instanceof Date) return new Date(Date.prototype.getTime.call(value));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return typedArraySlice.call(value);
+  if (value instanceof String) return redactSecretsInText(String.prototype.valueOf.call(value));
+  if (value instanceof Number) return Number.prototype.valueOf.call(value);
+  if (value instanceof Boolean) return Boolean.prototype.valueOf.call(value);
+  if (value instanceof Set) {
+    const copy: unknown[] = [];
+    for (const item of value) copy.push(redactValue(item, ancestors, depth + 1));
+    return copy;
+  }
+  if (value instanceof Map) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of value) copyEntry(copy, String(key), item, ancestors, depth + 1);
+    return copy;
+  }
+  const copy = redactFields(value, ancestors, depth);
+  if (value instanceof Error) {
+    copy.name ??= redactValue(value.name, ancestors, depth + 1);
+    copy.message ??= redactValue(value.message, ancestors, depth + 1);
+  }
+  return copy;
 }
 
 /** Copies own enumerable string-keyed fields (JSON's view of an object), redacting on the way. */
@@ -107,7 +130,7 @@ function redactFields(value: object, ancestors: object[], depth: number): Record
     } catch {
       item = UNREADABLE;
     }
-    setEntry(copy, key, redactEntry(key, item, ancestors, depth + 1));
+    copyEntry(copy, key, item, ancestors, depth + 1);
   }
   return copy;
 }

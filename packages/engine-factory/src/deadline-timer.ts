@@ -1,3 +1,5 @@
+import { type EngineTimerHandle, type EngineTimers, GLOBAL_TIMERS } from './engine-timers.js';
+
 /** setTimeout's largest delay; a longer one fires at once (with a warning), so timers are clamped to it. @internal */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
@@ -9,10 +11,11 @@ export const MAX_TIMER_DELAY_MS = 2_147_483_647;
  * @internal
  */
 export class DeadlineTimer {
-  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #timer: EngineTimerHandle | undefined = undefined;
   #deadline = Number.POSITIVE_INFINITY;
   #firesAt = 0;
   readonly #now: () => number;
+  readonly #timers: EngineTimers;
   readonly #onDue: (reached: number) => void;
   // Hoisted once per engine: arming costs no closure.
   readonly #onTimeout = (): void => this.#fire();
@@ -21,9 +24,11 @@ export class DeadlineTimer {
    * @param onDue called when the timer fires, with the time it stands for: the later of the clock and
    *   the moment it was armed for, so a frozen injected clock cannot stall timeouts. It runs with no
    *   timer armed; it re-arms through `schedule`.
+   * @param timers the factory's timers (Node's by default; a test clock's in tests).
    */
-  constructor(now: () => number, onDue: (reached: number) => void) {
+  constructor(now: () => number, onDue: (reached: number) => void, timers: EngineTimers = GLOBAL_TIMERS) {
     this.#now = now;
+    this.#timers = timers;
     this.#onDue = onDue;
   }
 
@@ -35,28 +40,28 @@ export class DeadlineTimer {
   }
 
   #arm(deadline: number, now: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
     const wanted = deadline - now;
     const delay = Math.min(Math.max(wanted, 0), MAX_TIMER_DELAY_MS);
     this.#deadline = deadline;
     this.#firesAt = now + delay;
-    this.#timer = setTimeout(this.#onTimeout, delay);
+    this.#timer = this.#timers.setTimeout(this.#onTimeout, delay);
   }
 
   /** The engine has pending calls again: the timer may keep the process alive. */
   hold(): void {
-    if (this.#timer !== undefined) this.#timer.ref();
+    if (this.#timer !== undefined) this.#timer.ref?.();
   }
 
   /** Nothing is pending: the timer must not keep the process alive. */
   release(): void {
-    if (this.#timer !== undefined) this.#timer.unref();
+    if (this.#timer !== undefined) this.#timer.unref?.();
   }
 
   /** Disarms the timer for good (dispose). */
   stop(): void {
     if (this.#timer === undefined) return;
-    clearTimeout(this.#timer);
+    this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#deadline = Number.POSITIVE_INFINITY;
   }

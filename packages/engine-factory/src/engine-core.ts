@@ -17,7 +17,8 @@ import { AgentInvocation } from './agent-invocation.js';
 import { type AgentRun, type RunOwner, RunState } from './agent-run.js';
 import { DeadlineTimer, MAX_TIMER_DELAY_MS } from './deadline-timer.js';
 import { EngineDisposal } from './engine-disposal.js';
-import type { SafeLogger } from './engine-logger.js';
+import { type SafeLogger, withBaseDetails } from './engine-logger.js';
+import type { EngineTimers } from './engine-timers.js';
 import { EventStream } from './event-stream.js';
 import { RunAdmission } from './run-admission.js';
 import { RunEnding } from './run-ending.js';
@@ -34,8 +35,10 @@ export interface EngineHost {
   readonly agentNames: readonly string[];
   readonly limits: Readonly<EngineLimits>;
   readonly now: () => number;
+  readonly timers: EngineTimers;
   readonly logger: SafeLogger;
-  readonly onEvent: ((event: AgentEvent) => unknown) | undefined;
+  /** The factory-wide taps (`onEvent`), called in order after the engine's own listeners. */
+  readonly taps: readonly ((event: AgentEvent) => unknown)[];
   readonly validateEvents: boolean;
 }
 
@@ -89,7 +92,9 @@ export class EngineCore implements RunOwner {
 
   constructor(options: EngineCoreOptions) {
     const { host, engineId, userContext } = options;
-    const { limits, logger, now } = host;
+    const { limits, now } = host;
+    // Every line an engine logs names its engine and its user (a pino logger makes them JSON fields).
+    const logger = withBaseDetails(host.logger, { engineId, userId: userContext.userId });
     this.engineId = engineId;
     this.userContext = userContext;
     this.now = now;
@@ -99,11 +104,11 @@ export class EngineCore implements RunOwner {
     };
     const queue = new RunQueue(limits.maxConcurrentRunsPerEngine, limits.maxQueuedRunsPerEngine);
     const stats = new RunStats(now());
-    const stream = new EventStream({ engineId, logger, tap: host.onEvent, validate: host.validateEvents });
+    const stream = new EventStream({ engineId, logger, taps: host.taps, validate: host.validateEvents });
     const events = new RunEvents(this, stream, now, (run) => ending.timeOutOverdue(run));
     // Ending a call frees a slot for a waiting one, and the timer ends calls: both reach parts made
     // after them, hence the arrow functions (one per engine, not per call).
-    const timer = new DeadlineTimer(now, (reached) => ending.timeOutDue(reached));
+    const timer = new DeadlineTimer(now, (reached) => ending.timeOutDue(reached), host.timers);
     const ending: RunEnding = new RunEnding({
       engineId,
       userContext,
@@ -140,6 +145,7 @@ export class EngineCore implements RunOwner {
       engineId,
       logger,
       disposeTimeoutMs: Math.min(limits.disposeTimeoutMs, MAX_TIMER_DELAY_MS),
+      timers: host.timers,
       queue,
       timer,
       ending,

@@ -1,6 +1,7 @@
 import type { AgentInvocation } from './agent-invocation.js';
 import type { DeadlineTimer } from './deadline-timer.js';
 import type { SafeLogger } from './engine-logger.js';
+import type { EngineTimerHandle, EngineTimers } from './engine-timers.js';
 import type { EventStream } from './event-stream.js';
 import type { RunEnding } from './run-ending.js';
 import type { RunQueue } from './run-queue.js';
@@ -11,6 +12,8 @@ export interface EngineDisposalOptions {
   readonly logger: SafeLogger;
   /** How long to wait for agents that ignore their aborted signal (already clamped for setTimeout). */
   readonly disposeTimeoutMs: number;
+  /** The factory's timers, for that wait. */
+  readonly timers: EngineTimers;
   readonly queue: RunQueue;
   readonly timer: DeadlineTimer;
   readonly ending: RunEnding;
@@ -67,16 +70,16 @@ export class EngineDisposal {
   }
 
   async #waitForAgents(released: Promise<void>): Promise<void> {
-    const { invocation, disposeTimeoutMs, logger, engineId } = this.#options;
+    const { invocation, disposeTimeoutMs, timers, logger, engineId } = this.#options;
     const settled = invocation.unsettled === 0 ? released : Promise.all([released, invocation.allSettled()]);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: EngineTimerHandle | undefined;
     const timedOut = await Promise.race([
       settled.then(() => false),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), disposeTimeoutMs);
+        timer = timers.setTimeout(() => resolve(true), disposeTimeoutMs);
       }),
     ]);
-    clearTimeout(timer);
+    if (timer !== undefined) timers.clearTimeout(timer);
     invocation.stopWaiting();
     if (timedOut) {
       logger.warn('Baton: engine disposed without waiting further for agents that ignore their signal', {

@@ -52,9 +52,13 @@ describe('createEngineFactory options', () => {
     [
       'options that are not an object',
       'echo',
-      'createEngineFactory expects options { agents, limits?, now?, logger?, admission?, onEvent?, validateEvents? }',
+      'createEngineFactory expects options { agents, limits?, now?, timers?, logger?, admission?, onEvent?, validateEvents? }',
     ],
-    ['null options', null, 'createEngineFactory expects options { agents, limits?, now?, logger?, admission?, onEvent?, validateEvents? }'],
+    [
+      'null options',
+      null,
+      'createEngineFactory expects options { agents, limits?, now?, timers?, logger?, admission?, onEvent?, validateEvents? }',
+    ],
     [
       'agents that are not an array',
       { agents: 'echo' },
@@ -113,7 +117,11 @@ describe('createEngineFactory options', () => {
       'createEngineFactory: duplicate agent name "x"; agent names must be unique within a factory',
     ],
     ['a clock that is not a function', { agents: [], now: 5 }, 'createEngineFactory: now must be a function'],
-    ['an onEvent that is not a function', { agents: [], onEvent: 'x' }, 'createEngineFactory: onEvent must be a function'],
+    [
+      'an onEvent that is not a function',
+      { agents: [], onEvent: 'x' },
+      'createEngineFactory: onEvent must be a function or an array of functions',
+    ],
     [
       'a logger that is not an object',
       { agents: [], logger: 'console' },

@@ -21,6 +21,8 @@ import { EngineCore, type EngineHost } from './engine-core.js';
 import type { EngineFactoryMetrics } from './engine-factory-metrics.js';
 import { resolveEngineLimits } from './engine-limits.js';
 import { type EngineLogger, type SafeLogger, toSafeLogger } from './engine-logger.js';
+import { type EngineTimerHandle, type EngineTimers, GLOBAL_TIMERS, isEngineTimers } from './engine-timers.js';
+import type { EventTap } from './event-dispatcher.js';
 import { markGenuineEngine } from './genuine-engine-registry.js';
 import { emptyRunTotals, type RunTotals } from './run-stats.js';
 import { UserExecutionEngineImpl } from './user-execution-engine-impl.js';
@@ -33,6 +35,12 @@ export interface EngineFactoryOptions {
   limits?: EngineLimitsInput;
   /** The clock for timestamps, durations, deadlines and idleness (epoch ms). Default `Date.now`. */
   now?: () => number;
+  /**
+   * The timers behind deadlines, the dispose timeout and the idle-engine reaper. Default: Node's
+   * global timers. A test gives a manual clock's timers together with its `now` (as
+   * `@baton/testing`'s `createTestFactory` does), so that time passes only when the test says.
+   */
+  timers?: EngineTimers;
   /** Receives what the library cannot throw (listener errors, reaped engines, slow disposals). Default: silent. */
   logger?: EngineLogger;
   /**
@@ -41,16 +49,21 @@ export interface EngineFactoryOptions {
    */
   admission?: UserAdmission;
   /**
-   * A tap that sees every event of every engine of this factory, after the engine's own listeners
-   * (e.g. to publish events to other processes). Its errors are counted and logged, never thrown.
+   * A tap, or several, that see every event of every engine of this factory, after the engine's own
+   * listeners (e.g. a Redis event bus and `createOtelEventTap()` from `@baton/otel`). Taps run in
+   * array order, each on its own: one that throws (or whose promise rejects) is counted and logged
+   * (`logger.error`, with the engine and user ids) and the others still get the event. Never thrown.
    */
-  onEvent?: (event: AgentEvent) => void;
+  onEvent?: EventTapOption | readonly EventTapOption[];
   /**
    * Parse every event with `AgentEventSchema` before delivery. For tests and development: it costs
    * several µs per event. Default `false`. An invalid event is logged (`logger.error`) and not delivered.
    */
   validateEvents?: boolean;
 }
+
+/** One tap of `onEvent`: called with every event; a returned promise is watched for rejection. */
+export type EventTapOption = (event: AgentEvent) => void;
 
 /** Makes isolated engines, one per user execution context, and tracks them. */
 export interface EngineFactory {
@@ -76,7 +89,7 @@ export interface EngineFactory {
   getMetrics(): EngineFactoryMetrics;
 }
 
-const OPTION_KEYS = 'agents, limits?, now?, logger?, admission?, onEvent?, validateEvents?';
+const OPTION_KEYS = 'agents, limits?, now?, timers?, logger?, admission?, onEvent?, validateEvents?';
 
 function fail(message: string): never {
   throw new InvalidConfigError({ message });
@@ -105,10 +118,23 @@ function optionalFunction<T>(value: T | undefined, field: string): T | undefined
   return value;
 }
 
+/** `onEvent` as a frozen list: a function is one tap; an array is copied, so editing it later changes nothing. */
+function readTaps(onEvent: unknown): readonly EventTap[] {
+  if (onEvent === undefined) return Object.freeze([]);
+  if (typeof onEvent === 'function') return Object.freeze([onEvent as EventTap]);
+  if (!Array.isArray(onEvent)) fail('createEngineFactory: onEvent must be a function or an array of functions');
+  const taps = [...(onEvent as unknown[])];
+  taps.forEach((tap, index) => {
+    if (typeof tap !== 'function') fail(`createEngineFactory: onEvent[${index}] must be a function`);
+  });
+  return Object.freeze(taps as EventTap[]);
+}
+
 /**
  * Creates the factory: the only code that can mint a genuine `UserExecutionEngine`.
  * @throws InvalidConfigError for bad options: duplicate agent names, a limit that is not an integer ≥ 1
- *   (the message names the field), an unknown limit, a non-function clock or tap.
+ *   (the message names the field), an unknown limit, a non-function clock, an `onEvent` that is neither
+ *   a function nor an array of functions.
  * @example
  * const factory = createEngineFactory({ agents: [echo], limits: { maxEnginesPerUser: 2 } });
  * const result = await factory.withEngine(userContext, (engine) => engine.executeAgent({ agentName: 'echo', input: 'hi' }));
@@ -118,7 +144,11 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
   const agents = indexAgents(options.agents);
   const limits = resolveEngineLimits(options.limits);
   const now = optionalFunction(options.now, 'now') ?? Date.now;
-  const onEvent = optionalFunction(options.onEvent, 'onEvent');
+  if (options.timers !== undefined && !isEngineTimers(options.timers)) {
+    fail('createEngineFactory: timers must be an object { setTimeout, clearTimeout, setInterval, clearInterval }');
+  }
+  const timers = options.timers ?? GLOBAL_TIMERS;
+  const taps = readTaps(options.onEvent);
   if (options.logger !== undefined && (typeof options.logger !== 'object' || options.logger === null)) {
     fail('createEngineFactory: logger must be an object { debug?, info?, warn?, error? }');
   }
@@ -135,8 +165,9 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
     agentNames: Object.freeze([...agents.keys()]),
     limits,
     now,
+    timers,
     logger,
-    onEvent,
+    taps,
     validateEvents: options.validateEvents === true,
   });
 
@@ -148,7 +179,7 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
   let enginesDisposed = 0;
   let enginesReaped = 0;
   let admissionRejections = 0;
-  let reaper: ReturnType<typeof setInterval> | undefined;
+  let reaper: EngineTimerHandle | undefined;
   let shuttingDown = false;
   let shutdownPromise: Promise<void> | undefined;
 
@@ -196,9 +227,9 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
 
   function startReaper(): void {
     if (reaper !== undefined || shuttingDown) return;
-    reaper = setInterval(reap, Math.min(limits.reapIntervalMs, MAX_TIMER_DELAY_MS));
+    reaper = timers.setInterval(reap, Math.min(limits.reapIntervalMs, MAX_TIMER_DELAY_MS));
     // The reaper must never keep the process alive.
-    reaper.unref();
+    reaper.unref?.();
   }
 
   async function createEngine(userContext: UserExecutionContext): Promise<UserExecutionEngine> {
@@ -267,7 +298,7 @@ export function createEngineFactory(options: EngineFactoryOptions): EngineFactor
     if (shutdownPromise !== undefined) return shutdownPromise;
     shuttingDown = true;
     if (reaper !== undefined) {
-      clearInterval(reaper);
+      timers.clearInterval(reaper);
       reaper = undefined;
     }
     const disposing = [...live].map((core) => core.dispose());

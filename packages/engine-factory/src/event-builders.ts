@@ -5,6 +5,7 @@ import {
   type AgentStartedEvent,
   type AgentThinkingEvent,
   redact,
+  redactSecretsInText,
   type ToolCompletedEvent,
   type ToolExecutingEvent,
   type UserExecutionContext,
@@ -22,9 +23,13 @@ export interface EventOrigin {
   readonly userContext: UserExecutionContext;
 }
 
-/** Events carry a redacted copy; primitives need no copy (and `redact` would allocate for nothing). */
+/**
+ * Events carry a redacted copy (`redact`): a string scrubbed, an object copied; numbers, booleans and
+ * the like need neither (and `redact` would allocate for nothing).
+ */
 function redactPayload(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? redact(value) : value;
+  if (typeof value === 'string') return redactSecretsInText(value);
+  return (typeof value === 'object' && value !== null) || typeof value === 'function' ? redact(value) : value;
 }
 
 /**
@@ -112,7 +117,7 @@ export function agentCompletedEvent(
   return event;
 }
 
-/** `agent_thinking`. @internal */
+/** `agent_thinking`; credentials in the thought redacted (`redactSecretsInText`). @internal */
 export function agentThinkingEvent(
   origin: EventOrigin,
   run: AgentRun,
@@ -132,13 +137,17 @@ export function agentThinkingEvent(
     agentName: run.agent.name,
     seq,
     timestamp,
-    thought,
+    thought: redactSecretsInText(thought),
   };
   if (run.stage !== undefined) event.stage = run.stage;
   return event;
 }
 
-/** `agent_output_delta`; built like `agent_thinking`, so that streaming costs what thinking does. @internal */
+/**
+ * `agent_output_delta`; built like `agent_thinking` (credentials in the delta redacted), so that
+ * streaming costs what thinking does. A credential split across two deltas is not recognised in
+ * either: the call's `output` (redacted whole) is what to show as the answer. @internal
+ */
 export function agentOutputDeltaEvent(
   origin: EventOrigin,
   run: AgentRun,
@@ -158,7 +167,7 @@ export function agentOutputDeltaEvent(
     agentName: run.agent.name,
     seq,
     timestamp,
-    delta,
+    delta: redactSecretsInText(delta),
   };
   if (run.stage !== undefined) event.stage = run.stage;
   return event;

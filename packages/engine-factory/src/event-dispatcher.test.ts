@@ -4,9 +4,12 @@ import { spyLogger } from './__fixtures__/test-helpers.js';
 import { EventDispatcher } from './event-dispatcher.js';
 
 const event = (seq: number) => ({ type: 'agent_thinking', seq }) as unknown as AgentEvent;
-const dispatcher = (options: { tap?: (event: AgentEvent) => unknown; validate?: boolean } = {}) => {
+const dispatcher = (
+  options: { tap?: (event: AgentEvent) => unknown; taps?: ((event: AgentEvent) => unknown)[]; validate?: boolean } = {},
+) => {
   const logger = spyLogger();
-  return { logger, events: new EventDispatcher({ engineId: 'engine-1', logger, tap: options.tap, validate: options.validate ?? false }) };
+  const taps = options.taps ?? (options.tap === undefined ? [] : [options.tap]);
+  return { logger, events: new EventDispatcher({ engineId: 'engine-1', logger, taps, validate: options.validate ?? false }) };
 };
 
 describe('EventDispatcher', () => {
@@ -54,6 +57,35 @@ describe('EventDispatcher', () => {
     events.dispatch(event(0));
     events.dispatch(event(1));
     expect(seen).toEqual(['self', 'next', 'next']);
+  });
+
+  it('calls several taps in order after the listeners, each on its own: a throwing or rejecting tap stops none of the others', async () => {
+    const seen: string[] = [];
+    const { events, logger } = dispatcher({
+      taps: [
+        (delivered) => void seen.push(`first:${delivered.seq}`),
+        () => {
+          throw new Error('tap down');
+        },
+        () => Promise.reject(new Error('publish failed')),
+        (delivered) => void seen.push(`last:${delivered.seq}`),
+      ],
+    });
+    events.subscribe((delivered) => void seen.push(`listener:${delivered.seq}`));
+    events.dispatch(event(0));
+    events.dispatch(event(1));
+    await Promise.resolve();
+    expect(seen).toEqual(['listener:0', 'first:0', 'last:0', 'listener:1', 'first:1', 'last:1']);
+    expect(events.errors).toBe(4);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/listener threw/),
+      expect.objectContaining({ eventType: 'agent_thinking', seq: 1 }),
+    );
+  });
+
+  it('is not observed with an empty list of taps', () => {
+    expect(dispatcher({ taps: [] }).events.observed).toBe(false);
+    expect(dispatcher({ taps: [() => {}, () => {}] }).events.observed).toBe(true);
   });
 
   it('does not count a listener or tap that returns null, a plain object or a fulfilled promise as an error', async () => {

@@ -3,20 +3,23 @@ import type { SafeLogger } from './engine-logger.js';
 
 const NO_LISTENERS: readonly AgentEventListener[] = Object.freeze([]);
 
+/** A factory-wide tap (`onEvent`): like a listener, for every engine of the factory. @internal */
+export type EventTap = (event: AgentEvent) => unknown;
+
 /** What a dispatcher needs from its engine; one dispatcher per engine, never shared. @internal */
 export interface EventDispatcherOptions {
   engineId: string;
   logger: SafeLogger;
-  /** The factory-wide tap, called after the engine's own listeners. */
-  tap: ((event: AgentEvent) => unknown) | undefined;
+  /** The factory-wide taps, called in order after the engine's own listeners (may be empty). */
+  taps: readonly EventTap[];
   /** Parse every event with `AgentEventSchema` before delivery (tests, development). */
   validate: boolean;
 }
 
 /**
  * Delivers one engine's events synchronously and in `seq` order to its listeners, then to the
- * factory's tap. A listener that throws (or returns a promise that rejects) is counted and logged;
- * the other listeners and the run carry on. An event emitted while another is being delivered (a
+ * factory's taps. A listener or tap that throws (or returns a promise that rejects) is counted and
+ * logged; the other listeners and taps, and the run, carry on. An event emitted while another is being delivered (a
  * listener that triggers an event) is queued and delivered right after, so every listener sees
  * every event in the same order.
  * @internal
@@ -30,7 +33,7 @@ export class EventDispatcher {
   private delivering = false;
   private readonly engineId: string;
   private readonly logger: SafeLogger;
-  private readonly tap: ((event: AgentEvent) => unknown) | undefined;
+  private readonly taps: readonly EventTap[];
   private readonly validate: boolean;
   // Hoisted once per engine so that a listener returning a promise costs no closure per event.
   private readonly onAsyncListenerError = (error: unknown): void => this.report(error, undefined);
@@ -38,7 +41,7 @@ export class EventDispatcher {
   constructor(options: EventDispatcherOptions) {
     this.engineId = options.engineId;
     this.logger = options.logger;
-    this.tap = options.tap;
+    this.taps = options.taps;
     this.validate = options.validate;
   }
 
@@ -47,7 +50,7 @@ export class EventDispatcher {
    * building events altogether and only advances `seq`, so an unobserved engine pays nothing.
    */
   get observed(): boolean {
-    return this.listeners.length > 0 || this.tap !== undefined || this.validate;
+    return this.listeners.length > 0 || this.taps.length > 0 || this.validate;
   }
 
   /** Adds a listener; the returned function removes it (idempotent). */
@@ -111,9 +114,11 @@ export class EventDispatcher {
         this.report(error, event);
       }
     }
-    if (this.tap !== undefined) {
+    // Each tap in its own try, like each listener: one that throws does not keep the event from the next.
+    const taps = this.taps;
+    for (let index = 0; index < taps.length; index++) {
       try {
-        const returned: unknown = this.tap(event);
+        const returned: unknown = taps[index]!(event);
         if (returned !== undefined) this.watch(returned);
       } catch (error) {
         this.report(error, event);

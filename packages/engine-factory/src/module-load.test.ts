@@ -11,7 +11,7 @@ describe('module loading', () => {
     const api = await import('./index.js');
     for (const [name, value] of Object.entries(api)) expect(value, name).toBeDefined();
     expect(() => api.createEngineFactory(undefined as never)).toThrow(
-      'createEngineFactory expects options { agents, limits?, now?, logger?, admission?, onEvent?, validateEvents? }',
+      'createEngineFactory expects options { agents, limits?, now?, timers?, logger?, admission?, onEvent?, validateEvents? }',
     );
   });
 

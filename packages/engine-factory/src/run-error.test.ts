@@ -25,6 +25,24 @@ describe('toRunError', () => {
     expect(toRunError('AGENT_FAILED', thrown)).toEqual({ code: 'AGENT_FAILED', name: NON_ERROR_NAME, message });
   });
 
+  it("redacts the credentials in an Error's message and name, and in a thrown string", () => {
+    const error = new Error('401 for api_key=sk-abcdef123456 at https://ann:hunter2@api.test');
+    error.name = 'Bearer abc123xyz';
+    expect(toRunError('AGENT_FAILED', error)).toEqual({
+      code: 'AGENT_FAILED',
+      name: 'Bearer [REDACTED]',
+      message: '401 for api_key=[REDACTED] at https://[REDACTED]@api.test',
+    });
+    expect(describeThrown('Authorization: Bearer abc123xyz').message).toBe('Authorization: Bearer [REDACTED]');
+    expect(describeThrown({ note: 'password=hunter2' }).message).toBe('{"note":"password=[REDACTED]"}');
+  });
+
+  it('scrubs a long message before cutting it, so that the cut never leaves the start of a credential', () => {
+    const message = describeThrown(new Error(`${'x'.repeat(1_995)} sk-abcdefghijklmnop`)).message;
+    expect(message).toBe(`${'x'.repeat(1_995)} [RED…`);
+    expect(describeThrown(new Error(`${'x'.repeat(20_000)} sk-abcdefghijklmnop`)).message).toBe(`${'x'.repeat(2_000)}…`);
+  });
+
   it('redacts secrets from a thrown object before rendering it', () => {
     expect(describeThrown({ apiKey: 'sk-123', user: 'ann' }).message).toBe('{"apiKey":"[REDACTED]","user":"ann"}');
   });
@@ -73,8 +91,11 @@ describe('renderThrownValue and describeThrown: exact renderings', () => {
   it("falls back to the object's tag when it cannot be rendered as JSON", () => {
     expect(renderThrownValue({ big: 1n })).toBe('[object Object]');
     expect(renderThrownValue(new Map([['a', 1]]))).toBe('{"a":1}');
-    const unrenderable = { toJSON: () => undefined };
-    expect(renderThrownValue(unrenderable)).toBe('[object Object]');
+  });
+
+  it('renders a thrown object as its own fields: an own toJSON (which could rebuild a redacted secret) is dropped', () => {
+    expect(renderThrownValue({ toJSON: () => undefined })).toBe('{}');
+    expect(renderThrownValue({ apiKey: 'sk-abcdef123456', toJSON: () => ({ apiKey: 'sk-abcdef123456' }) })).toBe('{"apiKey":"[REDACTED]"}');
   });
 
   it("names an Error with an empty or non-string name 'Error', and renders a non-string message", () => {

@@ -1,13 +1,20 @@
-import { type AgentRunError, type AgentRunErrorCode, redact } from '@baton/engine-contract';
+import { type AgentRunError, type AgentRunErrorCode, redact, redactSecretsInText } from '@baton/engine-contract';
 
 /** Longest message kept from a thrown value; a huge payload must not be copied into every event. */
 const MAX_MESSAGE_LENGTH = 2_000;
+/**
+ * How much of a message is scrubbed before it is cut: scrubbing first means a cut never leaves the
+ * readable half of a credential; a bound means a huge message costs no more than a long one.
+ */
+const MAX_SCRUBBED_LENGTH = 4 * MAX_MESSAGE_LENGTH;
 
 /** The `name` given to thrown values that are not `Error`s (strings, `undefined`, plain objects...). */
 export const NON_ERROR_NAME = 'NonError';
 
-function truncate(text: string): string {
-  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
+/** `text` fit for an event: credentials redacted (`redactSecretsInText`), then cut to the longest message kept. */
+function safeMessage(text: string): string {
+  const scrubbed = redactSecretsInText(text.length > MAX_SCRUBBED_LENGTH ? text.slice(0, MAX_SCRUBBED_LENGTH) : text);
+  return scrubbed.length > MAX_MESSAGE_LENGTH ? `${scrubbed.slice(0, MAX_MESSAGE_LENGTH)}…` : scrubbed;
 }
 
 function isErrorLike(value: unknown): value is Error {
@@ -17,12 +24,13 @@ function isErrorLike(value: unknown): value is Error {
 
 /**
  * A printable rendering of any thrown value that never throws itself: strings as they are, other
- * primitives through `String`, objects as redacted JSON (so a thrown `{ token }` does not leak).
+ * primitives through `String`, objects as redacted JSON (so a thrown `{ token }` does not leak);
+ * credentials in text redacted (`redactSecretsInText`: `api_key=…`, `Bearer …`, `user:pass@`).
  */
 export function renderThrownValue(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return truncate(value);
+      return safeMessage(value);
     case 'undefined':
       return 'undefined';
     case 'number':
@@ -40,7 +48,7 @@ export function renderThrownValue(value: unknown): string {
   if (value === null) return 'null';
   try {
     const json = JSON.stringify(redact(value));
-    if (typeof json === 'string') return truncate(json);
+    if (typeof json === 'string') return safeMessage(json);
   } catch {
     // BigInt inside, a throwing toJSON...: fall back to the tag.
   }
@@ -51,12 +59,15 @@ export function renderThrownValue(value: unknown): string {
   }
 }
 
-/** `{ name, message }` of any thrown value: the Error's own, or `NonError` plus a safe rendering. */
+/**
+ * `{ name, message }` of any thrown value: the Error's own, or `NonError` plus a safe rendering; both
+ * with credentials redacted (`new Error('401 for api_key=sk-…')` → `'401 for api_key=[REDACTED]'`).
+ */
 export function describeThrown(thrown: unknown): { name: string; message: string } {
   try {
     if (isErrorLike(thrown)) {
-      const name = typeof thrown.name === 'string' && thrown.name !== '' ? thrown.name : 'Error';
-      const message = typeof thrown.message === 'string' ? truncate(thrown.message) : renderThrownValue(thrown.message);
+      const name = typeof thrown.name === 'string' && thrown.name !== '' ? safeMessage(thrown.name) : 'Error';
+      const message = typeof thrown.message === 'string' ? safeMessage(thrown.message) : renderThrownValue(thrown.message);
       return { name, message };
     }
   } catch {

@@ -1,4 +1,4 @@
-import { type AgentRunError, type AnyAgentDefinition, firstZodIssue } from '@baton/engine-contract';
+import { type AgentRunError, type AnyAgentDefinition, firstZodIssue, redactSecretsInText } from '@baton/engine-contract';
 import { describeThrown } from './run-error.js';
 
 /** An agent's `input` or `output` schema. @internal */
@@ -36,7 +36,8 @@ export async function checkAgainstSchema(
       error: {
         code: 'INVALID_AGENT_IO',
         name: 'ZodError',
-        message: `Agent "${agentName}" ${side} does not match its schema${where}: ${message}`,
+        // A refinement's own message, or a key in the path, may quote what it checked.
+        message: redactSecretsInText(`Agent "${agentName}" ${side} does not match its schema${where}: ${message}`),
       },
     };
   } catch (thrown) {

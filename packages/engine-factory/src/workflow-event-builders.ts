@@ -1,4 +1,5 @@
 import {
+  redactSecretsInText,
   WORKFLOW_AGENT_NAME,
   type WorkflowCompletedEvent,
   type WorkflowEventInput,
@@ -128,7 +129,10 @@ export function workflowCompletedEvent(
   };
 }
 
-/** `workflow_suspended`; its `stage` is the stage waiting for a decision, in the envelope's field. @internal */
+/**
+ * `workflow_suspended`; its `stage` is the stage waiting for a decision, in the envelope's field. The
+ * prompt has its credentials redacted: a prompt function may quote the stage's input. @internal
+ */
 export function workflowSuspendedEvent(
   origin: EventOrigin,
   input: WorkflowEventInputOf<'workflow_suspended'>,
@@ -149,6 +153,7 @@ export function workflowSuspendedEvent(
     timestamp,
     workflowId: input.workflowId,
     stage: input.stage,
-    prompt: input.prompt,
+    // Checked after building, like every field: a non-string is left for the check to refuse.
+    prompt: typeof input.prompt === 'string' ? redactSecretsInText(input.prompt) : input.prompt,
   };
 }

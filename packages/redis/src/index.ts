@@ -1,7 +1,7 @@
 export type { AgentEventEntry } from './agent-event-entry.js';
 export type { RedisErrorHandler } from './error-handler.js';
 export { createRedisAdmission, DEFAULT_LEASE_TTL_MS, type RedisAdmission, type RedisAdmissionOptions } from './redis-admission.js';
-export type { RedisClientOrUrl } from './redis-connection.js';
+export type { RedisClient, RedisClientOrUrl } from './redis-connection.js';
 export {
   createRedisEventBus,
   DEFAULT_MAX_LEN_PER_USER,

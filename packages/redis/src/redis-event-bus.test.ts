@@ -11,6 +11,7 @@ import { findRedisServerBinary, startRedisServer } from '@baton/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thinkingEvent } from './__fixtures__/agent-events.js';
 import {
+  countBlockedConnections,
   countConnections,
   deleteKeysAfter,
   newClient,
@@ -124,14 +125,19 @@ describe('createRedisEventBus: publish and replay', () => {
   });
 
   it("a user without a stream replays nothing and follows live (fromId '0', an id, or none)", async () => {
-    const { bus: events } = bus();
+    const keyPrefix = uniquePrefix();
+    const { bus: events } = bus({ redis: newClient({ connectionName: `${keyPrefix}app` }), keyPrefix });
     const iterators = [
       iterate(events.subscribe('u_new', { fromId: '0' })),
       iterate(events.subscribe('u_new', { fromId: '1-0' })),
       iterate(events.subscribe('u_new')),
     ];
     const firsts = iterators.map((iterator) => iterator.next());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Publish only once all three found no stream and wait live (blocked in XREAD on their duplicated
+    // connections): a stream created before the '1-0' subscriber's first read would be one whose
+    // events after 1-0 it cannot know it saw, which is ReplayUnavailableError by design.
+    const check = newClient();
+    expect(await waitFor(async () => (await countBlockedConnections(check, `${keyPrefix}app`)) === 3, 15_000)).toBe(true);
     await publishAll(events.publish, 'u_new', 0, 2);
     for (const [index, iterator] of iterators.entries()) {
       const first = await firsts[index]!;

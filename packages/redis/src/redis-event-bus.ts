@@ -24,6 +24,9 @@ export const DEFAULT_STREAM_TTL_MS = 3_600_000;
 const OPTION_NAMES = ['redis', 'keyPrefix', 'maxLenPerUser', 'ttlMs', 'onError'] as const;
 // Entries per XRANGE round trip while replaying or catching up.
 const READ_BATCH_SIZE = 1000;
+// Entries a subscriber decodes, validates and hands out before it yields to the event loop: a few ms
+// of work, its consumer's included, so a replay of 10,000 events never holds the loop for long.
+const YIELD_EVERY = 50;
 // A blocked XREAD returns after this long even when idle, so the loop re-checks the stream now and
 // then (and a half-open TCP connection cannot park a subscriber forever).
 const BLOCK_MS = 5000;
@@ -204,6 +207,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
         signal: controller.signal,
         onError,
         batchSize: READ_BATCH_SIZE,
+        yieldEvery: YIELD_EVERY,
         blockMs: BLOCK_MS,
       });
     } finally {

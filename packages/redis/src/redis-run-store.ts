@@ -21,6 +21,7 @@ import {
   type RunSuspension,
   readListRunsOptions,
   readMarkRunningFrom,
+  redact,
   type StoredWorkflowResult,
   stageKeyOf,
   TransportError,
@@ -38,7 +39,7 @@ import { transportErrorFrom } from './transport-error-from.js';
 /** Default `ttlMs`: a run's record (and its user's history) expires after 7 days without a write. */
 export const DEFAULT_RUN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-const OPTION_NAMES = ['redis', 'keyPrefix', 'ttlMs', 'maxStageOutputBytes', 'maxRunsPerUser', 'now'] as const;
+const OPTION_NAMES = ['redis', 'keyPrefix', 'ttlMs', 'maxStageOutputBytes', 'maxRunsPerUser', 'now', 'redactSecrets'] as const;
 const NAME = 'createRedisRunStore';
 
 /** Options of `createRedisRunStore`. */
@@ -55,6 +56,13 @@ export interface RedisRunStoreOptions {
   maxRunsPerUser?: number;
   /** The clock for `createdAt` and `updatedAt` (epoch ms). Default `Date.now`. Expiry is Redis' own (PEXPIRE). */
   now?: () => number;
+  /**
+   * Store every value (the input, each stage's result, the suspension, the result) passed through the
+   * contract's `redact`, so that Redis holds no secret the events did not carry either (values under
+   * secret-looking keys `[REDACTED]`, credentials in text scrubbed). A resumed run then gets the
+   * redacted outputs of the stages before it. Default `false`: values are stored as given.
+   */
+  redactSecrets?: boolean;
 }
 
 /** A `RunStore` on Redis, shared by every process that uses the same Redis and `keyPrefix`. */
@@ -96,6 +104,11 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
     throw new InvalidConfigError({ message: `${NAME}: now must be a function returning epoch ms` });
   }
   const now = options.now ?? Date.now;
+  if (options.redactSecrets !== undefined && typeof options.redactSecrets !== 'boolean') {
+    throw new InvalidConfigError({ message: `${NAME}: redactSecrets must be a boolean` });
+  }
+  /** What is stored of a value: the value, or its redacted copy with `redactSecrets`. */
+  const stored: <T>(value: T) => T = options.redactSecrets === true ? redact : (value) => value;
   // Last, so that an invalid option never leaves an owned client connecting in the background.
   const connection = openRedisConnection(options.redis, `${keyPrefix}run-store`);
   const { client } = connection;
@@ -138,7 +151,7 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
   async function create(record: NewRunRecord): Promise<RunRecord> {
     assertOpen('create');
     const checked = checkNewRunRecord(record);
-    const inputJson = encodeRunValue(checked.input, 'The run input', maxBytes);
+    const inputJson = encodeRunValue(stored(checked.input), 'The run input', maxBytes);
     const createdAt = now();
     const runs = userRuns(checked.userId);
     await onRedis('create', async () => {
@@ -205,11 +218,11 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
     async saveStage(workflowId: string, stage: AgentRunResult): Promise<void> {
       const checked = checkStageResult(stage);
       const key = stageKeyOf(checked);
-      const json = encodeRunValue(checked, `The result of stage "${key}"`, maxBytes);
+      const json = encodeRunValue(stored(checked), `The result of stage "${key}"`, maxBytes);
       await write('saveStage', workflowId, 'stage', [key, json]);
     },
     async suspend(workflowId: string, suspension: RunSuspension): Promise<void> {
-      await write('suspend', workflowId, 'suspend', [encodeRunValue(checkSuspension(suspension), 'The suspension', maxBytes)]);
+      await write('suspend', workflowId, 'suspend', [encodeRunValue(stored(checkSuspension(suspension)), 'The suspension', maxBytes)]);
     },
     async markRunning(workflowId: string, options?: MarkRunningOptions): Promise<void> {
       const from = readMarkRunningFrom(options);
@@ -217,7 +230,7 @@ export function createRedisRunStore(options: RedisRunStoreOptions): RedisRunStor
     },
     async complete(workflowId: string, result: StoredWorkflowResult): Promise<void> {
       const checked = checkStoredResult(result);
-      await write('complete', workflowId, 'complete', [checked.status, encodeRunValue(checked, 'The run result', maxBytes)]);
+      await write('complete', workflowId, 'complete', [checked.status, encodeRunValue(stored(checked), 'The run result', maxBytes)]);
     },
     markInterrupted: (workflowId: string) => write('markInterrupted', workflowId, 'interrupt'),
     get,

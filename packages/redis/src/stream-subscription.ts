@@ -1,8 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ReplayUnavailableError } from '@baton/engine-contract';
 import type { Redis } from 'ioredis';
 import { type AgentEventEntry, decodeAgentEventEntry } from './agent-event-entry.js';
 import type { RedisErrorHandler } from './error-handler.js';
 import { duplicateForBlockingReads } from './redis-connection.js';
+import { replyWithin } from './reply-deadline.js';
 import { compareStreamIds, formatStreamId, MIN_STREAM_ID, nextStreamId, parseStreamId, type StreamId } from './stream-id.js';
 import { isNoSuchKeyError, isOlderThanRetained, isTrimmedPast, parseStreamInfo, type StreamInfo } from './stream-info.js';
 import { transportErrorFrom } from './transport-error-from.js';
@@ -37,6 +39,12 @@ export interface StreamSubscriptionOptions {
   readonly onError: RedisErrorHandler;
   /** Entries per XRANGE round trip. */
   readonly batchSize: number;
+  /**
+   * Entries decoded (and validated) and handed to the consumer before the reader yields to the event
+   * loop: a long replay then never holds the loop for more than this many entries' work (its own and
+   * the consumer's), so every other request of the process keeps being served meanwhile.
+   */
+  readonly yieldEvery: number;
   /** How long one XREAD BLOCK waits before the loop checks the stream again. */
   readonly blockMs: number;
 }
@@ -65,15 +73,17 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 
  *
  * Throws `ReplayUnavailableError` when entries after the position were trimmed (at the start, or
  * later when the consumer fell more than `maxLenPerUser` behind) or the start lies beyond the
- * stream's last id; `TransportError` when Redis fails. Returns when `signal` aborts.
+ * stream's last id; `TransportError` when Redis fails or stops answering (a read without a reply
+ * within the client's command timeout; a blocked XREAD gets `blockMs` more). Returns when `signal` aborts.
  * @internal
  */
 export async function* readUserStream(options: StreamSubscriptionOptions): AsyncGenerator<AgentEventEntry, void, undefined> {
   const { key, signal, start } = options;
   if (signal.aborted) return;
   // XREAD BLOCK ties up its connection, so each subscriber gets its own; dropping it is also how an
-  // abort interrupts a pending read promptly.
-  const connection = duplicateForBlockingReads(options.client);
+  // abort interrupts a pending read promptly. Its command timeout covers the blocked XREAD; the
+  // other reads get the shorter bound `readTimeoutMs` here.
+  const { connection, readTimeoutMs } = duplicateForBlockingReads(options.client, options.blockMs);
   const disconnect = (): void => connection.disconnect();
   signal.addEventListener('abort', disconnect, { once: true });
   try {
@@ -87,13 +97,15 @@ export async function* readUserStream(options: StreamSubscriptionOptions): Async
       lastId = anchor.id;
     }
     let firstRead = true;
+    let decoded = 0;
 
     while (!signal.aborted) {
       const from = nextStreamId(lastId);
       if (from === undefined) throw new ReplayUnavailableError({ message: `No stream id can follow ${formatStreamId(lastId)}` });
       let replies: [Error | null, unknown][] | null;
       try {
-        replies = await connection.multi().xinfo('STREAM', key).xrange(key, formatStreamId(from), '+', 'COUNT', options.batchSize).exec();
+        const read = connection.multi().xinfo('STREAM', key).xrange(key, formatStreamId(from), '+', 'COUNT', options.batchSize).exec();
+        replies = await replyWithin(read, readTimeoutMs, 'event stream read', disconnect);
       } catch (error) {
         if (signal.aborted) return;
         throw transportErrorFrom(error, 'event stream read');
@@ -132,6 +144,10 @@ export async function* readUserStream(options: StreamSubscriptionOptions): Async
 
       const entries = Array.isArray(rangeReply[1]) ? (rangeReply[1] as [string, string[]][]) : [];
       for (const [id, fields] of entries) {
+        if (++decoded % options.yieldEvery === 0) {
+          await nextTurn();
+          if (signal.aborted) return;
+        }
         const parsedId = parseStreamId(id);
         if (parsedId) lastId = parsedId;
         let entry: AgentEventEntry;

@@ -1,6 +1,6 @@
-import { type AgentEvent, createUserExecutionContext } from '@baton/engine-contract';
-import { createEngineFactory } from '@baton/engine-factory';
+import type { AgentEvent } from '@baton/engine-contract';
 import { WorkflowOrchestrator } from '@baton/orchestrator';
+import { createTestFactory, recordEvents, type TestFactory } from '@baton/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerToText } from '../shared/answer-text.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
@@ -12,28 +12,27 @@ const STAGES: Record<string, string[]> = {
   insufficient: ['triage', 'data_helper', 'reporting'],
 };
 
-const factories: Array<ReturnType<typeof createEngineFactory>> = [];
+const factories: TestFactory[] = [];
 afterAll(() => Promise.all(factories.map((factory) => factory.shutdown())));
 
-let runCounter = 0;
-/** Runs the default workflow once on a fresh engine and returns the result and every event. */
+/**
+ * Runs the default workflow once on a fresh engine (@baton/testing's test factory: events validated)
+ * and returns the result and every event, after checking the engine contract's guarantees on them.
+ */
 async function ask(text: string, delayScale = 0, signal?: AbortSignal, onEvent?: (event: AgentEvent) => void) {
-  const factory = createEngineFactory({ agents: createDemoAgents({ delayScale }) });
+  const factory = createTestFactory(createDemoAgents({ delayScale }));
   factories.push(factory);
-  const context = createUserExecutionContext({ userId: 'agent-tester', threadId: 'thread-1', runId: `run-${++runCounter}` });
-  return factory.withEngine(context, async (engine) => {
-    const events: AgentEvent[] = [];
-    engine.subscribe((event) => {
-      events.push(event);
-      onEvent?.(event);
-    });
-    const result = await new WorkflowOrchestrator({ engine }).run({ input: text }, signal ? { signal } : {});
-    return { result, events };
-  });
+  const engine = await factory.createTestEngine({ userId: 'agent-tester' });
+  const events = recordEvents(engine);
+  if (onEvent) engine.subscribe(onEvent);
+  const result = await new WorkflowOrchestrator({ engine }).run({ input: text }, signal ? { signal } : {});
+  events.assertGuarantees();
+  await engine.dispose();
+  return { result, events: events.events };
 }
 
 /** The parts of the event stream that must not change between runs (no ids, times or durations). */
-function stableView(events: AgentEvent[]) {
+function stableView(events: readonly AgentEvent[]) {
   return events.map((event) => ({
     type: event.type,
     agent: event.agentName,

@@ -36,7 +36,8 @@ function errorFrame(code: DemoErrorCode, message: string, clientRequestId: strin
  * carries this run's ids), `accepted` on the asking socket before any event, then `executeRun`: the
  * user's events to all of the user's sockets while the orchestrator runs (recorded in the store, with
  * the question as the input), the engine disposed, and `result`, or `interrupted` at a shutdown.
- * Resolves when all of that is done.
+ * Resolves when all of that is done. Pass its promise to `RunRegistry.track`, so that a shutdown
+ * waits for an ask whose engine is still being created; such an ask gets `SHUTTING_DOWN`.
  */
 export async function runAsk(dependencies: AskRunnerDependencies, request: AskRequest): Promise<void> {
   const { factory, log } = dependencies;
@@ -68,6 +69,13 @@ export async function runAsk(dependencies: AskRunnerDependencies, request: AskRe
       log.error({ err: error, userId: session.userId }, 'could not create an engine');
       reply(errorFrame('INTERNAL_ERROR', 'The run could not be started.', clientRequestId));
     }
+    return;
+  }
+  // The server began shutting down while the engine was being created: no run starts now, and the
+  // ask still gets its answer (shutdown waits for it, `RunRegistry.track`).
+  if (dependencies.runs.interrupting) {
+    await engine.dispose().catch((error: unknown) => log.warn({ err: error, userId: session.userId }, 'engine dispose failed'));
+    reply(errorFrame('SHUTTING_DOWN', 'The server is shutting down.', clientRequestId));
     return;
   }
 

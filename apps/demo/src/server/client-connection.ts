@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import type { AskRequest } from './ask-runner.js';
 import type { EventDelivery } from './event-delivery.js';
-import { FrameRateLimiter } from './frame-rate-limiter.js';
 import { ClientFrameSchema, type DemoErrorCode, describeIssue, type ServerFrame } from './protocol.js';
 import type { CancelRequest } from './queued-runs.js';
 import type { DecisionRequest } from './run-decisions.js';
 import type { Session } from './session-store.js';
+import { TokenBucket } from './token-bucket.js';
+import type { UserActionLimiter } from './user-action-limiter.js';
 
 /** WebSocket close codes the server uses (RFC 6455 §7.4.1). */
 export const CLOSE_CODES = Object.freeze({
@@ -23,8 +24,10 @@ export interface ClientConnectionDependencies {
   /** True while the socket's session is still valid (checked on every frame, so it must be synchronous). */
   isSessionLive: (session: Session) => boolean;
   now: () => number;
-  /** Frames per second a socket may send before it is closed with 1008. */
+  /** Frames per second a socket may send before it is closed with 1008 (a token bucket of that size and rate). */
   maxFramesPerSecond: number;
+  /** The per-user budget of `ask`, `cancel` and `decide` frames (shared by the user's sockets); over it: `TOO_MANY_REQUESTS`. */
+  actions: Pick<UserActionLimiter, 'take' | 'burst' | 'perSecond'>;
   /** Bytes queued for a slow client before it is dropped (1013), so one reader cannot hold memory hostage. */
   maxBufferedBytes: number;
   /** True once shutdown began: new asks and decisions are refused. */
@@ -52,8 +55,9 @@ export interface ClientConnection {
 /**
  * Wires one authenticated socket: subscribes it to its user's events (after the `?since=` replay),
  * validates every frame with zod (`ask`, `cancel`, `decide`), answers bad frames with an `error`
- * frame and keeps the socket open, closes floods (1008) and slow readers (1013). Oversized frames (1009) and invalid UTF-8 (1007) are
- * closed by `ws` itself before a frame reaches this code.
+ * frame and keeps the socket open, answers a user over their budget of asks, cancels and decisions
+ * with `TOO_MANY_REQUESTS`, closes floods (1008) and slow readers (1013). Oversized frames (1009) and
+ * invalid UTF-8 (1007) are closed by `ws` itself before a frame reaches this code.
  */
 export function attachClientConnection(
   socket: WebSocket,
@@ -63,7 +67,13 @@ export function attachClientConnection(
   onClose: (connection: ClientConnection) => void,
 ): ClientConnection {
   const connection: ClientConnection = { connectionId: randomUUID(), session, socket };
-  const limiter = new FrameRateLimiter(dependencies.maxFramesPerSecond, dependencies.now);
+  const frames = new TokenBucket({
+    capacity: dependencies.maxFramesPerSecond,
+    perSecond: dependencies.maxFramesPerSecond,
+    now: dependencies.now,
+  });
+  const { actions } = dependencies;
+  const overBudget = `Too many asks, cancels and decisions: at most ${actions.burst} at once, then ${actions.perSecond} per second; try again in a moment.`;
 
   const sendJson = (json: string) => {
     if (socket.readyState !== socket.OPEN) return;
@@ -100,7 +110,7 @@ export function attachClientConnection(
   const subscription = dependencies.events.attach(session.userId, { send: deliver }, since);
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
-    if (!limiter.allow()) {
+    if (!frames.take()) {
       socket.close(CLOSE_CODES.policyViolation, 'Too many frames');
       return;
     }
@@ -126,6 +136,17 @@ export function attachClientConnection(
       return;
     }
     const frame = parsed.data;
+    // Every valid ask, cancel and decide costs work (and Redis round trips): the user's budget first.
+    if (!actions.take(session.userId)) {
+      send({
+        type: 'error',
+        code: 'TOO_MANY_REQUESTS',
+        message: overBudget,
+        ...(frame.type === 'ask' && frame.clientRequestId !== undefined ? { clientRequestId: frame.clientRequestId } : {}),
+        ...(frame.type === 'decide' ? { workflowId: frame.workflowId } : {}),
+      });
+      return;
+    }
     if (frame.type === 'cancel') {
       void dependencies.cancel({ session, runId: frame.runId, reply: send });
       return;

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { InMemoryRunStore, type RunStore, TransportError } from '@baton/engine-contract';
 import { createEngineFactory } from '@baton/engine-factory';
 import { triageWorkflow } from '@baton/orchestrator';
+import { createOtelEventTap } from '@baton/otel';
 import { fastifyCookie } from '@fastify/cookie';
 import { fastifyStatic } from '@fastify/static';
 import { fastifyWebsocket } from '@fastify/websocket';
@@ -17,10 +18,13 @@ import { DEFAULT_DEMO_USERS_SPEC, parseDemoUsers } from './demo-users.js';
 import { createDemoWorkflow } from './demo-workflow.js';
 import { type EventDelivery, InMemoryEventDelivery } from './event-delivery.js';
 import { defaultInstanceId, INSTANCE_ID_PATTERN } from './instance-id.js';
-import { LoginThrottle } from './login-throttle.js';
+import { checkLoginLimits, LoginThrottle } from './login-throttle.js';
+import { createOriginPolicy } from './origin-policy.js';
+import { PasswordCheckQueue } from './password-check-queue.js';
 import { DEFAULT_SCRYPT_COST } from './password-hasher.js';
 import { type DemoErrorCode, httpError, MAX_FRAME_BYTES, type ServerFrame } from './protocol.js';
 import { openRedisBackend, type RedisBackend } from './redis-backend.js';
+import { redisCommandTimeoutMs } from './redis-connection-settings.js';
 import { createRedisRunTier, DEMO_ROLES, type RedisRunTier } from './redis-run-tier.js';
 import { decideRun, expireRun, type RunDecisionDependencies } from './run-decisions.js';
 import { runEndFrameAfter } from './run-end-frame.js';
@@ -30,9 +34,11 @@ import type { SessionBackend } from './session-backend.js';
 import { registerSessionRoutes, SESSION_COOKIE } from './session-routes.js';
 import { type Session, SessionStore } from './session-store.js';
 import { threadIdOfSession } from './session-thread.js';
-import { closeSockets, startHeartbeat } from './socket-lifecycle.js';
+import { closeAtSessionExpiry, closeSockets, startHeartbeat } from './socket-lifecycle.js';
+import { DEFAULT_MAX_SOCKETS_PER_SESSION, DEFAULT_MAX_SOCKETS_PER_USER, SocketQuota } from './socket-quota.js';
 import { registerSocketRoute } from './socket-route.js';
 import { defaultStaticDir, hasBuiltPage, PAGE_NOT_BUILT_HTML } from './static-site.js';
+import { UserActionLimiter } from './user-action-limiter.js';
 import { createUserDirectory } from './user-directory.js';
 import { UserEventHub } from './user-event-hub.js';
 
@@ -83,13 +89,26 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
   // Checked before anything is opened: a bad timeout stops the start-up with a message naming the variable.
   const workflow = options.approvalGate === false ? triageWorkflow : createDemoWorkflow({ approvalTimeoutMs: options.approvalTimeoutMs });
   const users = options.users ?? parseDemoUsers(DEFAULT_DEMO_USERS_SPEC);
+  // Checked before anything is opened, like the timeout above.
+  const originPolicy = createOriginPolicy(options.publicOrigin);
+  const passwordChecks = new PasswordCheckQueue({
+    concurrency: options.passwordChecks?.concurrency ?? 2,
+    maxWaiting: options.passwordChecks?.maxWaiting ?? 8,
+  });
+  const loginLimits = checkLoginLimits({
+    maxFailuresPerAddress: options.loginThrottle?.maxFailures ?? 10,
+    maxFailuresPerUsername: options.loginThrottle?.maxFailuresPerUsername ?? 20,
+    windowMs: options.loginThrottle?.windowMs ?? 5 * 60 * 1000,
+  });
   const directory = await createUserDirectory(users, options.scryptCost ?? DEFAULT_SCRYPT_COST);
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 60 * 60 * 1000;
-  const throttle = new LoginThrottle({
-    maxFailures: options.loginThrottle?.maxFailures ?? 10,
-    windowMs: options.loginThrottle?.windowMs ?? 5 * 60 * 1000,
-    now,
+  // Per-user bounds (checked here, before anything is opened): sockets per session and per user, and
+  // a token bucket per user on asks, cancels and decisions.
+  const sockets = new SocketQuota({
+    perSession: options.maxSocketsPerSession ?? DEFAULT_MAX_SOCKETS_PER_SESSION,
+    perUser: options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER,
   });
+  const actions = new UserActionLimiter(options.actionRateLimit ?? {}, now);
   const runs = new RunRegistry();
   const connections = new Set<ClientConnection>();
   let closing = false;
@@ -101,6 +120,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     logger: options.logger ?? false,
     ...(options.requestLogging === false ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     bodyLimit: MAX_FRAME_BYTES,
+    // Behind a reverse proxy: `request.ip` (the login limits) and `request.host` (the origin check)
+    // come from X-Forwarded-For / X-Forwarded-Host, which only a trusted proxy may set.
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     // Router refusals (a parameter over 100 characters, a malformed URL) get the demo's error bodies:
     // an overlong run id must look exactly like an unknown one.
     frameworkErrors: (error, _request, reply) =>
@@ -113,11 +135,14 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         url: options.redis.url,
         ...(options.redis.keyPrefix === undefined ? {} : { keyPrefix: options.redis.keyPrefix }),
         ...(options.redis.retryDelayMs === undefined ? {} : { retryDelayMs: options.redis.retryDelayMs }),
+        commandTimeoutMs: redisCommandTimeoutMs(options.redis),
         sessionTtlMs,
         now,
         log: app.log,
       })
     : undefined;
+  // Redis mode: the login limits hold across instances.
+  const throttle = new LoginThrottle({ ...loginLimits, ...(redis ? { redis: { client: redis.client, keyPrefix: redis.keyPrefix } } : {}) });
   const memorySessions = redis ? undefined : new SessionStore({ ttlMs: sessionTtlMs, now });
   const sessions: SessionBackend = redis?.sessions ?? memorySessions!;
   const events: EventDelivery =
@@ -135,6 +160,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       ? createRedisRunTier({
           redis,
           url: options.redis.url,
+          commandTimeoutMs: redisCommandTimeoutMs(options.redis),
           role,
           store: options.store ?? redis.runStore,
           workflow,
@@ -147,7 +173,12 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       : undefined;
   // A socket's `result` follows its run's last event, read from the record (the run ran elsewhere).
   redis?.delivery.setRunEndFrames((event) => runEndFrameAfter(store, event));
+  // Traces and metrics of every run when an OpenTelemetry SDK is registered (main.ts starts one when
+  // OTEL_EXPORTER_OTLP_ENDPOINT is set); without one it records and keeps nothing.
+  const otelTap = createOtelEventTap();
   const factory = createEngineFactory({
+    // Engine warnings become JSON lines of the server log, with their engineId and userId as fields.
+    logger: app.log,
     agents:
       options.agents ??
       createDemoAgents({
@@ -159,15 +190,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
         onModelError: (error) => app.log.warn({ model: describeModelError(error) }, 'the reporting model failed'),
       }),
     limits: { ...DEMO_ENGINE_LIMITS, ...options.limits },
-    ...(redis
-      ? {
-          admission: redis.admission,
-          onEvent: (event) => {
-            redis.delivery.publish(event);
-            tier?.onEvent(event);
-          },
-        }
-      : {}),
+    // Each tap on its own: one that throws does not keep an event from the others.
+    onEvent: redis ? [redis.delivery.publish, (event) => tier?.onEvent(event), otelTap] : [otelTap],
+    ...(redis ? { admission: redis.admission } : {}),
   });
   // Memory: the store is the truth. Redis: a frame is a hot path, so only expiry is checked here; a
   // logout on any instance closes the session's sockets everywhere (control channel).
@@ -213,11 +238,25 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
 
   const sessionOf = async (request: FastifyRequest): Promise<Session | undefined> => sessions.get(request.cookies[SESSION_COOKIE]);
 
-  app.addHook('onRequest', async (_request, reply) => {
+  const ownOriginOf = (request: FastifyRequest): string | undefined => originPolicy.ownOrigin(request.host);
+  app.addHook('onRequest', async (request, reply) => {
     if (closing) return sendError(reply, 503, 'SHUTTING_DOWN', 'The server is shutting down.');
+    // DNS rebinding: a Host this server is not (any name but its public origin's) gets nothing but
+    // 421. Health probes address the instance directly, whatever its public name.
+    if (request.routeOptions.url !== '/healthz' && ownOriginOf(request) === undefined) {
+      return sendError(
+        reply,
+        421,
+        'MISDIRECTED_REQUEST',
+        'This server does not answer for this host name. Open it at its public origin (set BATON_PUBLIC_ORIGIN on the server).',
+      );
+    }
     return undefined;
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    // A refused WebSocket upgrade: @fastify/websocket destroys the connection after the answer, so
+    // say so rather than let a keep-alive client reuse it.
+    if (request.ws) reply.header('connection', 'close');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header(
@@ -233,9 +272,12 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       return sendError(reply, 503, 'TRANSPORT_ERROR', 'The shared store is temporarily unavailable; try again shortly.');
     }
     const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return sendError(reply, 413, 'INVALID_REQUEST', `The request body is too large (at most ${MAX_FRAME_BYTES / 1024} KiB).`);
+    }
     if (status >= 400 && status < 500) {
-      // Body parser errors (bad JSON, wrong content type, too large) are malformed requests.
-      return sendError(reply, status === 413 ? 413 : 400, 'INVALID_REQUEST', 'The request body must be a JSON object.');
+      // Body parser errors (bad JSON, wrong content type) are malformed requests.
+      return sendError(reply, 400, 'INVALID_REQUEST', 'The request body must be a JSON object.');
     }
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'INTERNAL_ERROR', 'Something went wrong.');
@@ -250,6 +292,9 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       sessions,
       directory,
       throttle,
+      passwordChecks,
+      ownOriginOf,
+      secureCookies: originPolicy.secureCookies,
       sessionOf,
       sendError,
       // A logout closes the session's sockets and cancels its runs here, and (Redis mode) everywhere else.
@@ -263,18 +308,25 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       sessionOf,
       sendError,
       connections,
+      quota: sockets,
+      ownOriginOf,
+      onOpen: (connection) => closeAtSessionExpiry(connection, now, options.socketTimers),
       connection: {
         events,
         isSessionLive,
         now,
         maxFramesPerSecond: options.maxFramesPerSecond ?? 100,
+        actions,
         maxBufferedBytes: 4 * 1024 * 1024,
         isClosing: () => closing,
         log: app.log,
         // Redis mode: the worker tier runs every run, on any instance; memory mode: this process.
-        ask: tier ? tier.ask : (request) => runAsk({ ...execution, threadIdOf: (owner) => threadIdOfSession(owner.sessionId) }, request),
+        // Tracked: a shutdown waits for an ask whose engine is still being created.
+        ask: tier
+          ? tier.ask
+          : (request) => runs.track(runAsk({ ...execution, threadIdOf: (owner) => threadIdOfSession(owner.sessionId) }, request)),
         cancel: tier ? tier.cancel : async ({ session, runId, reply }) => cancelLocalRun(runs, session, runId, reply),
-        decide: tier ? tier.decide : (request) => decideRun(execution, request),
+        decide: tier ? tier.decide : (request) => runs.track(decideRun(execution, request)),
       },
     });
     const staticDir = options.staticDir ?? defaultStaticDir();
@@ -285,7 +337,13 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     }
   }
 
-  const heartbeat = startHeartbeat(app.websocketServer, () => [...connections].map((connection) => connection.socket));
+  const heartbeat = startHeartbeat(app.websocketServer, {
+    connections: () => connections,
+    // Redis mode: looked up again, for a logout whose control message this instance missed.
+    isSessionCurrent: async (session) =>
+      isSessionLive(session) && (memorySessions !== undefined || (await sessions.get(session.token)) !== undefined),
+    ...(options.socketTimers ? { schedule: options.socketTimers } : {}),
+  });
   app.addHook('onClose', async () => heartbeat.stop());
 
   async function shutdown(): Promise<void> {
@@ -301,6 +359,8 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     await closeSockets([...connections].map((connection) => connection.socket));
     await tier?.close();
     await factory.shutdown();
+    // Interrupted runs end without workflow_completed: close their spans (as errors) so that they are exported.
+    otelTap.endOpenSpans();
     // After the factory: its shutdown releases the Redis admission leases.
     await events.close();
     await redis?.close();

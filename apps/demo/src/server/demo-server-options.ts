@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ScheduleTimer } from './approval-expiry.js';
 import type { DemoUserCredentials } from './demo-users.js';
 import type { DemoRole } from './redis-run-tier.js';
+import type { ActionRateLimit } from './user-action-limiter.js';
 import type { DemoWorkerSettings } from './worker-tier.js';
 
 // The options and the handle of `createDemoServer` (create-demo-server.ts builds the server from them).
@@ -14,8 +15,9 @@ export interface DemoServerOptions {
   /** Demo accounts (default: alice, bob and carol, see `DEFAULT_DEMO_USERS_SPEC`). */
   users?: readonly DemoUserCredentials[];
   /**
-   * Clock for sessions, login throttling, flood detection, the run store (in memory) and the
-   * orchestrator: approval expiries and durations (epoch ms). Default `Date.now`.
+   * Clock for sessions, flood detection, the run store (in memory) and the orchestrator: approval
+   * expiries and durations (epoch ms). Default `Date.now`. (The login limits use the system clock:
+   * `rate-limiter-flexible` keeps their windows.)
    */
   now?: () => number;
   /** Scales every agent pause (default 1; tests use 0 for speed, or more to keep runs in flight). */
@@ -48,18 +50,69 @@ export interface DemoServerOptions {
   limits?: Partial<EngineLimits>;
   /** Session lifetime from login (ms). Default 8 hours. */
   sessionTtlMs?: number;
-  /** Failed logins per address per window before 429. Default 10 per 5 minutes. */
-  loginThrottle?: { maxFailures?: number; windowMs?: number };
+  /**
+   * Login limits (429 beyond them): failed logins per client address (`maxFailures`, default 10) and
+   * per username from any address (`maxFailuresPerUsername`, default 20: above the per-address one,
+   * so one address cannot lock an account out) within `windowMs` (default 5 minutes, whole seconds).
+   * Each attempt counts before its password is checked; a successful one is refunded. Redis mode:
+   * the counts are shared by every instance.
+   */
+  loginThrottle?: { maxFailures?: number; windowMs?: number; maxFailuresPerUsername?: number };
+  /**
+   * Password checks (scrypt, on libuv's thread pool, which also reads the page from disk): `concurrency`
+   * at once (default 2 of the pool's 4 threads) and `maxWaiting` waiting (default 8); a login beyond
+   * them is answered 503 `SERVER_BUSY` with `Retry-After: 1`.
+   */
+  passwordChecks?: { concurrency?: number; maxWaiting?: number };
+  /**
+   * The address users open, e.g. `https://demo.example.com` (main.ts: `BATON_PUBLIC_ORIGIN`). Requests
+   * whose Host is not its host get 421 `MISDIRECTED_REQUEST` (except `/healthz`); `Origin` must equal
+   * it; https gives the session cookie `Secure`. Default: none; then only `localhost` and IP-address
+   * Hosts are answered (any other name could only come through DNS rebinding), and the origin is
+   * `http://` plus the Host.
+   */
+  publicOrigin?: string;
+  /**
+   * Fastify's `trustProxy` (main.ts: `BATON_DEMO_TRUST_PROXY`): behind a reverse proxy, the client
+   * address (for the login limits) and the Host (for `publicOrigin`) are taken from X-Forwarded-For
+   * and X-Forwarded-Host. `true` trusts any sender, a string or array the listed proxy addresses or
+   * CIDR ranges (`'127.0.0.1,10.0.0.0/8'`). Default: not trusted (the headers are ignored); never trust
+   * them when clients can reach the server directly, or anyone can pick the address they are counted under.
+   */
+  trustProxy?: boolean | string | string[];
+  /**
+   * Schedules the socket heartbeat (every 30 s: pings, and re-checks each socket's session) and the
+   * close of each socket at its session's expiry. Default: an `unref`'d `setTimeout`. Tests inject
+   * `ManualTimers` and fire them after moving `now`.
+   */
+  socketTimers?: ScheduleTimer;
   /** Events held per user for `?since=` replay. Default 2000. */
   replayBufferSize?: number;
   /** Frames per second a socket may send before it is closed with 1008. Default 100. */
   maxFramesPerSecond?: number;
-  /** scrypt cost N. Default 2^14; tests lower it. */
+  /**
+   * Open sockets per session (one login: the tabs of one browser) on this instance; one more is
+   * closed at once with 1008 and the reason `Too many open sockets for this login (at most 8); close
+   * a tab`. Default 8.
+   */
+  maxSocketsPerSession?: number;
+  /** Open sockets per user, all sessions together, on this instance; beyond: 1008 likewise. Default 16. */
+  maxSocketsPerUser?: number;
+  /**
+   * A token bucket per user (shared by the user's sockets on this instance) on the frames that cost
+   * work: `ask`, `cancel` and `decide`. Over it, the frame is answered with an `error` frame
+   * `TOO_MANY_REQUESTS` (the socket stays open). Default `{ burst: 20, perSecond: 2 }`.
+   */
+  actionRateLimit?: ActionRateLimit;
+  /** scrypt cost N. Default 2^17 (OWASP's minimum, 128 MiB per check); tests lower it. */
   scryptCost?: number;
   /** Folder with the built page (default `apps/demo/dist/public`). */
   staticDir?: string;
-  /** Fastify logger: false (default) or true / pino options. */
-  logger?: boolean | { level: string };
+  /**
+   * Fastify logger: false (default) or true / pino options (`stream`: where the JSON lines go, default
+   * stdout). The engine factory logs through it too (engine warnings with their `engineId` and `userId`).
+   */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /** Whether Fastify logs every request (when `logger` is on). Default true; main.ts turns it on with `BATON_DEMO_LOG=1`. */
   requestLogging?: boolean;
   /**
@@ -101,6 +154,14 @@ export interface DemoRedisOptions {
   keyPrefix?: string;
   /** Back-off while Redis is unreachable (ms). Default 100 → 2000. */
   retryDelayMs?: { min: number; max: number };
+  /**
+   * How long one Redis command may wait for its reply before it fails (ms; main.ts:
+   * `BATON_DEMO_REDIS_TIMEOUT_MS`). A Redis that hangs instead of refusing (a network partition, a
+   * stopped host) is then handled as one that went away: `TRANSPORT_ERROR` frames, known sessions
+   * still served, `close()` finishing. BullMQ's worker connection gets 11 s more (its blocking reads
+   * wait up to that long by design). Default 5000.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** A running (or ready to listen) demo server. */
@@ -125,7 +186,7 @@ export interface DemoServer {
   /**
    * Graceful shutdown: refuses new requests and asks; memory mode: stops the approval timers and
    * interrupts every run (the store marks it `interrupted`; the user's sockets get an `interrupted`
-   * frame); Redis mode: closes the worker (running runs get its grace, then are recorded `interrupted`
+   * frame), waiting also for asks still creating their engine (they get `SHUTTING_DOWN`); Redis mode: closes the worker (running runs get its grace, then are recorded `interrupted`
    * and handed back to the queue, where another worker resumes them). Then closes every socket with
    * 1001, shuts the factory down, and stops the HTTP server. Idempotent.
    */

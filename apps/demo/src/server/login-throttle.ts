@@ -1,54 +1,124 @@
-/** Options of the login throttle. */
-export interface LoginThrottleOptions {
-  /** Failed logins allowed per address within `windowMs`; the next attempt gets 429. */
-  maxFailures: number;
-  /** Length of the sliding window (ms). */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** The limits of the login throttle. */
+export interface LoginLimits {
+  /** Login attempts allowed per client address within `windowMs`; the next one gets 429. */
+  maxFailuresPerAddress: number;
+  /**
+   * Login attempts allowed per username within `windowMs`, from any address. Higher than the
+   * per-address limit, so that one address is stopped before it can lock an account out.
+   */
+  maxFailuresPerUsername: number;
+  /** Length of the window (ms), from an address's (username's) first counted attempt; rounded up to whole seconds. */
   windowMs: number;
-  /** Clock (epoch ms). */
-  now: () => number;
-  /** Addresses tracked at most; the oldest are forgotten first, so a spray of addresses cannot exhaust memory. */
-  maxTrackedAddresses?: number;
+}
+
+/** Options of the login throttle. */
+export interface LoginThrottleOptions extends LoginLimits {
+  /**
+   * Redis mode: the counts live in Redis under `${keyPrefix}demo:login:…`, so the limits hold across
+   * every instance. While Redis is unreachable each instance counts in memory meanwhile.
+   */
+  redis?: { client: Redis; keyPrefix: string };
+}
+
+/** An attempt the throttle admitted: its password may be checked. */
+export interface LoginAttempt {
+  /**
+   * The attempt does not count: its password was right (so only failures use up the limits), or it
+   * was never checked (the server was too busy). Never rejects.
+   */
+  refund(): Promise<void>;
+}
+
+/** What the throttle says about a login attempt. */
+export type LoginAdmission =
+  | { readonly admitted: true; readonly attempt: LoginAttempt }
+  | {
+      readonly admitted: false;
+      /** Which limit refused it. */
+      readonly limit: 'address' | 'username';
+      /** Milliseconds until the window that refused it ends. */
+      readonly retryAfterMs: number;
+    };
+
+function createLimiter(points: number, duration: number, name: string, redis: LoginThrottleOptions['redis']): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ points, duration, keyPrefix: name });
+  if (!redis) return memory;
+  return new RateLimiterRedis({
+    storeClient: redis.client,
+    keyPrefix: `${redis.keyPrefix}demo:login:${name}`,
+    points,
+    duration,
+    // While Redis is away, count here at once instead of waiting for ioredis to give up.
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memory,
+  });
 }
 
 /**
- * Counts failed logins per client address in a sliding window. Only failures count, so a user who
- * types the password right is never slowed down; once an address is over the limit every attempt
- * from it is refused (before any password is hashed) until old failures leave the window.
+ * Limits login attempts per client address and per username with `rate-limiter-flexible` (in memory,
+ * or in Redis so that the limits hold across instances). Every attempt is counted atomically before
+ * its password is checked, so parallel guesses cannot all slip in before the first failure is
+ * recorded; a successful one (and one never checked) is refunded. Usernames are counted by a hash, so a password typed into
+ * the username field never reaches Redis.
  */
 export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
-  readonly #options: Required<LoginThrottleOptions>;
+  readonly #byAddress: RateLimiterAbstract;
+  readonly #byUsername: RateLimiterAbstract;
 
   constructor(options: LoginThrottleOptions) {
-    this.#options = { maxTrackedAddresses: 10_000, ...options };
+    checkLoginLimits(options);
+    const duration = Math.ceil(options.windowMs / 1000);
+    this.#byAddress = createLimiter(options.maxFailuresPerAddress, duration, 'address', options.redis);
+    this.#byUsername = createLimiter(options.maxFailuresPerUsername, duration, 'username', options.redis);
   }
 
-  /** Milliseconds until the address may try again; 0 when it may try now. */
-  retryAfterMs(address: string): number {
-    const recent = this.#recent(address);
-    if (recent.length < this.#options.maxFailures) return 0;
-    const oldest = recent[recent.length - this.#options.maxFailures] ?? this.#options.now();
-    return Math.max(1, oldest + this.#options.windowMs - this.#options.now());
+  /**
+   * Counts a login attempt from `address` for `username` and says whether its password may be
+   * checked. The address is counted first; an attempt it refuses does not count for the username.
+   */
+  async attempt(address: string, username: string): Promise<LoginAdmission> {
+    const addressKey = address;
+    const usernameKey = createHash('sha256').update(username.normalize('NFC')).digest('base64url');
+    const byAddress = await consume(this.#byAddress, addressKey);
+    if (byAddress !== undefined) return { admitted: false, limit: 'address', retryAfterMs: byAddress };
+    const byUsername = await consume(this.#byUsername, usernameKey);
+    if (byUsername !== undefined) return { admitted: false, limit: 'username', retryAfterMs: byUsername };
+    return {
+      admitted: true,
+      attempt: {
+        refund: async () => {
+          await Promise.all([
+            this.#byAddress.reward(addressKey).catch(() => undefined),
+            this.#byUsername.reward(usernameKey).catch(() => undefined),
+          ]);
+        },
+      },
+    };
   }
+}
 
-  /** Records a failed login from the address. */
-  recordFailure(address: string): void {
-    const recent = this.#recent(address);
-    recent.push(this.#options.now());
-    // Only the newest maxFailures timestamps matter for the decision.
-    if (recent.length > this.#options.maxFailures) recent.splice(0, recent.length - this.#options.maxFailures);
-    this.#failures.delete(address);
-    this.#failures.set(address, recent);
-    if (this.#failures.size > this.#options.maxTrackedAddresses) {
-      const oldestAddress = this.#failures.keys().next().value;
-      if (oldestAddress !== undefined) this.#failures.delete(oldestAddress);
-    }
+/** Returns the limits when each is a positive whole number; throws an Error naming the first that is not. */
+export function checkLoginLimits<T extends LoginLimits>(limits: T): T {
+  const { maxFailuresPerAddress, maxFailuresPerUsername, windowMs } = limits;
+  for (const [name, value] of Object.entries({ maxFailuresPerAddress, maxFailuresPerUsername, windowMs })) {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`The login throttle's ${name} must be a positive whole number, got ${value}`);
   }
+  return limits;
+}
 
-  #recent(address: string): number[] {
-    const cutoff = this.#options.now() - this.#options.windowMs;
-    const recent = (this.#failures.get(address) ?? []).filter((time) => time > cutoff);
-    if (recent.length === 0) this.#failures.delete(address);
-    return recent;
+/** Consumes one point: undefined when allowed, else the milliseconds until the window ends. */
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<number | undefined> {
+  try {
+    await limiter.consume(key);
+    return undefined;
+  } catch (rejection) {
+    // A store error (with the insurance limiter in place, only a bug) is an error, not a refusal.
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return Math.max(1, rejection.msBeforeNext);
   }
 }

@@ -58,6 +58,10 @@ export type DemoErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN_ORIGIN'
   | 'TOO_MANY_REQUESTS'
+  /** 503: too many logins are being checked at once (the password-check queue is full); try again shortly. */
+  | 'SERVER_BUSY'
+  /** 421: the request's Host is not this server's public origin (see `publicOrigin`). */
+  | 'MISDIRECTED_REQUEST'
   | 'USER_LIMIT_EXCEEDED'
   | 'UNKNOWN_RUN'
   | 'NOT_SUSPENDED'

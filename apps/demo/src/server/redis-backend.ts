@@ -10,6 +10,7 @@ import {
 } from '@baton/redis';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, mainClientOptions, quitWithin } from './redis-connection-settings.js';
 import { RedisEventDelivery } from './redis-event-delivery.js';
 import { RedisSessionStore } from './redis-session-store.js';
 
@@ -39,6 +40,8 @@ export interface RedisBackendOptions {
   };
   /** See `RedisEventDeliveryOptions`. */
   retryDelayMs?: { min: number; max: number };
+  /** How long one command may wait for its reply (ms). Default `DEFAULT_REDIS_COMMAND_TIMEOUT_MS`. */
+  commandTimeoutMs?: number;
 }
 
 /** Everything the demo keeps in Redis, made from one URL. */
@@ -58,13 +61,6 @@ export interface RedisBackend extends ClusterLink {
   /** Stops following, closes the bus and the admission, and the connections. Call after the factory shut down. */
   close(): Promise<void>;
 }
-
-// While Redis is away, ioredis fails the queued commands every (maxRetriesPerRequest + 1) reconnect
-// attempts. 2 retries (instead of 20) and attempts at most 500 ms apart (instead of 2 s) answer an
-// ask, a login or a publish during an outage within ~1.5 s with a clear error, and reconnect within
-// 0.5 s once Redis is back. Subscriber connections (duplicates) inherit the back-off.
-const MAX_RETRIES_PER_REQUEST = 2;
-const reconnectDelayMs = (attempt: number): number => Math.min(attempt * 50, 500);
 
 const ControlMessageSchema = z.strictObject({ type: z.literal('logout'), sessionId: z.string().min(1).max(256) });
 
@@ -90,12 +86,8 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const { log } = options;
   const where = redactRedisUrl(options.url);
-  const client = new Redis(options.url, {
-    connectionName: `${keyPrefix}demo`,
-    maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
-    retryStrategy: reconnectDelayMs,
-    lazyConnect: true,
-  });
+  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
+  const client = new Redis(options.url, { ...mainClientOptions(commandTimeoutMs, `${keyPrefix}demo`), lazyConnect: true });
   let started = false;
   let down = false;
   let lastConnectionError: Error | undefined;
@@ -138,11 +130,13 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
   });
   const sessions = new RedisSessionStore({ client, keyPrefix, ttlMs: options.sessionTtlMs, now: options.now });
-  const runStore = createRedisRunStore({ redis: client, keyPrefix, now: options.now });
+  // Redacted as the events are: Redis holds no secret an agent's output, error or prompt carried.
+  const runStore = createRedisRunStore({ redis: client, keyPrefix, now: options.now, redactSecrets: true });
 
   const controlChannel = `${keyPrefix}demo:control`;
   let handlers: ControlHandlers | undefined;
   // A subscribed connection can do nothing else; ioredis re-subscribes after a reconnect by itself.
+  // It inherits the client's timeouts (SUBSCRIBE is answered at once; nothing waits on it later).
   const subscriber = client.duplicate({ connectionName: `${keyPrefix}demo-control` });
   subscriber.on('error', () => undefined);
   subscriber.on('message', (_channel: string, message: string) => {
@@ -197,8 +191,7 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Re
         await admission.close();
         await runStore.close();
         subscriber.disconnect();
-        if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-        else client.disconnect();
+        await quitWithin(client, commandTimeoutMs);
       })();
       return closing;
     },

@@ -13,11 +13,12 @@ import {
   type QueuedRunDependencies,
 } from './queued-runs.js';
 import type { RedisBackend } from './redis-backend.js';
+import { quitWithin } from './redis-connection-settings.js';
 import type { DecisionRequest } from './run-decisions.js';
 import type { Session } from './session-store.js';
 import {
   bullmqPrefix,
-  createBullmqConnection,
+  createBullmqConnections,
   DEMO_QUEUE_NAME,
   type DemoWorkerSettings,
   startDemoWorker,
@@ -32,8 +33,10 @@ export const DEMO_ROLES: readonly DemoRole[] = ['web', 'worker', 'both'];
 /** Options of `createRedisRunTier`. */
 export interface RedisRunTierOptions {
   redis: RedisBackend;
-  /** The Redis URL (BullMQ gets a connection of its own). */
+  /** The Redis URL (BullMQ gets connections of its own). */
   url: string;
+  /** How long one command of BullMQ's connections may wait for its reply (ms); see `redis-connection-settings.ts`. */
+  commandTimeoutMs: number;
   role: DemoRole;
   /** The records every instance shares (the worker writes them; the web side checks decisions against them). */
   store: RunStore;
@@ -63,7 +66,7 @@ export interface RedisRunTier {
   start(factory: Pick<EngineFactory, 'createEngine'>, instanceId: string): void;
   /** Closes the worker: running runs get their grace, then are interrupted and handed back to the queue. Never rejects. */
   closeWorker(): Promise<void>;
-  /** Closes the queue and BullMQ's connection (after `closeWorker`). Never rejects. */
+  /** Closes the queue and BullMQ's connections (after `closeWorker`). Never rejects. */
   close(): Promise<void>;
 }
 
@@ -74,9 +77,9 @@ export interface RedisRunTier {
  */
 export function createRedisRunTier(options: RedisRunTierOptions): RedisRunTier {
   const { redis, role, log } = options;
-  const connection = createBullmqConnection(options.url, redis.keyPrefix);
+  const connections = createBullmqConnections(options.url, redis.keyPrefix, options.commandTimeoutMs);
   const queue: WorkflowQueue = createWorkflowQueue({
-    connection,
+    connection: connections.queue,
     queueName: DEMO_QUEUE_NAME,
     prefix: bullmqPrefix(redis.keyPrefix),
     onError: (error) => log.warn({ err: error }, 'run queue error'),
@@ -107,7 +110,7 @@ export function createRedisRunTier(options: RedisRunTierOptions): RedisRunTier {
       tap = workerEventTap({ openRuns, instanceId, log });
       worker = startDemoWorker({
         ...options.worker,
-        connection,
+        connection: connections.worker,
         keyPrefix: redis.keyPrefix,
         factory,
         workflow: options.workflow,
@@ -123,7 +126,7 @@ export function createRedisRunTier(options: RedisRunTierOptions): RedisRunTier {
       closing ??= (async () => {
         await worker?.close();
         await queue.close();
-        await connection.quit().catch(() => connection.disconnect());
+        await Promise.all([connections.queue, connections.worker].map((client) => quitWithin(client, options.commandTimeoutMs)));
       })();
       return closing;
     },

@@ -29,14 +29,19 @@ const StoredSessionSchema = z.strictObject({
  * on 127.0.0.1 need this). Keys hold a hash of the token, never the cookie secret itself, and expire
  * with the session (`PX`). Sessions this instance has seen are also kept locally, used only while
  * Redis is unreachable so that open pages can still reconnect here; logout removes them everywhere
- * (`forget`, through the demo's control channel).
+ * (`forget`, through the demo's control channel). A logout while Redis is unreachable still ends the
+ * session here: its token is refused locally until Redis has deleted it, which is retried whenever
+ * the connection is ready again.
  */
 export class RedisSessionStore implements SessionBackend {
   readonly #options: RedisSessionStoreOptions;
   readonly #seen = new Map<string, Session>();
+  /** Keys of sessions logged out here while Redis was unreachable, with when they expire anyway. */
+  readonly #revoked = new Map<string, number>();
 
   constructor(options: RedisSessionStoreOptions) {
     this.#options = options;
+    options.client.on('ready', () => void this.#deleteRevoked());
   }
 
   async create(userId: string): Promise<Session> {
@@ -59,6 +64,7 @@ export class RedisSessionStore implements SessionBackend {
 
   async get(token: string | undefined): Promise<Session | undefined> {
     if (token === undefined || token.length === 0 || token.length > 128) return undefined;
+    if (this.#isRevoked(this.#key(token))) return undefined;
     const known = this.#seen.get(token);
     // Redis is away (ioredis is reconnecting): answer from what this instance knows without waiting
     // for the command to fail.
@@ -83,8 +89,17 @@ export class RedisSessionStore implements SessionBackend {
   async delete(token: string | undefined): Promise<Session | undefined> {
     if (token === undefined || token.length === 0 || token.length > 128) return undefined;
     const key = this.#key(token);
-    const replies = await this.#redis('session delete', (client) => client.multi().get(key).del(key).exec());
+    const known = this.#seen.get(token);
     this.#seen.delete(token);
+    let replies: [error: Error | null, result: unknown][] | null;
+    try {
+      replies = await this.#redis('session delete', (client) => client.multi().get(key).del(key).exec());
+    } catch (error) {
+      // Redis is away: end the session here now (refused locally), and in Redis once it is back.
+      if (!TransportError.isInstance(error)) throw error;
+      this.#revoked.set(key, known?.expiresAt ?? this.#options.now() + this.#options.ttlMs);
+      return known;
+    }
     const raw = replies?.[0]?.[1];
     return typeof raw === 'string' ? this.#parse(token, raw) : undefined;
   }
@@ -112,6 +127,30 @@ export class RedisSessionStore implements SessionBackend {
   #sweep(): void {
     const now = this.#options.now();
     for (const [token, session] of this.#seen) if (session.expiresAt <= now) this.#seen.delete(token);
+    for (const key of [...this.#revoked.keys()]) this.#isRevoked(key);
+  }
+
+  #isRevoked(key: string): boolean {
+    const expiresAt = this.#revoked.get(key);
+    if (expiresAt === undefined) return false;
+    if (expiresAt > this.#options.now()) return true;
+    // Expired in Redis by now as well (PX): nothing left to delete.
+    this.#revoked.delete(key);
+    return false;
+  }
+
+  /** Deletes, now that Redis is reachable, the sessions logged out while it was not. Never rejects. */
+  async #deleteRevoked(): Promise<void> {
+    for (const key of [...this.#revoked.keys()]) {
+      if (!this.#isRevoked(key)) continue;
+      try {
+        await this.#options.client.del(key);
+        this.#revoked.delete(key);
+      } catch {
+        // Away again: the next 'ready' retries.
+        return;
+      }
+    }
   }
 
   async #redis<T>(action: string, command: (client: Redis) => Promise<T>): Promise<T> {

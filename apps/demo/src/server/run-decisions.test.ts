@@ -1,11 +1,11 @@
 import type { AgentEvent } from '@baton/engine-contract';
+import { createManualClock } from '@baton/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../agents/format-money.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { RunsPageSchema } from '../shared/runs-api.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
-import { ManualTimers } from '../test-support/manual-timers.js';
 import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
 import type { ServerFrame } from './protocol.js';
 
@@ -237,19 +237,16 @@ describe('approvals and the per-user limit', () => {
 
 describe('approval timeout (injected clock and timers)', () => {
   it('times a waiting run out at its expiry: APPROVAL_TIMEOUT on the stage, reporting answers, a later decision gets NOT_SUSPENDED', async () => {
-    let now = 1_800_000_000_000;
-    const timers = new ManualTimers(() => now);
-    const { server, url } = await start({ now: () => now, approvalTimers: timers.schedule, approvalTimeoutMs: 60_000 });
+    const clock = createManualClock({ start: 1_800_000_000_000 });
+    const { server, url } = await start({ now: clock.now, approvalTimers: clock.schedule, approvalTimeoutMs: 60_000 });
     const client = await FrameClient.connect(url, { cookie: await login(url, 'alice', 'alice-demo-pw') });
     const runId = await client.ask(SUFFICIENT);
     const { workflowId } = (await client.suspended(runId)).result;
-    expect(await server.store.get(workflowId)).toMatchObject({ suspension: { expiresAt: now + 60_000 } });
-    expect(timers.pendingAt).toEqual([now + 60_000]);
+    expect(await server.store.get(workflowId)).toMatchObject({ suspension: { expiresAt: clock.now() + 60_000 } });
+    expect(clock.pendingTimers()).toEqual([clock.now() + 60_000]);
 
-    now += 59_999;
-    expect(timers.fireDue()).toBe(0);
-    now += 1;
-    expect(timers.fireDue()).toBe(1);
+    expect(await clock.advance(59_999)).toBe(0);
+    expect(await clock.advance(1)).toBe(1);
     const result = await client.result(runId);
     expect(result.result.status).toBe('failed');
     expect(stage(result, 'actions')).toMatchObject({ status: 'failed', error: { code: 'APPROVAL_TIMEOUT' } });
@@ -263,25 +260,24 @@ describe('approval timeout (injected clock and timers)', () => {
   });
 
   it('a decision that arrives after the expiry, before the timer fired, is a timeout too; close() clears the timers', async () => {
-    let now = 1_800_000_000_000;
-    const timers = new ManualTimers(() => now);
-    const { server, url } = await start({ now: () => now, approvalTimers: timers.schedule, approvalTimeoutMs: 60_000 });
+    const clock = createManualClock({ start: 1_800_000_000_000 });
+    const { server, url } = await start({ now: clock.now, approvalTimers: clock.schedule, approvalTimeoutMs: 60_000 });
     const client = await FrameClient.connect(url, { cookie: await login(url, 'alice', 'alice-demo-pw') });
     const runId = await client.ask(SUFFICIENT);
     const { workflowId } = (await client.suspended(runId)).result;
-    now += 60_000;
+    clock.jump(60_000); // the expiry passes, its timer has not run yet
     client.decide(workflowId, true);
     const result = await client.result(runId);
     expect(stage(result, 'actions')).toMatchObject({ status: 'failed', error: { code: 'APPROVAL_TIMEOUT' } });
     // The timer still fires, finds the run decided, and does nothing.
-    expect(timers.fireDue()).toBe(1);
+    expect(await clock.advance(0)).toBe(1);
     expect(await server.store.get(workflowId)).toMatchObject({ status: 'failed' });
 
     const other = await client.ask(SUFFICIENT);
     await client.suspended(other);
-    expect(timers.pendingAt).toHaveLength(1);
+    expect(clock.pendingTimers()).toHaveLength(1);
     await client.close();
     await server.close();
-    expect(timers.pendingAt).toEqual([]);
+    expect(clock.pendingTimers()).toEqual([]);
   });
 });

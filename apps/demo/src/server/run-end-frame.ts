@@ -1,9 +1,18 @@
-import { type AgentEvent, FINAL_RUN_STATUSES, type RunRecord, type RunStore } from '@baton/engine-contract';
-import type { RunEndFrame, WireWorkflowResult } from './protocol.js';
+import { type AgentEvent, FINAL_RUN_STATUSES, type RunRecord, type RunStore, redact } from '@baton/engine-contract';
+import type { RunEndFrame, ServerFrame, WireWorkflowResult } from './protocol.js';
 
 // Redis mode: the instance a socket is on did not run the run (a worker did, anywhere), so the
 // `result` frame is rebuilt from the run's record, which the orchestrator writes before it emits the
 // run's last event.
+
+/**
+ * The `result` frame of a run, as it leaves the server: the result passed through the contract's
+ * `redact` (secret-keyed values `[REDACTED]`, credentials in text scrubbed, functions dropped), as its
+ * events were, so that a stage's output shows no more in the result than in its `agent_completed`.
+ */
+export function resultFrame(runId: string, result: WireWorkflowResult): Extract<ServerFrame, { type: 'result' }> {
+  return { type: 'result', runId, result: redact(result) };
+}
 
 /**
  * The `result` frame a run's record stands for: how it ended (`succeeded`, `failed`, `cancelled`), or
@@ -29,7 +38,7 @@ export function runEndFrameOf(record: RunRecord): RunEndFrame | undefined {
   } else {
     return undefined;
   }
-  return { type: 'result', runId: record.runId, result };
+  return resultFrame(record.runId, result);
 }
 
 /**

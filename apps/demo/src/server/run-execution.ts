@@ -2,6 +2,7 @@ import { RunInterruptedError, RunNotResumableError, type RunStore, type UserExec
 import { type WorkflowDefinition, WorkflowOrchestrator, type WorkflowResult } from '@baton/orchestrator';
 import type { EventDelivery } from './event-delivery.js';
 import type { RunEndFrame } from './protocol.js';
+import { resultFrame } from './run-end-frame.js';
 import type { RunRegistry } from './run-registry.js';
 
 /** What running a workflow on an engine in this process (memory mode) needs from the server. */
@@ -75,7 +76,7 @@ export async function executeRun(dependencies: RunExecutionDependencies, executi
     try {
       const orchestrator = new WorkflowOrchestrator({ engine, store, workflow: dependencies.workflow, now: dependencies.now });
       const outcome = await execution.start(orchestrator, controller.signal);
-      end = { type: 'result', runId, result: { ...outcome, stages: [...outcome.stages] } };
+      end = resultFrame(runId, { ...outcome, stages: [...outcome.stages] });
       if (outcome.status === 'suspended') await dependencies.approvals?.watch(outcome.workflowId);
     } catch (error) {
       if (RunInterruptedError.isInstance(error) && workflowId !== undefined) {

@@ -17,9 +17,28 @@ export interface ActiveRun {
  */
 export class RunRegistry {
   readonly #runs = new Map<string, ActiveRun>();
+  readonly #pending = new Set<Promise<unknown>>();
+  #interrupt: RunInterruptedError | undefined;
 
-  /** Tracks a run until its `done` settles. */
+  /**
+   * Tracks work that may register a run later (an ask whose engine is still being created, a
+   * decision): `interruptAll` waits for it too. Returns `work`.
+   */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#pending.add(work);
+    const forget = () => this.#pending.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  /** True once `interruptAll` began: a run that starts now is interrupted at once, and an ask should not start one. */
+  get interrupting(): boolean {
+    return this.#interrupt !== undefined;
+  }
+
+  /** Tracks a run until its `done` settles; during `interruptAll` it is interrupted as it is added. */
   add(run: ActiveRun): void {
+    if (this.#interrupt) run.controller.abort(this.#interrupt);
     this.#runs.set(run.runId, run);
     void run.done.finally(() => {
       if (this.#runs.get(run.runId) === run) this.#runs.delete(run.runId);
@@ -40,14 +59,18 @@ export class RunRegistry {
   }
 
   /**
-   * Interrupts every run (graceful shutdown) and resolves when all of them have stopped: their signal
-   * is aborted with a `RunInterruptedError`, so the store records them `interrupted` (resumable), not
-   * cancelled.
+   * Interrupts every run (graceful shutdown) and resolves when all of them have stopped, and all
+   * tracked work has settled (an ask still creating its engine ends with an answer before the sockets
+   * close): their signal is aborted with a `RunInterruptedError`, so the store records them
+   * `interrupted` (resumable), not cancelled; so is that of a run added meanwhile.
    */
   async interruptAll(reason = 'The server is shutting down'): Promise<void> {
-    const runs = [...this.#runs.values()];
-    for (const run of runs) run.controller.abort(new RunInterruptedError({ message: reason }));
-    await Promise.allSettled(runs.map((run) => run.done));
+    this.#interrupt ??= new RunInterruptedError({ message: reason });
+    while (this.#runs.size > 0 || this.#pending.size > 0) {
+      const runs = [...this.#runs.values()];
+      for (const run of runs) run.controller.abort(this.#interrupt);
+      await Promise.allSettled([...runs.map((run) => run.done), ...this.#pending]);
+    }
   }
 
   /**

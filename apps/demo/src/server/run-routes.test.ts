@@ -1,4 +1,5 @@
 import { type AnyAgentDefinition, defineAgent, InMemoryRunStore } from '@baton/engine-contract';
+import { createManualClock } from '@baton/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoAgents } from '../agents/create-demo-agents.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
@@ -42,19 +43,9 @@ async function runsPage(url: string, cookie: string, query = '') {
   return RunsPageSchema.parse(body);
 }
 
-/** A clock the test moves: every run gets its own createdAt, so paging by `before` is exact. */
-function manualClock(start = 1_764_000_000_000) {
-  let time = start;
-  return {
-    now: () => time,
-    advance(ms: number) {
-      time += ms;
-    },
-  };
-}
-
 describe('GET /api/runs', () => {
-  const clock = manualClock();
+  // A clock the test moves: every run gets its own createdAt, so paging by `before` is exact.
+  const clock = createManualClock({ start: 1_764_000_000_000 });
   const store = new InMemoryRunStore({ now: clock.now });
   let url: string;
   let alice: string;
@@ -67,7 +58,7 @@ describe('GET /api/runs', () => {
     bob = await login(url, 'bob', 'bob-demo-pw');
     const client = await FrameClient.connect(url, { cookie: alice });
     for (const question of [SUFFICIENT, PARTIAL, INSUFFICIENT]) {
-      clock.advance(1000);
+      await clock.advance(1000);
       const runId = await client.ask(question);
       // The full analysis waits for its approval before the plan: approve it.
       await (question === SUFFICIENT ? client.approveAndFinish(runId) : client.result(runId));
@@ -171,7 +162,8 @@ describe('GET /api/runs', () => {
 });
 
 describe('GET /api/runs: limits', () => {
-  const clock = manualClock();
+  // A clock the test moves: every run gets its own createdAt, so paging by `before` is exact.
+  const clock = createManualClock({ start: 1_764_000_000_000 });
   const store = new InMemoryRunStore({ now: clock.now });
   let url: string;
   let carol: string;
@@ -181,7 +173,7 @@ describe('GET /api/runs: limits', () => {
     carol = await login(url, 'carol', 'carol-demo-pw');
     // 105 finished runs recorded directly, one second apart.
     for (let index = 0; index < 105; index++) {
-      clock.advance(1000);
+      await clock.advance(1000);
       const workflowId = `wf-${index}`;
       await store.create({
         workflowId,

@@ -38,14 +38,15 @@ export interface RunRoutesDependencies {
 }
 
 /**
- * A stored record as the API shows it to its owner: the fields the page needs, whitelisted; every
- * output passed through the contract's `redact` (values under secret-looking keys become
- * `[REDACTED]`), so nothing secret an agent put in its output leaves the server this way.
+ * A stored record as the API shows it to its owner: the fields the page needs, whitelisted, then
+ * passed whole through the contract's `redact` (values under secret-looking keys become
+ * `[REDACTED]`, credentials in any text, error messages and prompts included, are scrubbed), so
+ * nothing secret an agent put in its output or its errors leaves the server this way.
  * `stageOutputs: false` (the list) leaves the stages' outputs out; the run's result output stays.
  */
 export function storedRunOf(record: RunRecord, options: { stageOutputs: boolean }): StoredRun {
   const { result } = record;
-  return {
+  return redact({
     workflowId: record.workflowId,
     runId: record.runId,
     workflowName: record.workflowName,
@@ -59,7 +60,7 @@ export function storedRunOf(record: RunRecord, options: { stageOutputs: boolean 
       agentName: stage.agentName,
       status: stage.status,
       durationMs: stage.durationMs,
-      ...(options.stageOutputs && stage.output !== undefined ? { output: redact(stage.output) } : {}),
+      ...(options.stageOutputs && stage.output !== undefined ? { output: stage.output } : {}),
       ...(stage.error === undefined ? {} : { error: { code: stage.error.code, message: stage.error.message } }),
     })),
     suspension:
@@ -78,9 +79,9 @@ export function storedRunOf(record: RunRecord, options: { stageOutputs: boolean 
             status: result.status,
             path: result.path,
             durationMs: result.durationMs,
-            ...(result.output === undefined ? {} : { output: redact(result.output) }),
+            ...(result.output === undefined ? {} : { output: result.output }),
           },
-  };
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import type { EngineFactory } from '@baton/engine-factory';
 import type { WorkflowDefinition } from '@baton/orchestrator';
 import { Redis } from 'ioredis';
 import type { OpenRuns } from './open-runs.js';
+import { queueClientOptions, workerClientOptions } from './redis-connection-settings.js';
 
 // Redis mode: the worker side of an instance (BATON_DEMO_ROLE worker or both). BullMQ decides which
 // worker runs, or resumes, each run; this file only wires the demo's pieces into @baton/bullmq.
@@ -42,14 +43,16 @@ export function bullmqPrefix(keyPrefix: string): string {
 }
 
 /**
- * The ioredis client BullMQ works on (queue and worker; BullMQ duplicates it for its blocking reads):
- * `maxRetriesPerRequest: null`, as BullMQ requires. Its errors are the demo client's too (same Redis),
- * which reports outages; the caller closes it after the queue and the worker.
+ * The ioredis clients BullMQ works on, for the web side's queue and for this instance's worker (which
+ * BullMQ duplicates for its blocking reads); see `queueClientOptions` and `workerClientOptions` for
+ * how each fails. Their errors are the demo client's too (same Redis), which reports outages; the
+ * caller closes them after the queue and the worker.
  */
-export function createBullmqConnection(url: string, keyPrefix: string): Redis {
-  const client = new Redis(url, { connectionName: `${keyPrefix}demo-bullmq`, maxRetriesPerRequest: null });
-  client.on('error', () => undefined);
-  return client;
+export function createBullmqConnections(url: string, keyPrefix: string, commandTimeoutMs: number): { queue: Redis; worker: Redis } {
+  const queue = new Redis(url, queueClientOptions(commandTimeoutMs, `${keyPrefix}demo-bullmq-queue`));
+  const worker = new Redis(url, workerClientOptions(commandTimeoutMs, `${keyPrefix}demo-bullmq-worker`));
+  for (const client of [queue, worker]) client.on('error', () => undefined);
+  return { queue, worker };
 }
 
 /** Options of `startDemoWorker`. */

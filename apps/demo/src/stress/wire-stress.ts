@@ -80,10 +80,19 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
   const server = await createDemoServer({
     users: [...plan.users, ...plan.probers].map(({ username, password }) => ({ username, password })),
     scryptCost: 2 ** 10,
+    // Every client logs in from 127.0.0.1 at once: each login counts for that address until its
+    // password is checked, and waits for a turn to be checked.
+    loginThrottle: { maxFailures: 1000 },
+    passwordChecks: { maxWaiting: 1000 },
     delayScale: options.delayScale,
     agents: createHoldableDemoAgents({ delayScale: options.delayScale }),
     // The plan expects every run to end by itself (or by its cancel): the plain triageWorkflow, no approval gate.
     approvalGate: false,
+    // A misbehaving socket's flood of 1,000 valid cancels belongs to a user whose well-behaved sockets
+    // must see no difference here; the per-user budget of asks, cancels and decisions would (by
+    // design) slow that user's other sockets too, so it is set out of reach for this isolation test
+    // (per-user-limits.test.ts tests the budget).
+    actionRateLimit: { burst: 10_000, perSecond: 1000 },
   });
   const url = await server.listen({ port: 0 });
   const userRuns = plan.users.map(() => new Set<string>());

@@ -1,4 +1,5 @@
 import { type AnyAgentDefinition, defineAgent } from '@baton/engine-contract';
+import { createGate, type Gate } from '@baton/testing';
 import { createDemoAgents, type DemoAgentsOptions } from '../agents/create-demo-agents.js';
 import { questionOf, type StageInput } from '../agents/stage-input.js';
 
@@ -7,69 +8,35 @@ export function gateMarker(agentName: string): string {
   return `[gate:${agentName}]`;
 }
 
-interface Gate {
-  open: boolean;
-  readonly openers: Set<() => void>;
-  readonly arrivals: Set<() => void>;
-  arrived: number;
-}
-
 /**
- * Gates the tests open by hand: a stage whose question carries its marker waits at the gate until
- * `open(agent)` (or until the run's signal aborts: a cancel, a shutdown), so a test can hold a run
- * exactly where it wants it, whatever the machine's speed. `reached(agent)` resolves once a stage is
- * waiting there. Shared by several servers (a restarted instance sees the gate as the test left it).
+ * Gates the tests open by hand, one `@baton/testing` gate per agent: a stage whose question carries
+ * its marker waits at the gate until `open(agent)` (or until the run's signal aborts: a cancel, a
+ * shutdown), so a test can hold a run exactly where it wants it, whatever the machine's speed.
+ * `reached(agent)` resolves once a stage is waiting there. Shared by several servers (a restarted
+ * instance sees the gate as the test left it).
  */
 export class AgentGates {
   readonly #gates = new Map<string, Gate>();
 
   /** Opens the gate: stages waiting there go on, and later ones do not stop. */
   open(agentName: string): void {
-    const gate = this.#gate(agentName);
-    gate.open = true;
-    for (const release of gate.openers) release();
-    gate.openers.clear();
+    this.#gate(agentName).open();
   }
 
   /** Resolves once `count` stages (in total) have arrived at the gate. */
   reached(agentName: string, count = 1): Promise<void> {
-    const gate = this.#gate(agentName);
-    if (gate.arrived >= count) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = () => {
-        if (gate.arrived < count) return;
-        gate.arrivals.delete(check);
-        resolve();
-      };
-      gate.arrivals.add(check);
-    });
+    return this.#gate(agentName).reached(count);
   }
 
   /** Waits at the gate until it opens; rejects with the signal's reason when the run is stopped first. */
   wait(agentName: string, signal: AbortSignal): Promise<void> {
-    const gate = this.#gate(agentName);
-    gate.arrived++;
-    for (const arrival of [...gate.arrivals]) arrival();
-    if (gate.open) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const release = () => {
-        signal.removeEventListener('abort', abort);
-        resolve();
-      };
-      const abort = () => {
-        gate.openers.delete(release);
-        reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
-      };
-      if (signal.aborted) return abort();
-      gate.openers.add(release);
-      signal.addEventListener('abort', abort, { once: true });
-    });
+    return this.#gate(agentName).wait(signal);
   }
 
   #gate(agentName: string): Gate {
     let gate = this.#gates.get(agentName);
     if (!gate) {
-      gate = { open: false, openers: new Set(), arrivals: new Set(), arrived: 0 };
+      gate = createGate();
       this.#gates.set(agentName, gate);
     }
     return gate;

@@ -433,3 +433,23 @@ it('two tabs of one user: both ask for the approval, a reload keeps it, approvin
   expect(second.errors).toEqual([]);
   await first.context.close();
 }, 120_000);
+
+// Last: it stops the server.
+it('when the server stops mid-run, the card shows the run interrupted and the toast does not say runs keep going', async () => {
+  const carol = await openAs('carol', 'carol-demo-pw', { width: 1280, height: 900 });
+  const { page } = carol;
+  const question = `${BOB_QUESTION} ${gateMarker('data')}`;
+  await page.getByTestId('ask-input').fill(question);
+  await page.getByTestId('ask-input').press('Enter');
+  const card = page.getByTestId('run-card').filter({ has: page.getByTestId('run-question').getByText(question, { exact: true }) });
+  await card.locator('[data-testid="stage-row"][data-stage="data"][data-status="running"]').waitFor(WAIT);
+
+  await server.close();
+  const toast = page.getByTestId('reconnect-toast');
+  await toast.waitFor(WAIT);
+  await card.and(page.locator('[data-status="interrupted"]')).waitFor(WAIT);
+  const text = (await toast.textContent()) ?? '';
+  expect(text).toContain('The server stopped');
+  expect(text).not.toMatch(/keep going/);
+  await carol.context.close();
+}, 120_000);

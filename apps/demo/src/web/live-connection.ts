@@ -1,10 +1,17 @@
 import type { ClientFrame, ServerFrame } from '../server/protocol.js';
+import { SERVER_GOING_AWAY } from './reconnect-notice.js';
 
 /** What the connection is doing, for the status pill and the reconnect toast. */
 export type ConnectionStatus =
   | { readonly state: 'connecting' }
   | { readonly state: 'open' }
-  | { readonly state: 'reconnecting'; readonly retryAt: number; readonly attempt: number }
+  | {
+      readonly state: 'reconnecting';
+      readonly retryAt: number;
+      readonly attempt: number;
+      /** The server closed the socket because it is stopping (1001): its runs were interrupted. */
+      readonly serverStopped: boolean;
+    }
   | { readonly state: 'stopped' };
 
 /** Callbacks of a live connection. */
@@ -31,6 +38,8 @@ export class LiveConnection {
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  /** The server said it was stopping (1001); kept across failed reconnects until a socket opens again. */
+  #serverStopped = false;
   readonly #handlers: LiveConnectionHandlers;
 
   constructor(handlers: LiveConnectionHandlers) {
@@ -79,6 +88,7 @@ export class LiveConnection {
     this.#socket = socket;
     socket.addEventListener('open', () => {
       this.#attempt = 0;
+      this.#serverStopped = false;
       this.#handlers.onStatus({ state: 'open' });
     });
     socket.addEventListener('message', (message) => {
@@ -92,11 +102,12 @@ export class LiveConnection {
       if (frame.type === 'event') this.#lastEventId = frame.id;
       this.#handlers.onFrame(frame);
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
       if (this.#stopped) return;
       this.#handlers.onDisconnect();
+      if (event.code === SERVER_GOING_AWAY) this.#serverStopped = true;
       void this.#scheduleReconnect();
     });
   }
@@ -112,7 +123,12 @@ export class LiveConnection {
     }
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.#attempt) * (0.8 + Math.random() * 0.4);
     this.#attempt++;
-    this.#handlers.onStatus({ state: 'reconnecting', retryAt: Date.now() + delay, attempt: this.#attempt });
+    this.#handlers.onStatus({
+      state: 'reconnecting',
+      retryAt: Date.now() + delay,
+      attempt: this.#attempt,
+      serverStopped: this.#serverStopped,
+    });
     this.#timer = setTimeout(() => this.#open(), delay);
   }
 }

@@ -2,6 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterEach, inject } from 'vitest';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The ioredis major the suite runs on, provided by vitest.ioredis6.config.ts (absent: 5, vitest.config.ts). */
+    ioredisMajor?: 5 | 6;
+  }
+}
+
+/** The ioredis major this project's `import ... from 'ioredis'` is meant to resolve to. */
+export function expectedIoredisMajor(): 5 | 6 {
+  return inject('ioredisMajor') ?? 5;
+}
+
 /** The Redis URL provided by the global setup. */
 export function redisUrl(): string {
   return inject('redisUrl');
@@ -59,6 +71,15 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
 export async function countConnections(client: Redis, name: string): Promise<number> {
   const list = (await client.client('LIST')) as string;
   return list.split('\n').filter((line) => line.split(' ').includes(`name=${name}`)).length;
+}
+
+/** Number of connections named `name` blocked in a command (flag `b` in CLIENT LIST: a waiting XREAD BLOCK). */
+export async function countBlockedConnections(client: Redis, name: string): Promise<number> {
+  const list = (await client.client('LIST')) as string;
+  return list.split('\n').filter((line) => {
+    const fields = line.split(' ');
+    return fields.includes(`name=${name}`) && fields.some((field) => field.startsWith('flags=') && field.includes('b'));
+  }).length;
 }
 
 /** The next `count` values of `iterator`, failing after `timeoutMs`. */

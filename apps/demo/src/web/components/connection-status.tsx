@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionStatus } from '../live-connection.js';
+import { reconnectNotice } from '../reconnect-notice.js';
 
 /** The small pill in the header: Live, Connecting, Reconnecting. */
 export function ConnectionPill({ status }: { status: ConnectionStatus }) {
@@ -20,8 +21,8 @@ export function ConnectionPill({ status }: { status: ConnectionStatus }) {
 }
 
 /**
- * A toast (fixed position, so it never pushes content) while the socket is down: the runs keep going
- * on the server, and the missed events are replayed on reconnect.
+ * A toast (fixed position, so it never pushes content) while the socket is down, saying why as far as
+ * the page knows (`reconnectNotice`): a lost connection, or a server that stopped and interrupted its runs.
  */
 export function ReconnectToast({ status, onRetry }: { status: ConnectionStatus; onRetry(): void }) {
   const [now, setNow] = useState(Date.now());
@@ -34,7 +35,7 @@ export function ReconnectToast({ status, onRetry }: { status: ConnectionStatus; 
   const seconds = Math.max(0, Math.ceil((status.retryAt - now) / 1000));
   return (
     <div className="toast warning" role="alert" data-testid="reconnect-toast">
-      <strong>Disconnected.</strong> Reconnecting in {seconds} s; your runs keep going on the server and missed updates will be replayed.
+      {reconnectNotice({ serverStopped: status.serverStopped, seconds })}
       <button type="button" className="button small" onClick={onRetry}>
         Retry now
       </button>

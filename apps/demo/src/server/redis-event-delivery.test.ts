@@ -1,0 +1,84 @@
+import type { AgentEvent } from '@baton/engine-contract';
+import { createRedisEventBus, type RedisEventBus } from '@baton/redis';
+import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
+import { RedisEventDelivery } from './redis-event-delivery.js';
+
+// RedisEventDelivery on a real Redis (REDIS_URL, or the private redis-server of the global setup),
+// with recording subscribers instead of sockets: what each socket is sent, and in which order.
+
+const EVENT_COUNT = 2500;
+const cleanups: Array<() => Promise<void> | void> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function thinking(seq: number): AgentEvent {
+  return {
+    type: 'agent_thinking',
+    userId: 'alice',
+    threadId: 'thread-1',
+    runId: 'run-1',
+    requestId: 'request-1',
+    engineId: 'engine-1',
+    executionId: 'execution-1',
+    agentName: 'data',
+    stage: 'data',
+    seq,
+    timestamp: Date.now(),
+    thought: `Step ${seq}`,
+  };
+}
+
+it("replays a user's sockets one at a time, in the order they came: each gets every event once, in order, and the next replay starts after the previous one ended", async () => {
+  const url = requireRedisUrl();
+  const keyPrefix = uniqueKeyPrefix();
+  cleanups.push(() => deleteKeys(url, keyPrefix));
+  const client = new Redis(url, { maxRetriesPerRequest: 2 });
+  cleanups.push(() => client.disconnect());
+  const bus: RedisEventBus = createRedisEventBus({ redis: client, keyPrefix });
+  cleanups.push(() => bus.close());
+  for (let from = 0; from < EVENT_COUNT; from += 500) {
+    const ids = await Promise.all(Array.from({ length: 500 }, (_, index) => bus.publish(thinking(from + index))));
+    expect(ids.every((id) => id !== null)).toBe(true);
+  }
+  const log = { warn: () => undefined, error: () => undefined };
+  const delivery = new RedisEventDelivery({ bus, client, keyPrefix, log });
+  cleanups.push(() => delivery.close());
+
+  // What every socket is sent, in the one order the server sends it.
+  const sent: Array<{ socket: number; seq: number }> = [];
+  // (Node 20 has no Promise.withResolvers.)
+  const done = [0, 1, 2].map(() => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((settle) => {
+      resolve = settle;
+    });
+    return { promise, resolve };
+  });
+  const counts = [0, 0, 0];
+  for (const socket of [0, 1, 2]) {
+    delivery.attach(
+      'alice',
+      {
+        send: (json) => {
+          const frame = JSON.parse(json) as { type: string; event?: AgentEvent };
+          if (frame.type !== 'event' || !frame.event) return;
+          sent.push({ socket, seq: frame.event.seq });
+          if (++counts[socket]! === EVENT_COUNT) done[socket]!.resolve();
+        },
+      },
+      '0-0',
+    );
+  }
+  await Promise.all(done.map((entry) => entry.promise));
+
+  for (const socket of [0, 1, 2]) {
+    expect(sent.filter((frame) => frame.socket === socket).map((frame) => frame.seq)).toEqual(
+      Array.from({ length: EVENT_COUNT }, (_, seq) => seq),
+    );
+  }
+  // Not interleaved: socket 0's whole replay, then socket 1's, then socket 2's.
+  expect(sent.map((frame) => frame.socket)).toEqual([0, 1, 2].flatMap((socket) => Array<number>(EVENT_COUNT).fill(socket)));
+});

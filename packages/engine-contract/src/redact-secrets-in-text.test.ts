@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { credential, MARKER, prose } from './__fixtures__/credential-arbitraries.js';
+import { redactEveryPattern, redactSecretsInText } from './redact-secrets-in-text.js';
+import { REDACTED } from './secret-key.js';
+
+describe('redactSecretsInText', () => {
+  it.each([
+    ['Incorrect API key provided: sk-proj-abcdef123456.', 'Incorrect API key provided: [REDACTED].'],
+    ['invalid x-api-key: sk-ant-api03-abcdefghijkl', 'invalid x-api-key: [REDACTED]'],
+    ['Authorization: Bearer eyJhbGciOi.payload1234.signature12', 'Authorization: Bearer [REDACTED]'],
+    [
+      'GET https://gen.test/v1/models?key=AIzaSyD-0123456789abcdefghij&alt=sse failed',
+      'GET https://gen.test/v1/models?key=[REDACTED]&alt=sse failed',
+    ],
+    ['{"api_key": "abc123", "model": "gpt"}', '{"api_key": "[REDACTED]", "model": "gpt"}'],
+    ['password=hunter2; user=ann', 'password=[REDACTED]; user=ann'],
+    ['access_token: 0a1b2c3d rejected', 'access_token: [REDACTED] rejected'],
+    ['using ghp_abcdefghijklmnopqrstuvwxyz0123', 'using [REDACTED]'],
+    ['AWS AKIAABCDEFGHIJKLMNOP denied', 'AWS [REDACTED] denied'],
+    ['client secret: s3cr3t', 'client secret: [REDACTED]'],
+    ['401 for api_key=sk-live-0123456789', '401 for api_key=[REDACTED]'],
+  ])('redacts %j', (text, expected) => {
+    expect(redactSecretsInText(text)).toBe(expected);
+  });
+
+  it.each([
+    ['accessKey=AKIDEXAMPLE123', 'accessKey=[REDACTED]'],
+    ['auth: letmein', 'auth: [REDACTED]'],
+    ['X-Auth: letmein', 'X-Auth: [REDACTED]'],
+    ['MYSQL_PWD=letmein mysql -u root', 'MYSQL_PWD=[REDACTED] mysql -u root'],
+    ['connectionString="Server=db;User Id=sa;Password=p@ss w0rd;"', 'connectionString="[REDACTED]"'],
+    ["credentials: 'ann:hunter two'", "credentials: '[REDACTED]'"],
+    ['{"password":"with \\"quotes\\" inside"} ok', '{"password":"[REDACTED]"} ok'],
+    ['body: {\\"token\\":\\"abc123\\"}', 'body: {\\"token\\":\\"[REDACTED]\\"}'],
+    [
+      'connect ECONNREFUSED postgres://admin:hunter2@db.internal:5432/app',
+      'connect ECONNREFUSED postgres://[REDACTED]@db.internal:5432/app',
+    ],
+    ['cloning https://ghp_token123@github.com/o/r.git', 'cloning https://[REDACTED]@github.com/o/r.git'],
+    ['redis://:s3cret@cache:6379 refused', 'redis://[REDACTED]@cache:6379 refused'],
+    ['sent Bearer abc123xyz to the API', 'sent Bearer [REDACTED] to the API'],
+    ['Authorization: Basic dXNlcjpwYXNz', 'Authorization: Basic [REDACTED]'],
+    ['authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123', 'authorization: token [REDACTED]'],
+    ['stripe sk_live_abcdefgh12345678 rejected', 'stripe [REDACTED] rejected'],
+    ['slack xoxb-123456789012-abcdef', 'slack [REDACTED]'],
+    ['gitlab glpat-abcdefghij0123456789', 'gitlab [REDACTED]'],
+    ['npm npm_abcdefghijklmnopqrstuvwxyz0123456789 expired', 'npm [REDACTED] expired'],
+    ['key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAK\n-----END RSA PRIVATE KEY-----\nend', 'key:\n[REDACTED]\nend'],
+    ['cut -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg', 'cut [REDACTED]'],
+  ])('redacts %j (the widened rules)', (text, expected) => {
+    expect(redactSecretsInText(text)).toBe(expected);
+  });
+
+  it.each([
+    'Rate limit reached for model gpt-4.1 (tokens per min: 30000, maxTokens: 512). Retry after 20s.',
+    'Basic plan costs less. Token limits apply. Bearer bonds are paper.',
+    'The author: Ann. The authority: the board.',
+    'considering the next step',
+    'See https://example.org/docs?page=2 and mail ann@example.org',
+    'hasPassword: false, retries: 3',
+    'Asia and AKIA are words; sk- alone is not a key',
+  ])('keeps %j as it is', (text) => {
+    expect(redactSecretsInText(text)).toBe(text);
+  });
+
+  it('returns text shorter than any credential, and text without a trigger, as the same string', () => {
+    for (const text of ['', 'a', 'pwd=', 'the next words ', 'no colon, no equals, no at sign here']) {
+      expect(redactSecretsInText(text)).toBe(text);
+    }
+  });
+
+  it('is idempotent', () => {
+    const once = redactSecretsInText('token=abc Bearer sk-abcdefghijk key=AIzaSy0123456789abcdefghijk https://u:p@h');
+    expect(redactSecretsInText(once)).toBe(once);
+    expect(once).toBe('token=[REDACTED] Bearer [REDACTED] key=[REDACTED] https://[REDACTED]@h');
+  });
+
+  it('scrubs a long text without a quadratic pass (runs of letters, dots and separators)', () => {
+    const runs = ['a'.repeat(100_000), 'a.'.repeat(50_000), 'x='.repeat(50_000), 'p://'.repeat(25_000)];
+    for (const text of runs) expect(redactSecretsInText(`${text} password=hunter2`)).toContain(`password=${REDACTED}`);
+  }, 60_000);
+});
+
+describe('redactSecretsInText: properties', () => {
+  const gap = fc.constantFrom(' ', '\n', ', ', ' (', '; ', '. ');
+
+  it('leaves no part of a credential, wherever it stands in random text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(prose, gap, credential, gap), { minLength: 1, maxLength: 4 }), prose, (parts, end) => {
+        const text = parts.map(([before, left, found, right]) => `${before}${left}${found}${right}`).join('') + end;
+        expect(redactSecretsInText(text)).not.toContain(MARKER);
+      }),
+      { numRuns: 1000 },
+    );
+  }, 60_000);
+
+  it('is idempotent on any text', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.tuple(prose, credential, prose).map((parts) => parts.join(' ')),
+        ),
+        (text) => {
+          const once = redactSecretsInText(text);
+          expect(redactSecretsInText(once)).toBe(once);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  }, 60_000);
+
+  it('agrees with every pass run without the pre-check: the pre-check never turns away text a pass would change', () => {
+    const fragment = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      credential,
+      fc.constantFrom('Bearer ', 'basic ', 'TOKEN ', 'AIza', 'AKIA', 'eyJ', '://', '@', 'pwd', 'sk-', '-----BEGIN ', 'x'.repeat(20)),
+      fc.stringMatching(/^[A-Za-z0-9 ._~+/-]{0,30}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 6 }), (fragments) => {
+        const text = fragments.join('');
+        expect(redactSecretsInText(text)).toBe(redactEveryPattern(text));
+      }),
+      { numRuns: 3000 },
+    );
+  }, 60_000);
+
+  it('returns text without "=", ":", "@" or a credential word or prefix unchanged', () => {
+    const plain = fc
+      .stringMatching(/^[a-z ,.!?0-9]{0,80}$/)
+      .filter((text) => !/token|basic|bearer|sk|pk|rk|aiza|asia|akia|gh|xox|eyj|npm|glpat/i.test(text));
+    fc.assert(
+      fc.property(plain, (text) => {
+        expect(redactSecretsInText(text)).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

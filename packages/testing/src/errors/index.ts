@@ -1,0 +1,1 @@
+export { type EventGuarantee, EventGuaranteeError } from './event-guarantee-error.js';
