@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain .mjs script without type declarations
@@ -19,7 +20,6 @@ const workspaces = ['packages', 'apps'].flatMap((folder) =>
     .filter((name) => existsSync(join(root, folder, name, 'tsconfig.json')))
     .map((name) => `${folder}/${name}`),
 );
-const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 const scratch: string[] = [];
 afterEach(() => {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -201,7 +201,7 @@ describe('the timing reporter', () => {
       ],
       { cwd: dir, encoding: 'utf8', env: { ...process.env, [TIMINGS_VARIABLE]: JSON.stringify(timings), NO_COLOR: '1', FORCE_COLOR: '0' } },
     );
-    const lines = stripAnsi(result.stdout).trimEnd().split('\n');
+    const lines = stripVTControlCharacters(result.stdout).trimEnd().split('\n');
     const table = lines.findIndex((line) => line.startsWith('check phases'));
     expect(result.status).toBe(0);
     expect(lines.slice(table + 1, table + 4).map((line) => line.trim().split(/\s+/)[0])).toEqual(['lint', 'test', 'total']);

@@ -3,52 +3,94 @@ import { createEngineFactory } from '@baton/engine-factory';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
- * Regression tests for what the stress run found: under event-loop lag, `timeoutMs` ("a deadline
- * from the call", api.md) is only enforced when the engine's deadline timer callback happens to run
- * before the agent's own continuation. Node runs every due timer of one duration list before the
- * next list, so a timer list with an earlier head (here an unrelated timer armed beforehand) lets
- * the agent's settle, or a freed slot, be processed first.
+ * Regression tests for what the stress run found on the wall clock: under event-loop lag, `timeoutMs`
+ * ("a deadline from the call", api.md) was only enforced when the engine's deadline timer callback
+ * happened to run before the agent's own continuation (Node runs every due timer of one duration
+ * list before the next list, so an agent's settle, or a freed slot, could be processed first).
+ * That situation is built here exactly, without depending on the machine: the factory's clock is a
+ * number the test moves, and its timers never fire, as if the deadline timer were always late.
  */
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** Blocks the event loop, as a burst of synchronous work under load does. */
-const blockFor = (ms: number) => {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    // busy: that is the point
-  }
-};
+function lateTimerClock() {
+  let now = 0;
+  const never = { ref: () => undefined, unref: () => undefined };
+  return {
+    now: () => now,
+    /** Moves the clock; no timer fires (the deadline timer is "late"). */
+    set: (time: number) => {
+      now = time;
+    },
+    timers: {
+      setTimeout: () => never,
+      clearTimeout: () => undefined,
+      setInterval: () => never,
+      clearInterval: () => undefined,
+    },
+  };
+}
+
+/** A promise the test settles when it chooses. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
 const context = () => createUserExecutionContext({ userId: 'user-lag', threadId: 'thread-lag', runId: 'run-lag' });
 const factories: Array<{ shutdown(): Promise<void> }> = [];
 afterEach(async () => {
   await Promise.all(factories.splice(0).map((factory) => factory.shutdown()));
 });
 
-describe('deadlines under event-loop lag (engine-factory)', () => {
+describe('deadlines when the deadline timer runs late (engine-factory)', () => {
   it('a running call whose agent settles after its deadline is timed_out, not succeeded', async () => {
-    // Ignores ctx.signal: settles 60 ms after it starts.
+    const clock = lateTimerClock();
+    const finish = gate();
+    // Ignores ctx.signal: settles when the test opens the gate.
     const slow = defineAgent({
       name: 'slow',
       run: async () => {
-        await sleep(60);
+        await finish.opened;
         return 'done';
       },
     });
-    const factory = createEngineFactory({ agents: [slow] });
+    const factory = createEngineFactory({ agents: [slow], now: clock.now, timers: clock.timers });
     factories.push(factory);
     const engine = await factory.createEngine(context());
-    setTimeout(() => undefined, 60); // a 60 ms list whose head is due before the 50 ms deadline list
-    await sleep(20);
     const call = engine.executeAgent({ agentName: 'slow' }, { timeoutMs: 50 });
-    blockFor(120);
+    clock.set(60);
+    finish.open();
     const result = await call;
-    expect({ status: result.status, overran: result.durationMs > 50 }).toEqual({ status: 'timed_out', overran: true });
+    expect({ status: result.status, durationMs: result.durationMs }).toEqual({ status: 'timed_out', durationMs: 60 });
   });
 
-  it('a queued call whose deadline passed is not started when a slot frees', async () => {
+  it('a call that settles before its deadline still succeeds (the check above is the deadline, not lateness)', async () => {
+    const clock = lateTimerClock();
+    const finish = gate();
     const slow = defineAgent({
       name: 'slow',
       run: async () => {
-        await sleep(30);
+        await finish.opened;
+        return 'done';
+      },
+    });
+    const factory = createEngineFactory({ agents: [slow], now: clock.now, timers: clock.timers });
+    factories.push(factory);
+    const engine = await factory.createEngine(context());
+    const call = engine.executeAgent({ agentName: 'slow' }, { timeoutMs: 50 });
+    clock.set(49);
+    finish.open();
+    expect((await call).status).toBe('succeeded');
+  });
+
+  it('a queued call whose deadline passed is not started when a slot frees', async () => {
+    const clock = lateTimerClock();
+    const finish = gate();
+    const slow = defineAgent({
+      name: 'slow',
+      run: async () => {
+        await finish.opened;
         return 'slow done';
       },
     });
@@ -60,16 +102,20 @@ describe('deadlines under event-loop lag (engine-factory)', () => {
         return 'quick done';
       },
     });
-    const factory = createEngineFactory({ agents: [slow, quick], limits: { maxConcurrentRunsPerEngine: 1 } });
+    const factory = createEngineFactory({
+      agents: [slow, quick],
+      limits: { maxConcurrentRunsPerEngine: 1 },
+      now: clock.now,
+      timers: clock.timers,
+    });
     factories.push(factory);
     const engine = await factory.createEngine(context());
-    setTimeout(() => undefined, 30); // a 30 ms list whose head is due before the 5 ms deadline list
-    await sleep(28);
     const first = engine.executeAgent({ agentName: 'slow' });
     const late = engine.executeAgent({ agentName: 'quick' }, { timeoutMs: 5 });
-    blockFor(100);
+    clock.set(100);
+    finish.open();
     const result = await late;
-    await first;
+    expect((await first).status).toBe('succeeded');
     expect({ status: result.status, quickStarted }).toEqual({ status: 'timed_out', quickStarted: false });
   });
 });
