@@ -31,9 +31,6 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES = {
  */
 export const ALLOWED_DEV_ONLY_DEPENDENCIES = {
   '@baton/bullmq': ['@baton/redis', '@baton/test-redis'],
-  // Its WorkflowOrchestrator tests run on genuine engines from the test kit instead of a fake slipped
-  // into the contract's registry of genuine engines.
-  '@baton/orchestrator': ['@baton/testing'],
   '@baton/redis': ['@baton/test-redis'],
 };
 /** Nothing in the workspace may depend on the shim (its own tests are not dependents). */

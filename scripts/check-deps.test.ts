@@ -368,36 +368,32 @@ describe('checkWorkspace', () => {
     );
     expect(checkWorkspace(root)).toEqual([
       expect.stringMatching(
-        /@baton\/orchestrator declares @baton\/bullmq in devDependencies, but it may depend only on @baton\/engine-contract \(and, as devDependencies, @baton\/testing\)\./,
+        /@baton\/orchestrator declares @baton\/bullmq in devDependencies, but it may depend only on @baton\/engine-contract\./,
       ),
     ]);
   });
 
-  /** The fixture plus the test kit (contract and factory), which the orchestrator's tests and the demo use. */
+  /** The fixture plus the test kit (contract and factory), which apps' tests use. */
   function withTestKit(mutate: (root: string, write: (path: string, text: string) => void) => void = () => {}): string {
     return fixture((root, write) => {
       pkg(write, 'packages/testing', '@baton/testing', {
         dependencies: { '@baton/engine-contract': 'workspace:^', '@baton/engine-factory': 'workspace:^' },
       });
       write('packages/testing/src/index.ts', "import { createEngineFactory } from '@baton/engine-factory';\n");
-      pkg(write, 'packages/orchestrator', '@baton/orchestrator', {
-        dependencies: { '@baton/engine-contract': 'workspace:^' },
-        devDependencies: { '@baton/testing': 'workspace:^' },
-      });
-      write('packages/orchestrator/src/run.test.ts', "import { createTestFactory } from '@baton/testing';\n");
       pkg(write, 'apps/demo', '@baton/demo', { dependencies: demoDependencies, devDependencies: { '@baton/testing': 'workspace:^' } });
       mutate(root, write);
     });
   }
 
-  it("lets @baton/testing depend on the contract and the factory, the orchestrator's tests and apps use it", () => {
+  it('lets @baton/testing depend on the contract and the factory, and apps use it', () => {
     expect(checkWorkspace(withTestKit())).toEqual([]);
   });
 
-  it('fails when the orchestrator ships @baton/testing, or @baton/testing depends on the orchestrator', () => {
+  it('fails when the orchestrator uses @baton/testing, even for its tests, or @baton/testing depends on the orchestrator', () => {
     const root = withTestKit((_, write) => {
       pkg(write, 'packages/orchestrator', '@baton/orchestrator', {
-        dependencies: { '@baton/engine-contract': 'workspace:^', '@baton/testing': 'workspace:^' },
+        dependencies: { '@baton/engine-contract': 'workspace:^' },
+        devDependencies: { '@baton/testing': 'workspace:^' },
       });
       pkg(write, 'packages/testing', '@baton/testing', {
         dependencies: { '@baton/engine-contract': '1', '@baton/engine-factory': '1' },
@@ -406,7 +402,7 @@ describe('checkWorkspace', () => {
     });
     expect(checkWorkspace(root)).toEqual([
       expect.stringMatching(
-        /@baton\/orchestrator declares @baton\/testing in dependencies, but it may use @baton\/testing only as a devDependency/,
+        /@baton\/orchestrator declares @baton\/testing in devDependencies, but it may depend only on @baton\/engine-contract\./,
       ),
       expect.stringMatching(
         /@baton\/testing declares @baton\/orchestrator in devDependencies, but it may depend only on @baton\/engine-contract, @baton\/engine-factory\./,

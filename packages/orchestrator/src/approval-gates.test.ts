@@ -8,7 +8,7 @@ import {
 } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { deferred } from './__fixtures__/fake-engine.js';
-import { type KitEngine, kitEngine } from './__fixtures__/kit-engine.js';
+import { GenuineFakeEngine } from './__fixtures__/genuine-fake-engine.js';
 import { echoAgents, storeView } from './__fixtures__/run-store.js';
 import { defineWorkflow } from './define-workflow.js';
 import type { StageInput } from './stage-input.js';
@@ -16,8 +16,8 @@ import type { WorkflowDefinition } from './workflow-definition.js';
 import { WorkflowOrchestrator } from './workflow-orchestrator.js';
 
 const STAGES = ['plan', 'actions', 'report'] as const;
-const types = (engine: KitEngine): string[] => engine.events.map((event) => event.type);
-const called = (engine: KitEngine): string[] => engine.calls.map((call) => call.request.agentName);
+const types = (engine: GenuineFakeEngine): string[] => engine.events.map((event) => event.type);
+const called = (engine: GenuineFakeEngine): string[] => engine.calls.map((call) => call.request.agentName);
 
 /** plan → actions (gated) → report, with `finally: 'wrapup'`. */
 function gated(approval: { prompt: string | ((input: StageInput) => string); timeoutMs?: number } = { prompt: 'Apply the plan?' }) {
@@ -35,40 +35,37 @@ function manualClock(start = 10_000): { now: () => number; time: number } {
 }
 
 interface Setup {
-  engine: KitEngine;
+  engine: GenuineFakeEngine;
   store: RunStore;
   clock: { time: number; now: () => number };
   orchestrator: WorkflowOrchestrator;
 }
 
-async function setup(workflow: WorkflowDefinition = gated(), store: RunStore = new InMemoryRunStore()): Promise<Setup> {
-  const engine = await kitEngine(echoAgents([...STAGES, 'wrapup', 'side']));
+function setup(workflow: WorkflowDefinition = gated(), store: RunStore = new InMemoryRunStore()): Setup {
+  const engine = new GenuineFakeEngine(echoAgents([...STAGES, 'wrapup', 'side']));
   const clock = manualClock();
-  return { engine, store, clock, orchestrator: new WorkflowOrchestrator({ engine: engine.engine, workflow, store, now: clock.now }) };
+  return { engine, store, clock, orchestrator: new WorkflowOrchestrator({ engine: engine.asEngine(), workflow, store, now: clock.now }) };
 }
 
 /**
  * A new orchestrator on a fresh engine for the same records and clock: another process, or a later
  * request. Each gets its own store object over the same records, as two processes have two clients.
  */
-async function later(
-  base: Setup,
-  workflow: WorkflowDefinition = gated(),
-): Promise<{ engine: KitEngine; orchestrator: WorkflowOrchestrator }> {
-  const engine = await kitEngine(echoAgents([...STAGES, 'wrapup', 'side']));
+function later(base: Setup, workflow: WorkflowDefinition = gated()): { engine: GenuineFakeEngine; orchestrator: WorkflowOrchestrator } {
+  const engine = new GenuineFakeEngine(echoAgents([...STAGES, 'wrapup', 'side']));
   const store = storeView(base.store);
-  return { engine, orchestrator: new WorkflowOrchestrator({ engine: engine.engine, workflow, store, now: base.clock.now }) };
+  return { engine, orchestrator: new WorkflowOrchestrator({ engine: engine.asEngine(), workflow, store, now: base.clock.now }) };
 }
 
 describe('approval gates: suspension', () => {
   it('stops before the gated stage: workflow_suspended last, the suspension stored, status suspended, no finally', async () => {
-    const { engine, store, orchestrator } = await setup(gated({ prompt: 'Apply the plan?', timeoutMs: 60_000 }));
+    const { engine, store, orchestrator } = setup(gated({ prompt: 'Apply the plan?', timeoutMs: 60_000 }));
     const result = await orchestrator.run({ input: 'cut costs' });
     expect(result).toMatchObject({ status: 'suspended', suspendedAt: 'actions', path: 'main', output: undefined });
     expect(result.stages.map((stage) => stage.agentName)).toEqual(['plan']);
     expect(called(engine)).toEqual(['plan']);
     expect(types(engine)).toEqual(['workflow_started', 'workflow_planned', 'agent_started', 'agent_completed', 'workflow_suspended']);
-    expect(engine.events.at(-1)).toMatchObject({
+    expect(engine.events.at(-1)).toEqual({
       type: 'workflow_suspended',
       executionId: result.workflowId,
       workflowId: result.workflowId,
@@ -90,21 +87,21 @@ describe('approval gates: suspension', () => {
         return `Apply ${JSON.stringify(input.previous.plan)} for ${String(input.request)}?`;
       },
     });
-    const { engine, orchestrator } = await setup(workflow);
+    const { engine, orchestrator } = setup(workflow);
     await orchestrator.run({ input: 'cut costs' });
     expect(seen).toEqual([{ request: 'cut costs', previous: { plan: { from: 'plan' } } }]);
     expect(engine.events.at(-1)).toMatchObject({ prompt: 'Apply {"from":"plan"} for cut costs?' });
   });
 
   it('stores no expiry without timeoutMs', async () => {
-    const { store, orchestrator } = await setup();
+    const { store, orchestrator } = setup();
     const { workflowId } = await orchestrator.run({ input: 'q' });
     expect((await store.get(workflowId))?.suspension).toEqual({ stage: 'actions', prompt: 'Apply the plan?', suspendedAt: 10_000 });
   });
 
   it('lets running branches finish and starts nothing new once a gate is reached', async () => {
     const slow = deferred();
-    const engine = await kitEngine(echoAgents(['plan', 'actions', 'side', 'report'], { side: () => slow.promise }));
+    const engine = new GenuineFakeEngine(echoAgents(['plan', 'actions', 'side', 'report'], { side: () => slow.promise }));
     const workflow = defineWorkflow({
       id: 'branches',
       stages: [
@@ -114,7 +111,7 @@ describe('approval gates: suspension', () => {
       ],
     });
     const store = new InMemoryRunStore();
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow, store }).run({ input: 'q' });
+    const running = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow, store }).run({ input: 'q' });
     await engine.waitFor('agent_started', 'side');
     slow.resolve('side done');
     const result = await running;
@@ -125,7 +122,7 @@ describe('approval gates: suspension', () => {
   });
 
   it('does not suspend a run whose path already failed: finally runs and the run fails', async () => {
-    const engine = await kitEngine(
+    const engine = new GenuineFakeEngine(
       echoAgents(['side', 'actions', 'wrapup'], {
         side: () => {
           throw new Error('broken');
@@ -140,7 +137,7 @@ describe('approval gates: suspension', () => {
       ],
       finally: 'wrapup',
     });
-    const result = await new WorkflowOrchestrator({ engine: engine.engine, workflow, store: new InMemoryRunStore() }).run({
+    const result = await new WorkflowOrchestrator({ engine: engine.asEngine(), workflow, store: new InMemoryRunStore() }).run({
       input: 'q',
     });
     expect(result.status).toBe('failed');
@@ -148,30 +145,30 @@ describe('approval gates: suspension', () => {
     expect(types(engine)).not.toContain('workflow_suspended');
   });
 
-  it('refuses a workflow with approval stages without a store, naming them', async () => {
-    const engine = await kitEngine(echoAgents([...STAGES]));
-    expect(() => new WorkflowOrchestrator({ engine: engine.engine, workflow: gated() })).toThrow(
+  it('refuses a workflow with approval stages without a store, naming them', () => {
+    const engine = new GenuineFakeEngine(echoAgents([...STAGES]));
+    expect(() => new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: gated() })).toThrow(
       'WorkflowOrchestrator: workflow "gated" has approval stages (actions), which wait for a decision across restarts: ' +
         'give it a store (new WorkflowOrchestrator({ engine, workflow, store }))',
     );
-    expect(() => new WorkflowOrchestrator({ engine: engine.engine, workflow: gated(), store: undefined })).toThrow(InvalidConfigError);
+    expect(() => new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: gated(), store: undefined })).toThrow(InvalidConfigError);
   });
 
-  it('finds approval stages in any path of a triage workflow', async () => {
-    const engine = await kitEngine(echoAgents([...STAGES]));
+  it('finds approval stages in any path of a triage workflow', () => {
+    const engine = new GenuineFakeEngine(echoAgents([...STAGES]));
     const workflow = defineWorkflow({
       id: 'triaged',
       classify: () => 'quick',
       paths: { quick: [{ agent: 'plan' }], full: [{ agent: 'plan' }, { agent: 'actions', approval: { prompt: 'Go?' } }] },
       fallback: 'quick',
     });
-    expect(() => new WorkflowOrchestrator({ engine: engine.engine, workflow })).toThrow(/has approval stages \(actions\)/);
+    expect(() => new WorkflowOrchestrator({ engine: engine.asEngine(), workflow })).toThrow(/has approval stages \(actions\)/);
   });
 
   it('fails the run with the error when the prompt function throws or returns no string', async () => {
-    const { orchestrator } = await setup(gated({ prompt: () => 42 as never }));
+    const { orchestrator } = setup(gated({ prompt: () => 42 as never }));
     await expect(orchestrator.run({ input: 'q' })).rejects.toThrow('The approval prompt of stage "actions" must return a string');
-    const thrown = await setup(
+    const thrown = setup(
       gated({
         prompt: () => {
           throw new Error('prompt broke');
@@ -185,9 +182,9 @@ describe('approval gates: suspension', () => {
 
 describe('approval gates: decisions', () => {
   it('approved: the stage runs with approval in its input, then the rest and finally; the run succeeds', async () => {
-    const base = await setup();
+    const base = setup();
     const { workflowId } = await base.orchestrator.run({ input: 'cut costs' });
-    const next = await later(base);
+    const next = later(base);
     const result = await next.orchestrator.resume(workflowId, { decision: { approved: true, note: 'go ahead' } });
     expect(result).toMatchObject({ status: 'succeeded', output: { from: 'wrapup' } });
     expect(result).not.toHaveProperty('suspendedAt');
@@ -204,17 +201,17 @@ describe('approval gates: decisions', () => {
   });
 
   it('approved without a note: approval is { approved: true } only', async () => {
-    const base = await setup();
+    const base = setup();
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
-    const next = await later(base);
+    const next = later(base);
     await next.orchestrator.resume(workflowId, { decision: { approved: true } });
     expect((next.engine.calls[0]?.request.input as StageInput | undefined)?.approval).toEqual({ approved: true });
   });
 
   it('rejected: the stage fails with APPROVAL_REJECTED without a call, the path halts, finally runs', async () => {
-    const base = await setup();
+    const base = setup();
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
-    const next = await later(base);
+    const next = later(base);
     const result = await next.orchestrator.resume(workflowId, { decision: { approved: false, note: 'too costly' } });
     expect(result.status).toBe('failed');
     expect(called(next.engine)).toEqual(['wrapup']);
@@ -239,19 +236,19 @@ describe('approval gates: decisions', () => {
       id: 'gated',
       stages: ['plan', { agent: 'actions', approval: { prompt: 'Go?' }, continueOnError: true }, 'report'],
     });
-    const base = await setup(workflow);
+    const base = setup(workflow);
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
-    const next = await later(base, workflow);
+    const next = later(base, workflow);
     const result = await next.orchestrator.resume(workflowId, { decision: { approved: false } });
     expect(called(next.engine)).toEqual(['report']);
     expect(result.status).toBe('failed');
   });
 
   it('timeout: a decision after expiresAt resolves with APPROVAL_TIMEOUT, no throw, the stage not called', async () => {
-    const base = await setup(gated({ prompt: 'Go?', timeoutMs: 1_000 }));
+    const base = setup(gated({ prompt: 'Go?', timeoutMs: 1_000 }));
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
     base.clock.time += 1_000;
-    const next = await later(base, gated({ prompt: 'Go?', timeoutMs: 1_000 }));
+    const next = later(base, gated({ prompt: 'Go?', timeoutMs: 1_000 }));
     const result = await next.orchestrator.resume(workflowId, { decision: { approved: true } });
     expect(result.status).toBe('failed');
     expect(result.stages.find((stage) => stage.agentName === 'actions')?.error).toMatchObject({ code: 'APPROVAL_TIMEOUT' });
@@ -260,28 +257,28 @@ describe('approval gates: decisions', () => {
 
   it('timeout: resume without a decision after expiresAt (a sweep) records APPROVAL_TIMEOUT', async () => {
     const workflow = gated({ prompt: 'Go?', timeoutMs: 1_000 });
-    const base = await setup(workflow);
+    const base = setup(workflow);
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
     base.clock.time += 5_000;
-    const result = await (await later(base, workflow)).orchestrator.resume(workflowId);
+    const result = await later(base, workflow).orchestrator.resume(workflowId);
     expect(result.stages.find((stage) => stage.agentName === 'actions')?.error?.code).toBe('APPROVAL_TIMEOUT');
     expect(await base.store.get(workflowId)).toMatchObject({ status: 'failed' });
   });
 
   it('a decision one millisecond before expiresAt still counts', async () => {
     const workflow = gated({ prompt: 'Go?', timeoutMs: 1_000 });
-    const base = await setup(workflow);
+    const base = setup(workflow);
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
     base.clock.time += 999;
-    const result = await (await later(base, workflow)).orchestrator.resume(workflowId, { decision: { approved: true } });
+    const result = await later(base, workflow).orchestrator.resume(workflowId, { decision: { approved: true } });
     expect(result.status).toBe('succeeded');
   });
 
   it('resume without a decision before expiry is refused and changes nothing', async () => {
-    const base = await setup();
+    const base = setup();
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
     const before = await base.store.get(workflowId);
-    const next = await later(base);
+    const next = later(base);
     await expect(next.orchestrator.resume(workflowId)).rejects.toThrow(
       `Run ${workflowId} waits for a decision on stage "actions": resume it with { decision: { approved, note? } }`,
     );
@@ -290,39 +287,39 @@ describe('approval gates: decisions', () => {
   });
 
   it('a decision for another user’s run is a UserIsolationError and changes nothing', async () => {
-    const base = await setup();
+    const base = setup();
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
     const before = await base.store.get(workflowId);
-    const intruder = await kitEngine(
+    const intruder = new GenuineFakeEngine(
       echoAgents([...STAGES, 'wrapup']),
       createUserExecutionContext({ userId: 'user-2', threadId: 'thread-1', runId: 'run-1' }),
     );
-    const orchestrator = new WorkflowOrchestrator({ engine: intruder.engine, workflow: gated(), store: base.store });
+    const orchestrator = new WorkflowOrchestrator({ engine: intruder.asEngine(), workflow: gated(), store: base.store });
     await expect(orchestrator.resume(workflowId, { decision: { approved: true } })).rejects.toSatisfy(UserIsolationError.isInstance);
     expect(await base.store.get(workflowId)).toEqual(before);
     expect(intruder.events).toEqual([]);
   });
 
   it('a decision for a run that is not suspended is RunNotResumableError', async () => {
-    const base = await setup(defineWorkflow({ id: 'gated', stages: ['plan'] }));
+    const base = setup(defineWorkflow({ id: 'gated', stages: ['plan'] }));
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
     await expect(base.orchestrator.resume(workflowId, { decision: { approved: true } })).rejects.toSatisfy(RunNotResumableError.isInstance);
   });
 
   it('a second decision, after the first was taken, is RunNotResumableError', async () => {
-    const base = await setup();
+    const base = setup();
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
-    await (await later(base)).orchestrator.resume(workflowId, { decision: { approved: true } });
-    await expect((await later(base)).orchestrator.resume(workflowId, { decision: { approved: false } })).rejects.toSatisfy(
+    await later(base).orchestrator.resume(workflowId, { decision: { approved: true } });
+    await expect(later(base).orchestrator.resume(workflowId, { decision: { approved: false } })).rejects.toSatisfy(
       RunNotResumableError.isInstance,
     );
   });
 
   it('two decisions racing from two processes: exactly one wins, the other changes nothing', async () => {
-    const base = await setup();
+    const base = setup();
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
-    const first = await later(base);
-    const second = await later(base);
+    const first = later(base);
+    const second = later(base);
     const outcomes = await Promise.allSettled([
       first.orchestrator.resume(workflowId, { decision: { approved: true } }),
       second.orchestrator.resume(workflowId, { decision: { approved: false } }),
@@ -342,9 +339,9 @@ describe('approval gates: decisions', () => {
     ['a note that is not a string', { approved: true, note: 5 }],
     ['an unknown key', { approved: true, by: 'me' }],
   ])('refuses a decision that is %s with InvalidConfigError before reading the store', async (_name, decision) => {
-    const base = await setup();
+    const base = setup();
     const view = storeView(base.store);
-    const orchestrator = new WorkflowOrchestrator({ engine: base.engine.engine, workflow: gated(), store: view });
+    const orchestrator = new WorkflowOrchestrator({ engine: base.engine.asEngine(), workflow: gated(), store: view });
     await expect(orchestrator.resume('wf-any', { decision } as never)).rejects.toThrow(
       'orchestrator.resume: decision must be { approved: boolean, note?: string }',
     );
@@ -356,13 +353,13 @@ describe('approval gates: decisions', () => {
       id: 'two-gates',
       stages: ['plan', { agent: 'actions', approval: { prompt: 'First?' } }, { agent: 'report', approval: { prompt: 'Second?' } }],
     });
-    const base = await setup(workflow);
+    const base = setup(workflow);
     const { workflowId } = await base.orchestrator.run({ input: 'q' });
-    const next = await later(base, workflow);
+    const next = later(base, workflow);
     const second = await next.orchestrator.resume(workflowId, { decision: { approved: true } });
     expect(second).toMatchObject({ status: 'suspended', suspendedAt: 'report' });
     expect(next.engine.events.at(-1)).toMatchObject({ type: 'workflow_suspended', stage: 'report', prompt: 'Second?' });
-    const last = await later(base, workflow);
+    const last = later(base, workflow);
     const done = await last.orchestrator.resume(workflowId, { decision: { approved: true } });
     expect(done.status).toBe('succeeded');
     expect(called(last.engine)).toEqual(['report']);

@@ -7,14 +7,14 @@ import {
   type RunStore,
 } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
-import { deferred } from './__fixtures__/fake-engine.js';
-import { type KitEngine, kitEngine } from './__fixtures__/kit-engine.js';
+import { deferred, FakeTimeout } from './__fixtures__/fake-engine.js';
+import { GenuineFakeEngine } from './__fixtures__/genuine-fake-engine.js';
 import { echoAgents, FIVE, fiveStages, hangs, newStore, storeView, USER_1 } from './__fixtures__/run-store.js';
 import { defineWorkflow } from './define-workflow.js';
 import { WorkflowOrchestrator } from './workflow-orchestrator.js';
 
 const THREE = ['a', 'b', 'c'] as const;
-const types = (engine: KitEngine): string[] => engine.events.map((event) => event.type);
+const types = (engine: GenuineFakeEngine): string[] => engine.events.map((event) => event.type);
 
 /** An orchestrator clock that ticks 5 ms per read. */
 function clock(): () => number {
@@ -30,7 +30,7 @@ describe('run() with a store: what is recorded', () => {
       if (method === 'create') eventsAtCreate = engine.events.length;
     });
     let atFirstStage: RunRecord[] = [];
-    const engine = await kitEngine(
+    const engine = new GenuineFakeEngine(
       echoAgents(FIVE, {
         s1: async () => {
           atFirstStage = await store.listRuns('user-1');
@@ -38,7 +38,7 @@ describe('run() with a store: what is recorded', () => {
         },
       }),
     );
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store: view });
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store: view });
     expect(orchestrator.store).toBe(view);
     const result = await orchestrator.run({ input: { question: 'why?' } });
     expect(eventsAtCreate).toBe(0);
@@ -58,10 +58,10 @@ describe('run() with a store: what is recorded', () => {
 
   it('takes the ids from the engine’s context, not from the request', async () => {
     const store = newStore();
-    const engine = await kitEngine(echoAgents(FIVE));
-    const result = await new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store }).run({
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const result = await new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store }).run({
       input: 'q',
-      userContext: engine.engine.userContext,
+      userContext: engine.userContext,
     });
     expect(await store.get(result.workflowId)).toMatchObject({ userId: 'user-1', threadId: 'thread-1', runId: 'run-1' });
   });
@@ -92,8 +92,8 @@ describe('run() with a store: what is recorded', () => {
       seenBy[name] = (record?.stages ?? []).map((stage) => stage.stage ?? '');
       return { from: name };
     };
-    const engine = await kitEngine({ a: () => ({ from: 'a' }), b: recordingAgent('b'), c: recordingAgent('c') });
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow, store: view }).run({ input: 'q' });
+    const engine = new GenuineFakeEngine({ a: () => ({ from: 'a' }), b: recordingAgent('b'), c: recordingAgent('c') });
+    const running = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow, store: view }).run({ input: 'q' });
     expect(await saving.promise).toBe('a');
     expect(engine.calledAgents()).toEqual(['a']);
     release.resolve();
@@ -109,11 +109,11 @@ describe('run() with a store: what is recorded', () => {
   it('stores how the run ended (status, path, output, durationMs) before workflow_completed is emitted', async () => {
     const store = newStore();
     let storedAtCompletion: RunRecord | null = null;
-    const engine = await kitEngine(echoAgents(FIVE, { s5: () => 'the answer' }));
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store, now: clock() });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE, { s5: () => 'the answer' }));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store, now: clock() });
+    const emit = engine.emitWorkflowEvent.bind(engine);
     const done: Array<Promise<void>> = [];
-    // A listener runs synchronously as the event is emitted: what the store holds then was stored before.
-    engine.engine.subscribe((event) => {
+    engine.emitWorkflowEvent = (event) => {
       if (event.type === 'workflow_completed') {
         done.push(
           store.get(event.workflowId).then((record) => {
@@ -121,7 +121,8 @@ describe('run() with a store: what is recorded', () => {
           }),
         );
       }
-    });
+      emit(event);
+    };
     const result = await orchestrator.run({ input: 'q' });
     await Promise.all(done);
     expect(result).toMatchObject({ status: 'succeeded', path: 'main', output: 'the answer', durationMs: 5 });
@@ -137,12 +138,14 @@ describe('run() with a store: what is recorded', () => {
   it('stores a failed run as failed, with the failed stage and the output of `finally`', async () => {
     const store = newStore();
     const workflow = defineWorkflow({ id: 'with-finally', stages: ['a', 'b'], finally: 'report' });
-    const engine = await kitEngine({ a: hangs, b: () => 'b', report: () => 'sorry' });
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow, store }).run({ input: 'q' });
-    await engine.waitFor('agent_started', 'a');
-    // The engine's deadline, on the test factory's clock: `a` times out now.
-    await engine.factory.clock.advance(engine.factory.limits.runTimeoutMs);
-    const result = await running;
+    const engine = new GenuineFakeEngine({
+      a: () => {
+        throw new FakeTimeout();
+      },
+      b: () => 'b',
+      report: () => 'sorry',
+    });
+    const result = await new WorkflowOrchestrator({ engine: engine.asEngine(), workflow, store }).run({ input: 'q' });
     const record = await store.get(result.workflowId);
     expect(record).toMatchObject({ status: 'failed', result: { status: 'failed', path: 'main', output: 'sorry' } });
     expect(record?.stages.map((stage) => [stage.stage, stage.status])).toEqual([
@@ -153,8 +156,8 @@ describe('run() with a store: what is recorded', () => {
 
   it('lists the user’s runs newest first, and no other user’s', async () => {
     const store = newStore();
-    const engine = await kitEngine(echoAgents(FIVE));
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store });
     const first = await orchestrator.run({ input: 'first' });
     const second = await orchestrator.run({ input: 'second' }, { signal: AbortSignal.abort() });
     const runs = await store.listRuns('user-1');
@@ -167,12 +170,12 @@ describe('run() with a store: what is recorded', () => {
 
   it('without a store, records nothing and emits what it always did', async () => {
     const store = newStore();
-    const plain = await kitEngine(echoAgents(FIVE));
-    const recorded = await kitEngine(echoAgents(FIVE));
-    const withoutStore = new WorkflowOrchestrator({ engine: plain.engine, workflow: fiveStages() });
+    const plain = new GenuineFakeEngine(echoAgents(FIVE));
+    const recorded = new GenuineFakeEngine(echoAgents(FIVE));
+    const withoutStore = new WorkflowOrchestrator({ engine: plain.asEngine(), workflow: fiveStages() });
     expect(withoutStore.store).toBeUndefined();
     const result = await withoutStore.run({ input: 'q' });
-    await new WorkflowOrchestrator({ engine: recorded.engine, workflow: fiveStages(), store }).run({ input: 'q' });
+    await new WorkflowOrchestrator({ engine: recorded.asEngine(), workflow: fiveStages(), store }).run({ input: 'q' });
     expect(result).toMatchObject({ status: 'succeeded', output: { from: 's5' } });
     expect(types(plain)).toEqual(types(recorded));
     expect(types(plain)[0]).toBe('workflow_started');
@@ -184,8 +187,8 @@ describe('run() with a store: what is recorded', () => {
 describe('run() with a caller-chosen workflowId', () => {
   it('uses the given id for the result, every event and the record', async () => {
     const store = newStore();
-    const engine = await kitEngine(echoAgents(FIVE));
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store });
     const result = await orchestrator.run({ input: 'q' }, { workflowId: 'job-42' });
     expect(result.workflowId).toBe('job-42');
     const workflowEvents = engine.events.filter((event) => event.type.startsWith('workflow_'));
@@ -195,8 +198,8 @@ describe('run() with a caller-chosen workflowId', () => {
 
   it('refuses an id the store already holds before anything runs or is emitted', async () => {
     const store = newStore();
-    const engine = await kitEngine(echoAgents(FIVE));
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store });
     await orchestrator.run({ input: 'first' }, { workflowId: 'job-1' });
     const before = engine.events.length;
     await expect(orchestrator.run({ input: 'second' }, { workflowId: 'job-1' })).rejects.toSatisfy(RunRecordRejectedError.isInstance);
@@ -209,8 +212,8 @@ describe('run() with a caller-chosen workflowId', () => {
     ['a number', 42],
     ['an id over 256 characters', 'x'.repeat(257)],
   ])('refuses %s as workflowId with InvalidConfigError', async (_name, workflowId) => {
-    const engine = await kitEngine(echoAgents(FIVE));
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages() });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages() });
     await expect(orchestrator.run({ input: 'q' }, { workflowId } as never)).rejects.toThrow(
       'orchestrator.run: workflowId must be a non-empty string of at most 256 characters',
     );
@@ -221,9 +224,9 @@ describe('run() with a caller-chosen workflowId', () => {
 describe('run() with a store: interruption and cancellation', () => {
   it('an abort with RunInterruptedError rejects with it, records interrupted with the cut-off stage, and emits no workflow_completed', async () => {
     const store = newStore();
-    const engine = await kitEngine(echoAgents(FIVE, { s3: hangs }));
+    const engine = new GenuineFakeEngine(echoAgents(FIVE, { s3: hangs }));
     const controller = new AbortController();
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store }).run(
+    const running = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store }).run(
       { input: 'q' },
       { signal: controller.signal },
     );
@@ -245,9 +248,9 @@ describe('run() with a store: interruption and cancellation', () => {
 
   it('an interruption before the first stage records the run interrupted with no stages', async () => {
     const store = newStore();
-    const engine = await kitEngine(echoAgents(FIVE));
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
     const interruption = new RunInterruptedError({ message: 'closing' });
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store }).run(
+    const running = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store }).run(
       { input: 'q' },
       { signal: AbortSignal.abort(interruption) },
     );
@@ -264,9 +267,12 @@ describe('run() with a store: interruption and cancellation', () => {
       id: 'fan',
       stages: [{ agent: 'a' }, { agent: 'b', dependsOn: ['a'] }, { agent: 'c', dependsOn: ['a'] }],
     });
-    const engine = await kitEngine({ a: () => 'a', b: hangs, c: hangs });
+    const engine = new GenuineFakeEngine({ a: () => 'a', b: hangs, c: hangs });
     const controller = new AbortController();
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow, store }).run({ input: 'q' }, { signal: controller.signal });
+    const running = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow, store }).run(
+      { input: 'q' },
+      { signal: controller.signal },
+    );
     await engine.waitFor('agent_started', 'c');
     controller.abort(new RunInterruptedError({ message: 'closing' }));
     await expect(running).rejects.toSatisfy(RunInterruptedError.isInstance);
@@ -280,9 +286,9 @@ describe('run() with a store: interruption and cancellation', () => {
     ['another error', new Error('user pressed stop')],
   ])('an abort with %s is a cancellation: stored cancelled, workflow_completed emitted, not resumable', async (_name, reason) => {
     const store = newStore();
-    const engine = await kitEngine(echoAgents(FIVE, { s3: hangs }));
+    const engine = new GenuineFakeEngine(echoAgents(FIVE, { s3: hangs }));
     const controller = new AbortController();
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store });
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store });
     const running = orchestrator.run({ input: 'q' }, { signal: controller.signal });
     await engine.waitFor('agent_started', 's3');
     controller.abort(reason);
@@ -296,8 +302,8 @@ describe('run() with a store: interruption and cancellation', () => {
   });
 
   it('without a store, an abort with RunInterruptedError is a plain cancellation', async () => {
-    const engine = await kitEngine(echoAgents(FIVE));
-    const result = await new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages() }).run(
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const result = await new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages() }).run(
       { input: 'q' },
       { signal: AbortSignal.abort(new RunInterruptedError({ message: 'closing' })) },
     );
@@ -310,8 +316,8 @@ describe('run() with a store that refuses', () => {
   it('a refused saveStage fails the run: it rejects with the store’s error after workflow_completed (failed), and the record is failed', async () => {
     // Room for the input and the final result, not for a stage's result.
     const store = newStore({ maxStageOutputBytes: 120 });
-    const engine = await kitEngine(echoAgents(FIVE, { s1: () => 'x'.repeat(200) }));
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store }).run({ input: 'q' });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE, { s1: () => 'x'.repeat(200) }));
+    const running = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store }).run({ input: 'q' });
     await expect(running).rejects.toSatisfy(RunRecordRejectedError.isInstance);
     expect(engine.calledAgents()).toEqual(['s1']);
     expect(engine.events.at(-1)).toMatchObject({ type: 'workflow_completed', status: 'failed', path: 'main' });
@@ -332,8 +338,8 @@ describe('run() with a store that refuses', () => {
     const view = storeView(inner, (method, args) => {
       if (method === 'saveStage' && (args[1] as { stage: string }).stage === 'a') throw refusal;
     });
-    const engine = await kitEngine({ a: () => 'a', b: hangs });
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow, store: view }).run({ input: 'q' });
+    const engine = new GenuineFakeEngine({ a: () => 'a', b: hangs });
+    const running = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow, store: view }).run({ input: 'q' });
     await expect(running).rejects.toBe(refusal);
     expect(engine.calls.find((call) => call.request.agentName === 'b')?.signal?.aborted).toBe(true);
     const [record] = await inner.listRuns('user-1');
@@ -347,10 +353,10 @@ describe('run() with a store that refuses', () => {
     const view = storeView(inner, (method) => {
       if (method === 'complete') throw refusal;
     });
-    const engine = await kitEngine(echoAgents(FIVE));
-    await expect(new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store: view }).run({ input: 'q' })).rejects.toBe(
-      refusal,
-    );
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    await expect(
+      new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store: view }).run({ input: 'q' }),
+    ).rejects.toBe(refusal);
     expect(engine.events.at(-1)).toMatchObject({ type: 'workflow_completed', status: 'failed' });
   });
 
@@ -362,8 +368,8 @@ describe('run() with a store that refuses', () => {
     const store: RunStore = storeView(inner, (method) => {
       if (method === 'create' && failure !== undefined) throw failure;
     });
-    const engine = await kitEngine(echoAgents(FIVE));
-    const running = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store }).run(request);
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const running = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store }).run(request);
     if (failure === undefined) await expect(running).rejects.toSatisfy(RunRecordRejectedError.isInstance);
     else await expect(running).rejects.toBe(failure);
     expect(engine.events).toEqual([]);
@@ -377,8 +383,8 @@ describe('the store option', () => {
     ['null', null, 'WorkflowOrchestrator: store must be a RunStore (new InMemoryRunStore(), createRedisRunStore(...))'],
     ['a string', 'redis://localhost', 'WorkflowOrchestrator: store must be a RunStore (new InMemoryRunStore(), createRedisRunStore(...))'],
     ['an empty object', {}, 'WorkflowOrchestrator: store has no create() method: it is not a RunStore'],
-  ])('refuses %s with InvalidConfigError', async (_name, store, message) => {
-    const engine = (await kitEngine({})).engine;
+  ])('refuses %s with InvalidConfigError', (_name, store, message) => {
+    const engine = new GenuineFakeEngine({}).asEngine();
     let caught: unknown;
     try {
       new WorkflowOrchestrator({ engine, store } as never);
@@ -389,8 +395,8 @@ describe('the store option', () => {
     expect((caught as Error).message).toBe(message);
   });
 
-  it('accepts an explicit undefined as no store', async () => {
-    const orchestrator = new WorkflowOrchestrator({ engine: (await kitEngine({})).engine, store: undefined });
+  it('accepts an explicit undefined as no store', () => {
+    const orchestrator = new WorkflowOrchestrator({ engine: new GenuineFakeEngine({}).asEngine(), store: undefined });
     expect(orchestrator.store).toBeUndefined();
   });
 });

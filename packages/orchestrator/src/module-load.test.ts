@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { kitEngine } from './__fixtures__/kit-engine.js';
+import { GenuineFakeEngine } from './__fixtures__/genuine-fake-engine.js';
 
 /**
  * The package is imported inside the tests, not at the top of the file: top-level code of a module
@@ -11,7 +11,7 @@ describe('module loading', () => {
   it('loads the entry point; its orchestrator accepts every documented option', async () => {
     const api = await import('./index.js');
     for (const [name, value] of Object.entries(api)) expect(value, name).toBeDefined();
-    const engine = (await kitEngine({ triage: () => ({}), data_helper: () => 1, reporting: () => 2 })).engine;
+    const engine = new GenuineFakeEngine({ triage: () => ({}), data_helper: () => 1, reporting: () => 2 }).asEngine();
     const orchestrator = new api.WorkflowOrchestrator({ engine, workflow: api.triageWorkflow, now: () => 0 });
     expect((await orchestrator.run({ input: 'q' })).path).toBe('fallback');
   });

@@ -9,7 +9,7 @@ import {
 } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { deferred } from './__fixtures__/fake-engine.js';
-import { kitEngine } from './__fixtures__/kit-engine.js';
+import { GenuineFakeEngine } from './__fixtures__/genuine-fake-engine.js';
 import { crashedRun, echoAgents, FIVE, fiveStages, newStore, stageResult, storeView } from './__fixtures__/run-store.js';
 import { WorkflowOrchestrator } from './workflow-orchestrator.js';
 
@@ -30,8 +30,8 @@ async function setUp(options: { user?: 'user-1' | 'user-2'; status?: 'running' |
   const store = newStore();
   const workflowId = await crashedRun(store, { stages: [stageResult('s1')] });
   if (options.status === 'finished') await store.complete(workflowId, { status: 'succeeded', path: 'main', durationMs: 1 });
-  const engine = await kitEngine(echoAgents(FIVE), options.user === 'user-2' ? otherUser() : undefined);
-  const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(options.workflow), store });
+  const engine = new GenuineFakeEngine(echoAgents(FIVE), options.user === 'user-2' ? otherUser() : undefined);
+  const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(options.workflow), store });
   return { store, workflowId, engine, orchestrator };
 }
 
@@ -104,8 +104,8 @@ describe('resume refuses, before anything runs or is emitted', () => {
   });
 
   it('without a store, with InvalidConfigError', async () => {
-    const engine = await kitEngine(echoAgents(FIVE));
-    const error = await rejection(new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages() }).resume('wf-1'));
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const error = await rejection(new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages() }).resume('wf-1'));
     expect(InvalidConfigError.isInstance(error)).toBe(true);
     expect(error.message).toBe('orchestrator.resume needs a store: new WorkflowOrchestrator({ engine, workflow, store })');
   });
@@ -125,8 +125,8 @@ describe('resume refuses, before anything runs or is emitted', () => {
     const inner = newStore();
     await crashedRun(inner);
     const view = storeView(inner);
-    const engine = await kitEngine(echoAgents(FIVE));
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store: view });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store: view });
     const resume = orchestrator.resume as (...values: unknown[]) => Promise<unknown>;
     const error = await rejection(resume.apply(orchestrator, args));
     expect(InvalidConfigError.isInstance(error)).toBe(true);
@@ -140,20 +140,20 @@ describe('resume refuses a run already running in this process', () => {
   it('while run() executes it, also from another orchestrator on the same store', async () => {
     const store = newStore();
     const gate = deferred<string>();
-    const engine = await kitEngine(echoAgents(FIVE, { s2: () => gate.promise }));
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE, { s2: () => gate.promise }));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store });
     const running = orchestrator.run({ input: 'q' });
     await engine.waitFor('agent_started', 's2');
     const [record] = await store.listRuns('user-1');
     const workflowId = record?.workflowId as string;
-    const other = new WorkflowOrchestrator({ engine: (await kitEngine(echoAgents(FIVE))).engine, workflow: fiveStages(), store });
+    const other = new WorkflowOrchestrator({ engine: new GenuineFakeEngine(echoAgents(FIVE)).asEngine(), workflow: fiveStages(), store });
     for (const resumer of [orchestrator, other]) {
       const error = await rejection(resumer.resume(workflowId));
       expect(RunNotResumableError.isInstance(error)).toBe(true);
       expect(error.message).toBe(`Run ${workflowId} is already running in this process`);
     }
     // Another user is told it is not theirs, not that it runs.
-    const intruder = new WorkflowOrchestrator({ engine: (await kitEngine({}, otherUser())).engine, workflow: fiveStages(), store });
+    const intruder = new WorkflowOrchestrator({ engine: new GenuineFakeEngine({}, otherUser()).asEngine(), workflow: fiveStages(), store });
     expect(UserIsolationError.isInstance(await rejection(intruder.resume(workflowId)))).toBe(true);
     gate.resolve('two');
     expect((await running).status).toBe('succeeded');
@@ -163,8 +163,8 @@ describe('resume refuses a run already running in this process', () => {
   it('while another resume executes it; once that one is interrupted, it may be resumed again', async () => {
     const store = newStore();
     const workflowId = await crashedRun(store, { stages: [stageResult('s1')] });
-    const engine = await kitEngine(echoAgents(FIVE, { s2: () => deferred().promise }));
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE, { s2: () => deferred().promise }));
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store });
     const controller = new AbortController();
     const first = orchestrator.resume(workflowId, { signal: controller.signal });
     const second = rejection(orchestrator.resume(workflowId));
@@ -172,9 +172,9 @@ describe('resume refuses a run already running in this process', () => {
     await engine.waitFor('agent_started', 's2');
     controller.abort(new RunInterruptedError({ message: 'stop' }));
     await rejection(first);
-    const after = await kitEngine(echoAgents(FIVE));
+    const after = new GenuineFakeEngine(echoAgents(FIVE));
     await expect(
-      new WorkflowOrchestrator({ engine: after.engine, workflow: fiveStages(), store }).resume(workflowId),
+      new WorkflowOrchestrator({ engine: after.asEngine(), workflow: fiveStages(), store }).resume(workflowId),
     ).resolves.toMatchObject({ status: 'succeeded' });
     expect(engine.calledAgents()).toEqual(['s2']);
   });
@@ -195,8 +195,8 @@ describe('resume refuses a run already running in this process', () => {
         (error: unknown) => error,
       );
     });
-    const engine = await kitEngine(echoAgents(FIVE));
-    orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: fiveStages(), store: view });
+    const engine = new GenuineFakeEngine(echoAgents(FIVE));
+    orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: fiveStages(), store: view });
     expect(RunRecordRejectedError.isInstance(await rejection(orchestrator.run({ input: 'q' })))).toBe(true);
     expect(RunNotResumableError.isInstance(outcome)).toBe(true);
     expect(engine.calls).toEqual([]);

@@ -1,7 +1,7 @@
 import { createUserExecutionContext, EngineValidationError, InvalidConfigError, UserIsolationError } from '@baton/engine-contract';
 import { describe, expect, it } from 'vitest';
 import { FakeEngine } from './__fixtures__/fake-engine.js';
-import { kitEngine } from './__fixtures__/kit-engine.js';
+import { GenuineFakeEngine } from './__fixtures__/genuine-fake-engine.js';
 import { defineWorkflow } from './define-workflow.js';
 import { triageWorkflow } from './triage-workflow.js';
 import { createWorkflowOrchestrator, WorkflowOrchestrator } from './workflow-orchestrator.js';
@@ -105,7 +105,7 @@ describe('WorkflowOrchestrator construction', () => {
   });
 });
 
-describe('WorkflowOrchestrator on a genuine engine (from the test kit)', () => {
+describe('WorkflowOrchestrator on a (fake) genuine engine', () => {
   const agents = () => ({
     triage: () => ({ dataSufficiency: 'insufficient' }),
     data_helper: () => 'helped',
@@ -117,8 +117,8 @@ describe('WorkflowOrchestrator on a genuine engine (from the test kit)', () => {
     defineWorkflow({ id: 'custom', classify: () => 'main', paths: { main: [{ agent: 'only' }] }, fallback: 'main' });
 
   it('runs the default triage workflow on its engine, with a fresh UUID workflowId per run', async () => {
-    const engine = await kitEngine(agents());
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine });
+    const engine = new GenuineFakeEngine(agents());
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine() });
     expect(orchestrator.workflow).toBe(triageWorkflow);
     const first = await orchestrator.run({ input: 'q' });
     const second = await orchestrator.run({ input: 'q' });
@@ -130,10 +130,10 @@ describe('WorkflowOrchestrator on a genuine engine (from the test kit)', () => {
   });
 
   it('runs the given workflow with the given clock, and passes the request input to every stage', async () => {
-    const engine = await kitEngine(agents());
+    const engine = new GenuineFakeEngine(agents());
     let clock = 1_000;
     const custom = customWorkflow();
-    const orchestrator = createWorkflowOrchestrator({ engine: engine.engine, workflow: custom, now: () => (clock += 7) });
+    const orchestrator = createWorkflowOrchestrator({ engine: engine.asEngine(), workflow: custom, now: () => (clock += 7) });
     expect(orchestrator).toBeInstanceOf(WorkflowOrchestrator);
     expect(orchestrator.workflow).toBe(custom);
     const result = await orchestrator.run({ input: { question: 'why?' } });
@@ -145,10 +145,10 @@ describe('WorkflowOrchestrator on a genuine engine (from the test kit)', () => {
   });
 
   it('keeps its engine: the getter returns it, assigning throws a TypeError, and the instance is frozen', async () => {
-    const engine = await kitEngine(agents());
-    const other = await kitEngine(agents());
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine, workflow: customWorkflow() });
-    expect(orchestrator.engine).toBe(engine.engine);
+    const engine = new GenuineFakeEngine(agents());
+    const other = new GenuineFakeEngine(agents());
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine(), workflow: customWorkflow() });
+    expect(orchestrator.engine).toBe(engine);
     expect(() => {
       (orchestrator as { engine: unknown }).engine = other;
     }).toThrow(new TypeError('WorkflowOrchestrator.engine is read-only: create a new orchestrator for another engine'));
@@ -165,8 +165,8 @@ describe('WorkflowOrchestrator on a genuine engine (from the test kit)', () => {
       'WorkflowOrchestrator: workflow must be a definition made by defineWorkflow(...)',
     ],
     ['a clock that is not a function', { now: 42 }, 'WorkflowOrchestrator: now must be a function returning epoch milliseconds'],
-  ])('refuses %s with InvalidConfigError', async (_name, extra, message) => {
-    const engine = (await kitEngine(agents())).engine;
+  ])('refuses %s with InvalidConfigError', (_name, extra, message) => {
+    const engine = new GenuineFakeEngine(agents()).asEngine();
     let caught: unknown;
     try {
       new WorkflowOrchestrator({ engine, ...extra } as never);
@@ -192,8 +192,8 @@ describe('WorkflowOrchestrator on a genuine engine (from the test kit)', () => {
       'orchestrator.run: signal must be an AbortSignal',
     ],
   ])('refuses %s with InvalidConfigError before anything runs', async (_name, args, message) => {
-    const engine = await kitEngine(agents());
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine });
+    const engine = new GenuineFakeEngine(agents());
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine() });
     const run = orchestrator.run as (...values: unknown[]) => Promise<unknown>;
     const caught = await run.apply(orchestrator, args).then(
       () => undefined,
@@ -205,8 +205,8 @@ describe('WorkflowOrchestrator on a genuine engine (from the test kit)', () => {
   });
 
   it('refuses a userContext of another user with UserIsolationError before anything runs or is emitted', async () => {
-    const engine = await kitEngine(agents());
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine });
+    const engine = new GenuineFakeEngine(agents());
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine() });
     const intruder = createUserExecutionContext({ userId: 'user-2', threadId: 'thread-1', runId: 'run-1' });
     await expect(orchestrator.run({ input: 'q', userContext: intruder })).rejects.toSatisfy(UserIsolationError.isInstance);
     expect(engine.events).toEqual([]);
@@ -216,8 +216,8 @@ describe('WorkflowOrchestrator on a genuine engine (from the test kit)', () => {
   });
 
   it("passes the caller's signal on: an aborted signal cancels the run", async () => {
-    const engine = await kitEngine(agents());
-    const orchestrator = new WorkflowOrchestrator({ engine: engine.engine });
+    const engine = new GenuineFakeEngine(agents());
+    const orchestrator = new WorkflowOrchestrator({ engine: engine.asEngine() });
     const result = await orchestrator.run({ input: 'q' }, { signal: AbortSignal.abort() });
     expect(result.status).toBe('cancelled');
     expect(engine.calls).toEqual([]);

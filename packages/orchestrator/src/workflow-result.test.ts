@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deferred, type FakeAgent, FakeEngine } from './__fixtures__/fake-engine.js';
-import { kitEngine } from './__fixtures__/kit-engine.js';
+import { GenuineFakeEngine } from './__fixtures__/genuine-fake-engine.js';
 import { defineWorkflow } from './define-workflow.js';
 import { runWorkflow } from './run-workflow.js';
 import type { StageInput } from './stage-input.js';
@@ -170,12 +170,12 @@ describe('the finally stage listed last in a path, at run time', () => {
 
 describe('WorkflowOrchestrator with a linear workflow', () => {
   it('runs it on its engine and resolves its output', async () => {
-    const engine = await kitEngine({
+    const engine = new GenuineFakeEngine({
       research: () => ['fact'],
       write: (input) => `text from ${String((input as StageInput).previous.research)}`,
     });
     const workflow = defineWorkflow({ id: 'article', stages: ['research', 'write'] });
-    const result = await new WorkflowOrchestrator({ engine: engine.engine, workflow }).run({ input: 'tides' });
+    const result = await new WorkflowOrchestrator({ engine: engine.asEngine(), workflow }).run({ input: 'tides' });
     expect(result).toMatchObject({ workflowName: 'article', path: 'main', status: 'succeeded', output: 'text from fact' });
     expect(Object.isFrozen(result)).toBe(true);
   });

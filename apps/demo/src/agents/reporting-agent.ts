@@ -1,4 +1,4 @@
-import { createScriptedModel, defineModelAgent } from '@baton/ai-sdk';
+import { createScriptedModel, defineModelAgent, type LanguageModelV3 } from '@baton/ai-sdk';
 import { defineAgent } from '@baton/engine-contract';
 import type { LanguageModel } from 'ai';
 import { z } from 'zod';
@@ -25,7 +25,7 @@ export const ANSWER_WORD_DELAY_MS = 15;
  * the prompt and streams the composed answer (`composeAnswer`, the headline, a blank line, the body)
  * word by word, `delayMs` apart. Deterministic: the same findings always give the same words.
  */
-export function createScriptedReportingModel(options: { delayMs: number }) {
+export function createScriptedReportingModel(options: { delayMs: number }): LanguageModelV3 {
   return createScriptedModel({
     answer: (promptText) => answerToText(composeAnswer(answerSourcesFromPrompt(promptText))),
     delayMs: options.delayMs,

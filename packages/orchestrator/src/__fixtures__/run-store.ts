@@ -36,7 +36,7 @@ export function stageResult(name: string, status: AgentRunStatus = 'succeeded', 
   return { ...base, status, error: { code, name: 'Error', message: status } };
 }
 
-/** The ids of the fixtures' default engine (`kitEngine`'s context, `KIT_USER`). */
+/** The ids of the fixtures' default engine (`GenuineFakeEngine`'s context). */
 export const USER_1 = { userId: 'user-1', threadId: 'thread-1', runId: 'run-1' } as const;
 
 /**
