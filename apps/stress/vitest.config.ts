@@ -1,3 +1,4 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { environment: 'node', include: ['src/**/*.test.ts'] } });
+// Time limits only catch a hang: no test's outcome depends on how fast this machine is (CI runs on busy 2-core machines).
+export default defineProject({ test: { environment: 'node', include: ['src/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } });

@@ -3,10 +3,13 @@ import { defineProject } from 'vitest/config';
 // Stryker's vitest runner sets STRYKER_MUTATOR_WORKER in its workers: type tests mutate nothing at run time.
 const underStryker = process.env.STRYKER_MUTATOR_WORKER !== undefined;
 
+// Time limits only catch a hang: no test's outcome depends on how fast this machine is (CI runs on busy 2-core machines).
 export default defineProject({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Off in `pnpm check`, whose `tsc -b` has already type-checked every *.test-d.ts (scripts/check.mjs).
     typecheck: { enabled: !underStryker && process.env.BATON_TYPE_TESTS_DONE !== '1', include: ['src/**/*.test-d.ts'] },
     restoreMocks: true,

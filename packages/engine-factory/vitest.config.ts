@@ -5,10 +5,13 @@ import { defineProject } from 'vitest/config';
 // `--expose-gc` cannot be given, and heap figures mean nothing in an instrumented build.
 const underStryker = process.env.STRYKER_MUTATOR_WORKER !== undefined;
 
+// Time limits only catch a hang: no test's outcome depends on how fast this machine is (CI runs on busy 2-core machines).
 export default defineProject({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     exclude: underStryker ? ['src/memory.test.ts', '**/node_modules/**'] : ['**/node_modules/**'],
     // The memory tests call global.gc(); forks (the default pool) pass this flag to the child process.
     // Not under Stryker: its worker threads refuse V8 flags ("Failed to start threads worker").

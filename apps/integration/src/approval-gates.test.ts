@@ -74,7 +74,7 @@ describe('approval gates across processes (Redis store)', () => {
     expect(events[0]).toMatchObject({ type: 'workflow_resumed', completedStages: ['plan'], userId: 'alice' });
     expect(events.at(-1)).toMatchObject({ type: 'workflow_completed', status: 'succeeded' });
     expect(await redisStore(keyPrefix).get(workflowId)).toMatchObject({ status: 'succeeded' });
-  }, 60_000);
+  }, 120_000);
 
   it('a rejection decided by a new process fails the stage with APPROVAL_REJECTED and never calls it', async () => {
     const keyPrefix = `approval-${randomUUID()}:`;
@@ -85,7 +85,7 @@ describe('approval gates across processes (Redis store)', () => {
     const record = await redisStore(keyPrefix).get(workflowId);
     expect(record?.status).toBe('failed');
     expect(record?.stages.find((stage) => stage.agentName === 'actions')?.error?.code).toBe('APPROVAL_REJECTED');
-  }, 60_000);
+  }, 120_000);
 });
 
 const agents = ['plan', 'actions', 'report'].map((name) => defineAgent({ name, run: () => ({ from: name }) }));

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createWorkflowQueue, type WorkflowQueue, workflowIdFor } from '@baton/bullmq';
 import type { AgentEvent, RunRecord } from '@baton/engine-contract';
 import { createRedisEventBus, createRedisRunStore, type RedisEventBus, type RedisRunStore } from '@baton/redis';
-import { Queue } from 'bullmq';
+import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { usePrivateRedis } from './support/private-redis.js';
@@ -117,12 +117,28 @@ async function finished(store: RedisRunStore, bus: RedisEventBus, userId: string
 const callsOf = (children: Array<ReportingChild<Message>>) =>
   children.flatMap((child) => child.messages).filter((message): message is Extract<Message, { kind: 'call' }> => message.kind === 'call');
 
-async function queueCounts(names: Deployment): Promise<Record<string, number>> {
+/**
+ * The queue's job counts once BullMQ has finished every job of `workflowIds` (job id = workflowId).
+ * A run's workflow_completed is published by the processor before BullMQ moves its job to completed,
+ * so the counts are read after BullMQ's own `completed` events, not after the run's events.
+ */
+async function queueCountsWhenFinished(names: Deployment, workflowIds: readonly string[]): Promise<Record<string, number>> {
   const url = new URL(redis.url);
-  const queue = new Queue(names.queueName, { connection: { host: url.hostname, port: Number(url.port) }, prefix: names.prefix });
+  const connection = { host: url.hostname, port: Number(url.port) };
+  const queue = new Queue(names.queueName, { connection, prefix: names.prefix });
+  const queueEvents = new QueueEvents(names.queueName, { connection, prefix: names.prefix });
   try {
+    await queueEvents.waitUntilReady();
+    await Promise.all(
+      workflowIds.map(async (workflowId) => {
+        // Removed already (removeOnComplete): finished.
+        const job = await Job.fromId(queue, workflowId);
+        await job?.waitUntilFinished(queueEvents);
+      }),
+    );
     return await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children');
   } finally {
+    await queueEvents.close();
     await queue.close();
   }
 }
@@ -162,7 +178,7 @@ describe('the worker tier on BullMQ, with worker processes', () => {
     expect(secondEngine.map((event) => event.seq)).toEqual(secondEngine.map((_, index) => index));
     expect(new Set(stream.events.map((event) => event.userId))).toEqual(new Set(['alice']));
     expect(await store.get(workflowId)).toMatchObject({ status: 'succeeded', result: { status: 'succeeded' } });
-    expect(await queueCounts(names)).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
+    expect(await queueCountsWhenFinished(names, [workflowId])).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
   }, 120_000);
 
   it('close() interrupts a running job after its grace: the record is interrupted and another worker resumes it', async () => {
@@ -268,6 +284,11 @@ describe('the worker tier on BullMQ, with worker processes', () => {
     }
     const resumed = streams.flatMap(({ stream }) => stream.events.filter((event) => event.type === 'workflow_resumed'));
     expect(resumed.map((event) => `${event.userId}/${event.runId}`).sort()).toEqual([...cut].sort());
-    expect(await queueCounts(names)).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
+    expect(
+      await queueCountsWhenFinished(
+        names,
+        ids.map(({ workflowId }) => workflowId),
+      ),
+    ).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
   }, 240_000);
 });

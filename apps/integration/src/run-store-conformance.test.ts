@@ -474,7 +474,7 @@ describe('RunStore conformance: both stores answer a random sequence of calls al
       }),
       { numRuns: 60 },
     );
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('createRedisRunStore: expiry on Redis (checked with PTTL, never by waiting)', () => {

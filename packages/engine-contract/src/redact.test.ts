@@ -373,7 +373,7 @@ describe('redact: properties', () => {
       }),
       { numRuns: 500 },
     );
-  }, 30_000);
+  }, 120_000);
 
   it('leaks no string that sat under a secret key, in objects, arrays and maps', () => {
     fc.assert(
@@ -385,7 +385,7 @@ describe('redact: properties', () => {
       }),
       { numRuns: 300 },
     );
-  }, 30_000);
+  }, 120_000);
 
   const unchanged = (text: string): boolean => redactSecretsInText(text) === text;
   const noSecretKeys = (value: unknown): boolean => {
@@ -408,7 +408,7 @@ describe('redact: properties', () => {
       }),
       { numRuns: 500 },
     );
-  }, 30_000);
+  }, 120_000);
 
   /**
    * An independent model of the key rule: lower-cased, without "-" and "_", the key contains a secret
@@ -448,7 +448,7 @@ describe('redact: properties', () => {
       }),
       { numRuns: 500 },
     );
-  }, 30_000);
+  }, 120_000);
 
   // What an agent may hand over: credentials in text, under secret keys, in errors, behind an own
   // toJSON on objects, functions, dates and typed arrays, in maps and sets, at any depth.
@@ -486,7 +486,7 @@ describe('redact: properties', () => {
       }),
       { numRuns: 500 },
     );
-  }, 60_000);
+  }, 120_000);
 
   it('never throws, whatever the input', () => {
     fc.assert(
@@ -507,5 +507,5 @@ describe('redact: properties', () => {
       ),
       { numRuns: 500 },
     );
-  }, 30_000);
+  }, 120_000);
 });

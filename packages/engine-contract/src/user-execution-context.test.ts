@@ -723,7 +723,7 @@ describe('createUserExecutionContext: properties', () => {
       }),
       { numRuns: 500 },
     );
-  }, 30_000);
+  }, 120_000);
 
   it('never throws anything but InvalidUserContextError for valid ids with arbitrary metadata', () => {
     fc.assert(
@@ -737,7 +737,7 @@ describe('createUserExecutionContext: properties', () => {
       }),
       { numRuns: 500 },
     );
-  }, 30_000);
+  }, 120_000);
 
   it('accepts an arbitrary string id only if it is 1-256 chars with no whitespace/control chars and no placeholder, and never echoes it', () => {
     // Any code point, lone surrogates included, biased towards the low planes where the rules bite.
@@ -775,7 +775,7 @@ describe('createUserExecutionContext: properties', () => {
       }),
       { numRuns: 1000 },
     );
-  }, 30_000);
+  }, 120_000);
 
   it('accepts any id of ordinary characters unchanged', () => {
     fc.assert(
@@ -881,5 +881,5 @@ describe('ctx.child: properties', () => {
       ),
       { numRuns: 500 },
     );
-  }, 30_000);
+  }, 120_000);
 });

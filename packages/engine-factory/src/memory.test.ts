@@ -92,7 +92,7 @@ describe('engine memory', () => {
     expect(metrics).toMatchObject({ enginesActive: 0, activeUsers: 0, enginesCreated: 200 + ENGINES, enginesDisposed: 200 + ENGINES });
     expect(metrics.runsSucceeded).toBe((200 + ENGINES) * RUNS_PER_ENGINE);
     expect(growth).toBeLessThan(HEAP_BOUND_BYTES);
-  }, 60_000);
+  }, 120_000);
 
   it('lets disposed engines, their contexts and their agents’ signals be collected while the factory lives on', async () => {
     factory = createEngineFactory({ agents: [echoAgent, defineAgent({ name: 'keeps-signal', run: (_input, ctx) => ctx.signal.aborted })] });
@@ -111,7 +111,7 @@ describe('engine memory', () => {
     // The factory is still reachable here (it is used below): it must not hold the engines.
     expect(await survivors(refs)).toBe(0);
     expect(factory.getMetrics().runsSucceeded).toBe(100);
-  }, 30_000);
+  }, 120_000);
 
   it('keeps the context of a live engine reachable, and releases it once the engine is disposed (the check can fail)', async () => {
     factory = createEngineFactory({ agents: [echoAgent] });

@@ -44,7 +44,7 @@ beforeAll(() => {
     .getSuggestionDiagnostics(probeFile)
     .filter((diagnostic) => diagnostic.reportsDeprecated)
     .map((diagnostic) => probeText.slice(diagnostic.start, (diagnostic.start ?? 0) + (diagnostic.length ?? 0)));
-}, 60_000);
+}, 120_000);
 
 describe('@deprecated on every legacy export', () => {
   it('makes the editor strike through every legacy name where it is used', () => {

@@ -100,7 +100,8 @@ describe('createRedisAdmission', () => {
 
   it('lets a lease of a holder whose client died expire after leaseTtlMs, not before', async () => {
     const keyPrefix = prefix();
-    const leaseTtlMs = 300;
+    // Long enough that the first attempt of `other` surely comes before the expiry, even on a busy machine.
+    const leaseTtlMs = 1500;
     const errors: BatonError[] = [];
     const holderClient = newClient();
     const holder = admission({ redis: holderClient, keyPrefix, leaseTtlMs, onError: (error) => errors.push(error) });
@@ -118,7 +119,7 @@ describe('createRedisAdmission', () => {
         else refusals += 1;
         return lease !== null;
       },
-      5000,
+      60_000,
       20,
     );
     expect(admittedAt).toBeDefined();
@@ -126,27 +127,41 @@ describe('createRedisAdmission', () => {
     // Expiry is judged by the Redis server clock (same host here); allow for ms rounding only.
     expect(admittedAt! - acquireStartedAt).toBeGreaterThanOrEqual(leaseTtlMs - 2);
     // The holder's refresher noticed that its client is gone and reported it.
-    await waitFor(() => errors.length > 0, 2000);
+    await waitFor(() => errors.length > 0);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((error) => TransportError.isInstance(error))).toBe(true);
   });
 
   it('refreshes live leases: the slot stays taken across several TTLs', async () => {
     const keyPrefix = prefix();
-    const leaseTtlMs = 400;
+    // Refreshed every second. Only a stall of the test process longer than the 2 s of slack could
+    // make a refresh late: the lease's expiry in Redis is watched, not the wall clock.
+    const leaseTtlMs = 3000;
     const errors: BatonError[] = [];
     const holder = admission({ redis: newClient(), keyPrefix, leaseTtlMs, onError: (error) => errors.push(error) });
     const other = admission({ redis: newClient(), keyPrefix, leaseTtlMs });
     const lease = await holder.acquire('u_1', 1);
     expect(lease).not.toBeNull();
-    const until = Date.now() + 3 * leaseTtlMs;
-    let attempts = 0;
-    while (Date.now() < until) {
+    const check = newClient();
+    const [key] = await check.keys(`${keyPrefix}*`);
+    const expiryOf = async () => Number((await check.zrange(key!, 0, -1, 'WITHSCORES'))[1]);
+    const serverNow = async () => {
+      const [seconds, micros] = await check.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    };
+    const expiries = [await expiryOf()];
+    let refusals = 0;
+    // Until the first expiry is 1 s past on Redis's clock: the slot stays taken, the expiry moves on.
+    const outlived = await waitFor(async () => {
       expect(await other.acquire('u_1', 1)).toBeNull();
-      attempts += 1;
-      await sleep(50);
-    }
-    expect(attempts).toBeGreaterThan(10);
+      refusals += 1;
+      const expiry = await expiryOf();
+      if (expiry > expiries.at(-1)!) expiries.push(expiry);
+      return (await serverNow()) > expiries[0]! + 1000;
+    }, 60_000);
+    expect(outlived).toBe(true);
+    expect(expiries.length).toBeGreaterThanOrEqual(4);
+    expect(refusals).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await lease!.release();
     expect(await other.acquire('u_1', 1)).not.toBeNull();

@@ -137,7 +137,7 @@ describe('createRedisEventBus: publish and replay', () => {
     // connections): a stream created before the '1-0' subscriber's first read would be one whose
     // events after 1-0 it cannot know it saw, which is ReplayUnavailableError by design.
     const check = newClient();
-    expect(await waitFor(async () => (await countBlockedConnections(check, `${keyPrefix}app`)) === 3, 15_000)).toBe(true);
+    expect(await waitFor(async () => (await countBlockedConnections(check, `${keyPrefix}app`)) === 3)).toBe(true);
     await publishAll(events.publish, 'u_new', 0, 2);
     for (const [index, iterator] of iterators.entries()) {
       const first = await firsts[index]!;
@@ -210,11 +210,14 @@ describe('createRedisEventBus: publish and replay', () => {
   });
 
   it('lets an idle stream expire after ttlMs', async () => {
-    const { bus: events, keyPrefix } = bus({ ttlMs: 150 });
+    // Long enough that the key is surely still there when read back right after the publish.
+    const { bus: events, keyPrefix } = bus({ ttlMs: 1000 });
     await events.publish(thinkingEvent('u_1', 0));
     const check = newClient();
-    expect(await check.exists(`${keyPrefix}events:u_1`)).toBe(1);
-    expect(await waitFor(async () => (await check.exists(`${keyPrefix}events:u_1`)) === 0, 3000)).toBe(true);
+    const ttl = await check.pttl(`${keyPrefix}events:u_1`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(1000);
+    expect(await waitFor(async () => (await check.exists(`${keyPrefix}events:u_1`)) === 0)).toBe(true);
   });
 });
 
@@ -283,7 +286,8 @@ describe('createRedisEventBus: lifecycle', () => {
     const abortedAt = Date.now();
     controller.abort();
     expect(await pending).toEqual({ done: true, value: undefined });
-    expect(Date.now() - abortedAt).toBeLessThan(1000); // vs. a 5 s XREAD BLOCK
+    // Without the abort it would wait for the 5 s XREAD BLOCK to end on the server: a margin no busy machine eats.
+    expect(Date.now() - abortedAt).toBeLessThan(4000);
     expect(await waitFor(async () => (await countConnections(check, `${keyPrefix}app`)) === 1)).toBe(true);
 
     const already = new AbortController();
@@ -375,7 +379,8 @@ describe('createRedisEventBus: lifecycle', () => {
       const error = await rejectionOf(pending);
       expect(TransportError.isInstance(error)).toBe(true);
       expect((error as TransportError).cause).toBeInstanceOf(Error);
-      expect(Date.now() - stoppedAt).toBeLessThan(3000);
+      // ioredis's default retries would take over 10 s before failing the request.
+      expect(Date.now() - stoppedAt).toBeLessThan(8000);
       expect(await iterator.next()).toEqual({ done: true, value: undefined });
       // Publishing while Redis is down resolves to null and reports a TransportError.
       await expect(publisherSide.bus.publish(thinkingEvent('u_1', 1))).resolves.toBeNull();
@@ -398,5 +403,5 @@ describe('createRedisEventBus: throughput', () => {
     const perSecond = Math.round(10_000 / seconds);
     console.log(`@baton/redis replay throughput: ${perSecond} events/s (10,000 events in ${(seconds * 1000).toFixed(0)} ms)`);
     expect(perSecond).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 });

@@ -37,7 +37,7 @@ async function privateServer(): Promise<RedisServerProcess> {
 
 describe.skipIf(!findRedisServerBinary())('a Redis that stops answering (SIGSTOP)', () => {
   it('clients made from a URL give TransportError (publish reports it, a subscription step, a run store read and an acquire reject) and close() finishes', {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const server = await privateServer();
     const keyPrefix = uniquePrefix();
@@ -68,7 +68,7 @@ describe.skipIf(!findRedisServerBinary())('a Redis that stops answering (SIGSTOP
   });
 
   it("a subscriber on a passed-in client fails a read that gets no reply within that client's commandTimeout", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const server = await privateServer();
     const client = newClient({ commandTimeout: 300, maxRetriesPerRequest: 2 }, server.url);

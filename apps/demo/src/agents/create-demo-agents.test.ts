@@ -109,12 +109,12 @@ describe('demo agents', () => {
     const controller = new AbortController();
     const started = performance.now();
     // Cancel as soon as triage is visibly working (its first thought), i.e. inside its first pause.
-    const { result, events } = await ask(EXAMPLE_QUESTIONS[0]!.text, 50, controller.signal, (event) => {
+    const { result, events } = await ask(EXAMPLE_QUESTIONS[0]!.text, 300, controller.signal, (event) => {
       if (event.type === 'agent_thinking') controller.abort(new Error('cancelled by test'));
     });
     expect(result.status).toBe('cancelled');
-    // Triage alone would take over 10 s at this scale.
-    expect(performance.now() - started).toBeLessThan(5000);
+    // Triage alone would take over 60 s at this scale: half of that is a margin no busy machine eats.
+    expect(performance.now() - started).toBeLessThan(30_000);
     expect(events.some((event) => event.type === 'agent_completed' && event.status === 'cancelled')).toBe(true);
   });
 });

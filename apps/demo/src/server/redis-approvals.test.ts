@@ -110,7 +110,7 @@ it('a waiting run survives a restart of its instance (listed with its question, 
   expect(actionsOf(result)).toMatchObject({ status: 'failed', error: { code: 'APPROVAL_REJECTED' } });
   expect(await restarted.server.store.get(workflowId)).toMatchObject({ status: 'failed' });
   await after.close();
-}, 60_000);
+}, 120_000);
 
 it("times out an approval whose worker is gone: the worker tier's delayed job reaches another worker (APPROVAL_TIMEOUT)", async () => {
   const redis = redisOptions();
@@ -135,4 +135,4 @@ it("times out an approval whose worker is gone: the worker tier's delayed job re
   watcher.decide(workflowId, true);
   expect(await late).toMatchObject({ code: 'NOT_SUSPENDED', workflowId });
   await watcher.close();
-}, 60_000);
+}, 120_000);

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 it('keeps serving while Redis is away: clear error frames, healthz 200, asks refused; asks run and events flow again once Redis is back', {
-  timeout: 60_000,
+  timeout: 120_000,
 }, async () => {
   const binary = requireRedisServerBinary();
   let redisServer: RedisServerProcess = await startRedisServer(binary);

@@ -33,7 +33,7 @@ function thinking(seq: number): AgentEvent {
   };
 }
 
-it(`replays ${EVENT_COUNT} events to a reconnecting socket and reports the rate`, { timeout: 60_000 }, async () => {
+it(`replays ${EVENT_COUNT} events to a reconnecting socket and reports the rate`, { timeout: 120_000 }, async () => {
   const url = requireRedisUrl();
   const keyPrefix = uniqueKeyPrefix();
   prefixes.push(keyPrefix);

@@ -177,7 +177,7 @@ describe('failover', () => {
       .map((frame) => frame.event.agentName);
     expect(started).toEqual(['triage', 'data_helper', 'data', 'data', 'reporting']);
     await alice.close();
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('the per-user limits with a queue', () => {
@@ -202,7 +202,7 @@ describe('the per-user limits with a queue', () => {
     for (const runId of running.slice(1)) alice.send({ type: 'cancel', runId });
     for (const runId of running.slice(1)) expect((await alice.result(runId)).result.status).toBe('cancelled');
     await alice.close();
-  }, 60_000);
+  }, 120_000);
 
   it(`the ${MAX_OPEN_RUNS_PER_USER + 1}th unfinished ask gets USER_LIMIT_EXCEEDED, on any web instance; other users are not affected`, async () => {
     const { gates, start } = deployment();
@@ -229,7 +229,7 @@ describe('the per-user limits with a queue', () => {
     for (const runId of asked) expect((await onA.result(runId, 30_000)).result.status).toBe('succeeded');
     expect((await onA.result(await onA.ask(PARTIAL))).result.status).toBe('succeeded');
     await Promise.all([onA.close(), onB.close(), bob.close()]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('roles', () => {

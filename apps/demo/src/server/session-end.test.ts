@@ -57,7 +57,7 @@ describe('a socket ends with its session', () => {
   });
 
   it('logs out while Redis is away: the sockets close, the cookie is refused here, and Redis forgets the session once it is back', {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     // A partition, not a stopped Redis: the session is still in Redis when the link comes back.
     const redisUrl = new URL(requireRedisUrl());

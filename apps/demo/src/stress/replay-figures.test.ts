@@ -46,5 +46,5 @@ describe('measureReplayFigures (scaled down: the figures themselves are for the 
     console.log(`[replay figures, scaled down]\n${formatReplayFigures(measured)}`);
     expect(measured.replay).toMatchObject({ completeSockets: 4, framesReceived: 6000 });
     expect(measured.healthz.samples).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 });

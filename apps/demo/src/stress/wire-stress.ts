@@ -1,6 +1,6 @@
 import { createDemoServer } from '../server/create-demo-server.js';
 import type { ServerFrame, WireWorkflowResult } from '../server/protocol.js';
-import { FrameClient, login } from '../test-support/demo-test-client.js';
+import { FRAME_TIMEOUT_MS, FrameClient, login } from '../test-support/demo-test-client.js';
 import { ForeignCancelProber } from './foreign-cancel-prober.js';
 import { createHoldableDemoAgents } from './hold-agents.js';
 import { type MalformedReport, sendMalformed } from './malformed-frames.js';
@@ -74,7 +74,7 @@ function expectedShape(ask: WireAsk): { status: string; path: string; stages: st
  */
 export async function runWireStress(options: WireStressOptions): Promise<WireStressReport> {
   const startedAt = performance.now();
-  const timeoutMs = options.frameTimeoutMs ?? 20_000;
+  const timeoutMs = options.frameTimeoutMs ?? FRAME_TIMEOUT_MS;
   const plan = createWirePlan(options);
   const checker = new WireChecker();
   const server = await createDemoServer({

@@ -185,5 +185,5 @@ describe('the legacy-engines bin', () => {
     const without = node([installedBin, 'check'], project);
     expect(without.status).toBe(2);
     expect(without.stderr).toContain('and none is installed');
-  }, 60_000);
+  }, 120_000);
 });

@@ -57,8 +57,11 @@ export function deleteKeysAfter(prefix: string): void {
   });
 }
 
-/** Polls `check` every `intervalMs` until it returns true or `timeoutMs` passes. */
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 5000, intervalMs = 20): Promise<boolean> {
+/**
+ * Polls `check` every `intervalMs` until it returns true or `timeoutMs` passes. For state in Redis,
+ * which sends no event; the time limit only catches a hang (far above what a busy machine needs).
+ */
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 60_000, intervalMs = 20): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;
