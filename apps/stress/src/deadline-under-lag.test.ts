@@ -37,6 +37,17 @@ function gate() {
   return { opened, open };
 }
 
+/** An agent that ignores ctx.signal and settles when the test opens `finish`. */
+function gatedAgent(name: string, finish: ReturnType<typeof gate>) {
+  return defineAgent({
+    name,
+    run: async () => {
+      await finish.opened;
+      return `${name} done`;
+    },
+  });
+}
+
 const context = () => createUserExecutionContext({ userId: 'user-lag', threadId: 'thread-lag', runId: 'run-lag' });
 const factories: Array<{ shutdown(): Promise<void> }> = [];
 afterEach(async () => {
@@ -47,14 +58,7 @@ describe('deadlines when the deadline timer runs late (engine-factory)', () => {
   it('a running call whose agent settles after its deadline is timed_out, not succeeded', async () => {
     const clock = lateTimerClock();
     const finish = gate();
-    // Ignores ctx.signal: settles when the test opens the gate.
-    const slow = defineAgent({
-      name: 'slow',
-      run: async () => {
-        await finish.opened;
-        return 'done';
-      },
-    });
+    const slow = gatedAgent('slow', finish);
     const factory = createEngineFactory({ agents: [slow], now: clock.now, timers: clock.timers });
     factories.push(factory);
     const engine = await factory.createEngine(context());
@@ -68,13 +72,7 @@ describe('deadlines when the deadline timer runs late (engine-factory)', () => {
   it('a call that settles before its deadline still succeeds (the check above is the deadline, not lateness)', async () => {
     const clock = lateTimerClock();
     const finish = gate();
-    const slow = defineAgent({
-      name: 'slow',
-      run: async () => {
-        await finish.opened;
-        return 'done';
-      },
-    });
+    const slow = gatedAgent('slow', finish);
     const factory = createEngineFactory({ agents: [slow], now: clock.now, timers: clock.timers });
     factories.push(factory);
     const engine = await factory.createEngine(context());
@@ -87,13 +85,7 @@ describe('deadlines when the deadline timer runs late (engine-factory)', () => {
   it('a queued call whose deadline passed is not started when a slot frees', async () => {
     const clock = lateTimerClock();
     const finish = gate();
-    const slow = defineAgent({
-      name: 'slow',
-      run: async () => {
-        await finish.opened;
-        return 'slow done';
-      },
-    });
+    const slow = gatedAgent('slow', finish);
     let quickStarted = false;
     const quick = defineAgent({
       name: 'quick',

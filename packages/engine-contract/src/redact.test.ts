@@ -1,26 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MARKER, secret, textWithCredentials } from './__fixtures__/credential-arbitraries.js';
+import { SECRET_WORDS } from './__fixtures__/secret-words.js';
 import { redact } from './redact.js';
 import { redactSecretsInText } from './redact-secrets-in-text.js';
 import { isSecretKey, REDACTED } from './secret-key.js';
-
-const SECRET_WORDS = [
-  'password',
-  'passwd',
-  'passphrase',
-  'pwd',
-  'secret',
-  'token',
-  'apikey',
-  'accesskey',
-  'authorization',
-  'cookie',
-  'privatekey',
-  'credential',
-  'connectionstring',
-  'jwt',
-];
 
 /** Walks every plain object / array in `value` and calls `visit(key, item)` for each object entry. */
 function walk(value: unknown, visit: (key: string, item: unknown) => void, seen = new Set<object>()): void {

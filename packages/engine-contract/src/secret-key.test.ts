@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SECRET_WORDS } from './__fixtures__/secret-words.js';
 import { isSecretKey, REDACTED } from './secret-key.js';
-
-const SECRET_WORDS = [
-  'password',
-  'passwd',
-  'passphrase',
-  'pwd',
-  'secret',
-  'token',
-  'apikey',
-  'accesskey',
-  'authorization',
-  'cookie',
-  'privatekey',
-  'credential',
-  'connectionstring',
-  'jwt',
-];
 
 it('redacts to "[REDACTED]"', () => {
   expect(REDACTED).toBe('[REDACTED]');

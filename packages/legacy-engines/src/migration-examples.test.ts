@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STRICT_COMPILER_OPTIONS } from './checker/test-helpers.js';
 import { LEGACY_ENGINE_NAMES, type LegacyEngineName } from './legacy-names.js';
 import { getMigrationGuide } from './migration-guides.js';
 
@@ -18,18 +19,7 @@ const builtTypes: Record<string, string> = {
 
 // The repository's strict settings (tsconfig.base.json), so the examples hold under a demanding configuration.
 const compilerOptions: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2023.d.ts'],
-  module: ts.ModuleKind.Preserve,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  strict: true,
-  noUncheckedIndexedAccess: true,
-  noImplicitOverride: true,
-  noImplicitReturns: true,
-  verbatimModuleSyntax: true,
-  isolatedModules: true,
-  skipLibCheck: true,
-  noEmit: true,
+  ...STRICT_COMPILER_OPTIONS,
   types: ['node'],
   typeRoots: [join(packageDir, 'node_modules', '@types')],
   paths: Object.fromEntries(Object.entries(builtTypes).map(([name, file]) => [name, [file]])),

@@ -3,7 +3,8 @@ import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@o
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
-import { createDemoServer, type DemoServer } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer } from './create-demo-server.js';
 import { type DemoTelemetry, startDemoTelemetry } from './demo-telemetry.js';
 
 const USERS = [{ username: 'alice', password: 'alice-demo-pw' }];
@@ -55,7 +56,7 @@ describe('startDemoTelemetry', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       OTEL_SERVICE_NAME: 'demo-under-test',
     });
-    server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0 });
+    server = await createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0 });
     const url = await server.listen({ port: 0 });
     const client = await FrameClient.connect(url, { cookie: await login(url, 'alice', 'alice-demo-pw') });
     const runId = await client.ask(PARTIAL);

@@ -3,7 +3,8 @@ import { afterEach, expect, it } from 'vitest';
 import { createDemoAgents } from '../agents/create-demo-agents.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
-import { createDemoServer, type DemoServer } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer } from './create-demo-server.js';
 
 let server: DemoServer | undefined;
 afterEach(async () => {
@@ -16,7 +17,7 @@ it("logs engine warnings through Fastify's logger as JSON lines with the engineI
   // for it after disposeTimeoutMs and warns.
   const stuckTriage = defineAgent({ name: 'triage', run: () => new Promise<never>(() => {}) });
   const agents = createDemoAgents({ delayScale: 0 }).map((agent) => (agent.name === 'triage' ? stuckTriage : agent));
-  server = await createDemoServer({
+  server = await createTestDemoServer({
     users: [{ username: 'alice', password: 'alice-demo-pw' }],
     scryptCost: 2 ** 10,
     agents,

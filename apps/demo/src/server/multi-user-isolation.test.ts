@@ -2,7 +2,8 @@ import type { AgentEvent } from '@baton/engine-contract';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
-import { createDemoServer, type DemoServer } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer } from './create-demo-server.js';
 
 const USER_COUNT = 24;
 const users = Array.from({ length: USER_COUNT }, (_, index) => ({ username: `user${index + 1}`, password: `password-${index + 1}` }));
@@ -11,7 +12,7 @@ let server: DemoServer;
 let url: string;
 beforeAll(async () => {
   // A little delay so that runs of different users really interleave on the server.
-  server = await createDemoServer({ users, scryptCost: 2 ** 10, delayScale: 0.02 });
+  server = await createTestDemoServer({ users, scryptCost: 2 ** 10, delayScale: 0.02 });
   url = await server.listen({ port: 0 });
 });
 afterAll(() => server.close());

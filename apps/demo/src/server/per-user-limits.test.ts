@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { waitUntil } from '../test-support/redis-test-env.js';
-import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer, DemoServerOptions } from './create-demo-server.js';
 import type { ServerFrame } from './protocol.js';
 
 // Per-user resource bounds of the demo (memory mode; they hold per instance in Redis mode alike):
@@ -20,7 +21,7 @@ afterAll(async () => {
 });
 
 async function start(options: DemoServerOptions = {}): Promise<string> {
-  const server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
+  const server = await createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
   servers.push(server);
   return server.listen({ port: 0 });
 }
@@ -63,7 +64,7 @@ describe('open sockets per login and per user', () => {
   });
 
   it('refuses to start with a cap that is not a whole number of at least 1', async () => {
-    await expect(createDemoServer({ users: USERS, scryptCost: 2 ** 10, maxSocketsPerUser: 0 })).rejects.toThrow(
+    await expect(createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, maxSocketsPerUser: 0 })).rejects.toThrow(
       'maxSocketsPerUser must be a whole number ≥ 1, got 0',
     );
   });

@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../test-support/demo-test-client.js';
-import { createDemoServer, type DemoServer } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer } from './create-demo-server.js';
 
 // Issue 18, item 7: a refused upgrade says it closes the connection, and a body over the limit is
 // answered as too large, not as malformed.
@@ -9,7 +10,7 @@ import { createDemoServer, type DemoServer } from './create-demo-server.js';
 let server: DemoServer;
 let url: URL;
 beforeAll(async () => {
-  server = await createDemoServer({ users: [{ username: 'alice', password: 'alice-demo-pw' }], scryptCost: 2 ** 10, delayScale: 0 });
+  server = await createTestDemoServer({ users: [{ username: 'alice', password: 'alice-demo-pw' }], scryptCost: 2 ** 10, delayScale: 0 });
   url = new URL(await server.listen({ port: 0 }));
 });
 afterAll(async () => {

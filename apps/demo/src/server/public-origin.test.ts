@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer, DemoServerOptions } from './create-demo-server.js';
 
 // Issue 18, item 5: the server answers only for its own origin (421 for any other Host, against DNS
 // rebinding), checks Origin against it, and marks the cookie Secure when that origin is https.
@@ -14,7 +15,7 @@ afterAll(async () => {
 });
 
 async function start(options: DemoServerOptions = {}): Promise<URL> {
-  const server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
+  const server = await createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
   servers.push(server);
   return new URL(await server.listen({ port: 0 }));
 }
@@ -136,7 +137,7 @@ describe('with publicOrigin https://demo.example.com', () => {
     ['no URL at all', 'demo.example.com'],
     ['credentials', 'https://user:pw@demo.example.com'],
   ])('refuses a publicOrigin with %s at start-up, naming BATON_PUBLIC_ORIGIN', async (_name, value) => {
-    await expect(createDemoServer({ users: USERS, scryptCost: 2 ** 10, publicOrigin: value })).rejects.toThrow(/BATON_PUBLIC_ORIGIN/);
+    await expect(createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, publicOrigin: value })).rejects.toThrow(/BATON_PUBLIC_ORIGIN/);
   });
 
   it('accepts a publicOrigin with a trailing slash or a port, and compares Host with its port', async () => {

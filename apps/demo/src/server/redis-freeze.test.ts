@@ -3,8 +3,8 @@ import { afterEach, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
-import { requireRedisServerBinary, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
-import { createDemoServer } from './create-demo-server.js';
+import { recordUnhandledRejections, requireRedisServerBinary, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
 
 // A Redis that hangs instead of refusing (a network partition, a stopped host): this test owns its
 // redis-server and freezes it with SIGSTOP, so every connection stays open and nothing is answered.
@@ -45,16 +45,14 @@ it('keeps serving while Redis hangs (SIGSTOP): TRANSPORT_ERROR frames, /api/me f
   const binary = requireRedisServerBinary();
   const redisServer: RedisServerProcess = await startRedisServer(binary);
   cleanups.push(() => redisServer.stop());
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-  process.on('unhandledRejection', onUnhandled);
-  cleanups.push(async () => void process.off('unhandledRejection', onUnhandled));
+  const { unhandled, stop } = recordUnhandledRejections();
+  cleanups.push(stop);
 
   // The default command timeout (5 s): a shorter one could fail a healthy command on a busy machine.
   const redis = { url: redisServer.url, keyPrefix: uniqueKeyPrefix(), retryDelayMs: { min: 50, max: 300 } };
   const gates = new AgentGates();
   const start = async (role: 'web' | 'both') => {
-    const server = await createDemoServer({
+    const server = await createTestDemoServer({
       users: USERS,
       scryptCost: 2 ** 10,
       delayScale: 0,

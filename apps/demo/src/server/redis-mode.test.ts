@@ -5,7 +5,8 @@ import { answerToText } from '../shared/answer-text.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
-import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer, DemoServerOptions } from './create-demo-server.js';
 import type { ServerFrame } from './protocol.js';
 
 // Two demo instances on one real Redis (REDIS_URL, or the private redis-server of the global setup).
@@ -35,7 +36,7 @@ async function startPair(
   prefixes.push(redis.keyPrefix);
   const started = await Promise.all(
     [0, 1].map(async () => {
-      const server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, redis, ...options });
+      const server = await createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, redis, ...options });
       servers.push(server);
       return server;
     }),
@@ -54,7 +55,7 @@ function completed(client: FrameClient, runId: string) {
 
 it('refuses to start when Redis cannot be reached, with a message naming it', async () => {
   // Port 1 (tcpmux) is not a Redis anywhere this runs; the connection is refused at once.
-  await expect(createDemoServer({ users: USERS, scryptCost: 2 ** 10, redis: { url: 'redis://127.0.0.1:1' } })).rejects.toThrow(
+  await expect(createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, redis: { url: 'redis://127.0.0.1:1' } })).rejects.toThrow(
     /^Cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/? \(REDIS_URL\): /,
   );
 });

@@ -2,8 +2,9 @@ import { type RedisServerProcess, startRedisServer } from '@baton/test-redis';
 import { afterEach, expect, it } from 'vitest';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
-import { requireRedisServerBinary, uniqueKeyPrefix, waitUntil } from '../test-support/redis-test-env.js';
-import { createDemoServer, type DemoServer } from './create-demo-server.js';
+import { recordUnhandledRejections, requireRedisServerBinary, uniqueKeyPrefix, waitUntil } from '../test-support/redis-test-env.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer } from './create-demo-server.js';
 
 // Redis goes away mid-run and comes back: this test owns its redis-server so that it can stop it
 // and start it again on the same port.
@@ -22,16 +23,14 @@ it('keeps serving while Redis is away: clear error frames, healthz 200, asks ref
   const binary = requireRedisServerBinary();
   let redisServer: RedisServerProcess = await startRedisServer(binary);
   cleanups.push(() => redisServer.stop());
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-  process.on('unhandledRejection', onUnhandled);
-  cleanups.push(async () => void process.off('unhandledRejection', onUnhandled));
+  const { unhandled, stop } = recordUnhandledRejections();
+  cleanups.push(stop);
 
   const redis = { url: redisServer.url, keyPrefix: uniqueKeyPrefix(), retryDelayMs: { min: 50, max: 300 } };
   const servers: DemoServer[] = [];
   for (let index = 0; index < 2; index++) {
     // About 2.5 s per run: it is still going when Redis stops.
-    const server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 1, redis });
+    const server = await createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 1, redis });
     servers.push(server);
     cleanups.push(() => server.close());
   }

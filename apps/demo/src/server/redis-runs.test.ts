@@ -4,7 +4,8 @@ import { RunsPageSchema } from '../shared/runs-api.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
 import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
-import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer, DemoServerOptions } from './create-demo-server.js';
 
 // Redis mode: runs are recorded in Redis, and the history's replay cursor works across instances
 // (REDIS_URL, or the private redis-server of the global setup). A shutdown mid-run and the worker
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 async function startInstance(options: DemoServerOptions): Promise<{ server: DemoServer; url: string }> {
-  const server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
+  const server = await createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
   servers.push(server);
   return { server, url: await server.listen({ port: 0 }) };
 }

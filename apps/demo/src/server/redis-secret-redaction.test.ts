@@ -6,7 +6,8 @@ import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { createHostileDemoAgents, type HostileScript, hostileScript, MARKER } from '../test-support/hostile-agents.js';
 import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
 import { runToEnd } from '../test-support/run-to-end.js';
-import { createDemoServer, type DemoServer } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer } from './create-demo-server.js';
 
 // Redis mode, on a private Redis: whatever the agents think, stream, pass to tools, return or throw,
 // no frame holds a credential, and no entry the demo writes to Redis does (the users' event streams,
@@ -22,7 +23,7 @@ let redis: Redis;
 const keyPrefix = uniqueKeyPrefix();
 
 beforeAll(async () => {
-  server = await createDemoServer({
+  server = await createTestDemoServer({
     users: USERS,
     scryptCost: 2 ** 10,
     delayScale: 0,

@@ -3,7 +3,8 @@ import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
 import { deleteKeys, requireRedisUrl, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
-import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer, DemoServerOptions } from './create-demo-server.js';
 import { MAX_OPEN_RUNS_PER_USER } from './open-runs.js';
 import type { ServerFrame } from './protocol.js';
 
@@ -33,7 +34,7 @@ function deployment() {
   prefixes.push(redis.keyPrefix);
   const gates = new AgentGates();
   const start = async (role: 'web' | 'worker' | 'both', options: DemoServerOptions = {}) => {
-    const server = await createDemoServer({
+    const server = await createTestDemoServer({
       users: USERS,
       scryptCost: 2 ** 10,
       delayScale: 0,
@@ -234,13 +235,13 @@ describe('the per-user limits with a queue', () => {
 
 describe('roles', () => {
   it.each(['web', 'worker'] as const)('refuses role %s without Redis, saying it needs REDIS_URL', async (role) => {
-    await expect(createDemoServer({ users: USERS, scryptCost: 2 ** 10, role })).rejects.toThrow(
+    await expect(createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, role })).rejects.toThrow(
       new RegExp(`^BATON_DEMO_ROLE=${role} needs REDIS_URL`),
     );
   });
 
   it('refuses an unknown role', async () => {
-    await expect(createDemoServer({ users: USERS, scryptCost: 2 ** 10, role: 'chef' as 'web' })).rejects.toThrow(
+    await expect(createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, role: 'chef' as 'web' })).rejects.toThrow(
       /must be one of web, worker, both/,
     );
   });

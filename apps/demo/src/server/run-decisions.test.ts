@@ -6,7 +6,8 @@ import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { RunsPageSchema } from '../shared/runs-api.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
-import { createDemoServer, type DemoServer, type DemoServerOptions } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer, DemoServerOptions } from './create-demo-server.js';
 import type { ServerFrame } from './protocol.js';
 
 // The `decide` frame and approval timeouts, against a real demo server (in memory).
@@ -28,7 +29,7 @@ interface Stage {
 
 const servers: DemoServer[] = [];
 async function start(options: DemoServerOptions = {}): Promise<{ server: DemoServer; url: string }> {
-  const server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
+  const server = await createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
   servers.push(server);
   return { server, url: await server.listen({ port: 0 }) };
 }

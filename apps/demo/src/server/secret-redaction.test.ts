@@ -4,7 +4,8 @@ import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { createHostileDemoAgents, type HostileScript, hostileScript, MARKER, textWithCredential } from '../test-support/hostile-agents.js';
 import { runToEnd } from '../test-support/run-to-end.js';
-import { createDemoServer, type DemoServer } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServer } from './create-demo-server.js';
 
 // Whatever the agents think, stream, pass to tools, return or throw (credentials in text, under
 // secret keys, in errors, behind an own toJSON), no frame the server sends over the real WebSocket,
@@ -20,7 +21,7 @@ let cookie: string;
 let client: FrameClient;
 
 beforeAll(async () => {
-  server = await createDemoServer({
+  server = await createTestDemoServer({
     users: USERS,
     scryptCost: 2 ** 10,
     delayScale: 0,

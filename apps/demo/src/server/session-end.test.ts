@@ -4,7 +4,8 @@ import { CuttableProxy } from '../test-support/cuttable-proxy.js';
 import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { ManualTimers } from '../test-support/manual-timers.js';
 import { deleteKeys, requireRedisUrl, uniqueKeyPrefix, waitUntil } from '../test-support/redis-test-env.js';
-import { createDemoServer, type DemoServerOptions } from './create-demo-server.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import type { DemoServerOptions } from './create-demo-server.js';
 
 // Issue 18, item 6: a socket ends with its session: at expiry even when it stays silent, at the
 // heartbeat when the session is gone from the store, and at a logout even while Redis is away.
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 async function start(options: DemoServerOptions): Promise<string> {
-  const server = await createDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
+  const server = await createTestDemoServer({ users: USERS, scryptCost: 2 ** 10, delayScale: 0, ...options });
   cleanups.push(() => server.close());
   return server.listen({ port: 0 });
 }

@@ -1,6 +1,6 @@
-import { createDemoServer } from '../server/create-demo-server.js';
 import type { ServerFrame, WireWorkflowResult } from '../server/protocol.js';
 import { FRAME_TIMEOUT_MS, FrameClient, login } from '../test-support/demo-test-client.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
 import { ForeignCancelProber } from './foreign-cancel-prober.js';
 import { createHoldableDemoAgents } from './hold-agents.js';
 import { type MalformedReport, sendMalformed } from './malformed-frames.js';
@@ -77,7 +77,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
   const timeoutMs = options.frameTimeoutMs ?? FRAME_TIMEOUT_MS;
   const plan = createWirePlan(options);
   const checker = new WireChecker();
-  const server = await createDemoServer({
+  const server = await createTestDemoServer({
     users: [...plan.users, ...plan.probers].map(({ username, password }) => ({ username, password })),
     scryptCost: 2 ** 10,
     // Every client logs in from 127.0.0.1 at once: each login counts for that address until its

@@ -22,8 +22,11 @@ export function uniqueKeyPrefix(): string {
   return `test:demo:${randomUUID()}:`;
 }
 
-/** Polls `check` every `intervalMs` until it returns true; fails after `timeoutMs` with `what`. */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000, intervalMs = 25): Promise<void> {
+/**
+ * Polls `check` every `intervalMs` until it returns true; fails after `timeoutMs` with `what`. For
+ * state that sends no event (Redis keys); the time limit only catches a hang.
+ */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000, intervalMs = 25): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -46,4 +49,15 @@ export async function deleteKeys(url: string, prefix: string): Promise<void> {
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * Collects the process's unhandled rejections until the returned `stop` runs (push it to the test's
+ * cleanups): a Redis outage must not leave a promise rejected with nobody listening.
+ */
+export function recordUnhandledRejections(): { unhandled: unknown[]; stop: () => Promise<void> } {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  return { unhandled, stop: async () => void process.off('unhandledRejection', onUnhandled) };
 }

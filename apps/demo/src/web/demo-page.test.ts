@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDemoServer, type DemoServer } from '../server/create-demo-server.js';
+import type { DemoServer } from '../server/create-demo-server.js';
 import type { ServerFrame } from '../server/protocol.js';
 import { answerToText } from '../shared/answer-text.js';
 import { EXAMPLE_QUESTIONS } from '../shared/example-questions.js';
 import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
+import { createTestDemoServer } from '../test-support/test-demo-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,7 +50,7 @@ beforeAll(async () => {
   // test drops the sockets and cancels; liveness itself is recorded in the page, race-free. The
   // answer streams at 10 ms a word (a few seconds), not 3 x 15 ms. A question with a gate marker
   // waits at that stage until the test opens the gate.
-  server = await createDemoServer({
+  server = await createTestDemoServer({
     staticDir,
     scryptCost: 2 ** 10,
     agents: createGatedDemoAgents({ delayScale: 3, answerDelayMs: 10, gates }),

@@ -9,6 +9,7 @@ import {
   PACKAGE_DIR,
   removeTemporaryDirectories,
   runInProcess,
+  STRICT_COMPILER_OPTIONS,
   temporaryDirectory,
 } from './test-helpers.js';
 
@@ -17,22 +18,7 @@ const TYPESCRIPT_FIXTURES = ['esm', 're-exports', 'aliased', 'namespace-re-expor
 
 // The repository's strict settings (tsconfig.base.json); `@baton/legacy-engines` resolves through a node_modules link
 // to this package's built types, as in a user's project.
-const compilerOptions: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2023.d.ts'],
-  module: ts.ModuleKind.Preserve,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  jsx: ts.JsxEmit.Preserve,
-  strict: true,
-  noUncheckedIndexedAccess: true,
-  noImplicitOverride: true,
-  noImplicitReturns: true,
-  verbatimModuleSyntax: true,
-  isolatedModules: true,
-  skipLibCheck: true,
-  noEmit: true,
-  types: [],
-};
+const compilerOptions: ts.CompilerOptions = { ...STRICT_COMPILER_OPTIONS, jsx: ts.JsxEmit.Preserve, types: [] };
 
 const projects = new Map<string, { original: string; fixed: string }>();
 let diagnostics: readonly ts.Diagnostic[] = [];

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { runCli } from './run-cli.js';
 
 /** The package folder (its `dist/` is what the child-process tests load). */
@@ -128,3 +129,22 @@ export function callExportsInNode(calls: readonly ExportCall[]): string[] {
   if (child.status !== 0) throw new Error(`the child node process failed (${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout) as string[];
 }
+
+/**
+ * The repository's strict settings (tsconfig.base.json) as TypeScript compiler options, for the tests
+ * that type-check code the way a demanding user project would; each test adds its module lookup.
+ */
+export const STRICT_COMPILER_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  lib: ['lib.es2023.d.ts'],
+  module: ts.ModuleKind.Preserve,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  noImplicitOverride: true,
+  noImplicitReturns: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  skipLibCheck: true,
+  noEmit: true,
+};
