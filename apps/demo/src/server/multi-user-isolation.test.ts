@@ -45,15 +45,13 @@ it(`isolates ${USER_COUNT} users with 2 sockets each, all asking at once`, async
     asked.flatMap(({ sockets, runIds }) =>
       sockets.map(async (socket, socketIndex) => {
         const runId = runIds[socketIndex]!;
-        const first = await socket.waitFor((frame) => frame.type === 'result' && frame.runId === runId, 30_000);
+        const first = await socket.waitFor((frame) => frame.type === 'result' && frame.runId === runId);
         if (first.type === 'result' && first.result.status === 'suspended') socket.decide(first.result.workflowId, true);
       }),
     ),
   );
   // Each socket of a user sees the result of every run of that user (fan-out per user).
-  await Promise.all(
-    asked.flatMap(({ sockets, runIds }) => sockets.flatMap((socket) => runIds.map((runId) => socket.result(runId, 30_000)))),
-  );
+  await Promise.all(asked.flatMap(({ sockets, runIds }) => sockets.flatMap((socket) => runIds.map((runId) => socket.result(runId)))));
 
   const allRunIds = new Set(asked.flatMap(({ runIds }) => runIds));
   expect(allRunIds.size).toBe(USER_COUNT * 2);

@@ -227,7 +227,7 @@ describe('the per-user limits with a queue', () => {
 
     // Once they end, the user may ask again.
     gates.open('data');
-    for (const runId of asked) expect((await onA.result(runId, 30_000)).result.status).toBe('succeeded');
+    for (const runId of asked) expect((await onA.result(runId)).result.status).toBe('succeeded');
     expect((await onA.result(await onA.ask(PARTIAL))).result.status).toBe('succeeded');
     await Promise.all([onA.close(), onB.close(), bob.close()]);
   }, 120_000);

@@ -7,7 +7,7 @@ export class ForeignCancelProber {
   constructor(
     readonly client: FrameClient,
     private readonly checker: WireChecker,
-    private readonly timeoutMs: number,
+    private readonly silenceMs: number,
   ) {}
 
   /** Tries to cancel another user's run; resolves once the server has answered (it must be UNKNOWN_RUN). */
@@ -16,7 +16,7 @@ export class ForeignCancelProber {
       const seen = this.client.frames.length;
       this.client.send({ type: 'cancel', runId });
       try {
-        const answer = await this.client.waitFor((frame) => this.client.frames.indexOf(frame) >= seen, this.timeoutMs);
+        const answer = await this.client.waitFor((frame) => this.client.frames.indexOf(frame) >= seen, this.silenceMs);
         if (answer.type !== 'error' || answer.code !== 'UNKNOWN_RUN') {
           this.checker.add('foreign-cancel', `a foreign cancel of ${owner}'s run ${runId} got ${JSON.stringify(answer).slice(0, 200)}`);
         }

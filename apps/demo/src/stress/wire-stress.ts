@@ -1,5 +1,5 @@
 import type { ServerFrame, WireWorkflowResult } from '../server/protocol.js';
-import { FRAME_TIMEOUT_MS, FrameClient, login } from '../test-support/demo-test-client.js';
+import { FRAME_TIMEOUT_MS, FrameClient, login, onFrameSilence } from '../test-support/demo-test-client.js';
 import { createTestDemoServer } from '../test-support/test-demo-server.js';
 import { ForeignCancelProber } from './foreign-cancel-prober.js';
 import { createHoldableDemoAgents } from './hold-agents.js';
@@ -11,7 +11,7 @@ import { createWirePlan, EXPECTED_CLOSE, PATH_STAGES, type WireAsk, type WirePla
 export interface WireStressOptions extends WirePlanOptions {
   /** Agent pause scale (the demo's `delayScale`); small, so the run is quick but runs still interleave. */
   delayScale: number;
-  /** Longest wait for any one expected frame (ms): a backstop, never a sleep. */
+  /** Longest silence of every socket while a frame is awaited (ms): a hang detector, never a sleep. */
   frameTimeoutMs?: number;
 }
 
@@ -74,7 +74,7 @@ function expectedShape(ask: WireAsk): { status: string; path: string; stages: st
  */
 export async function runWireStress(options: WireStressOptions): Promise<WireStressReport> {
   const startedAt = performance.now();
-  const timeoutMs = options.frameTimeoutMs ?? FRAME_TIMEOUT_MS;
+  const silenceMs = options.frameTimeoutMs ?? FRAME_TIMEOUT_MS;
   const plan = createWirePlan(options);
   const checker = new WireChecker();
   const server = await createTestDemoServer({
@@ -109,7 +109,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
     const misbehaving = await Promise.all(plan.misbehaving.map((entry) => FrameClient.connect(url, { cookie: cookies[entry.userIndex]! })));
     for (const client of misbehaving) client.socket.on('error', () => undefined);
     const probers = await Promise.all(
-      proberCookies.map(async (cookie) => new ForeignCancelProber(await FrameClient.connect(url, { cookie }), checker, timeoutMs)),
+      proberCookies.map(async (cookie) => new ForeignCancelProber(await FrameClient.connect(url, { cookie }), checker, silenceMs)),
     );
 
     const askFlow = async (socketIndex: number): Promise<void> => {
@@ -146,7 +146,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
                 frame.event.runId === runId &&
                 frame.event.type === 'agent_started' &&
                 frame.event.agentName === stage,
-              timeoutMs,
+              silenceMs,
             );
           }
           // A held run cannot end by itself: a result now means someone else's cancel reached it.
@@ -155,7 +155,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
           }
           client.send({ type: 'cancel', runId });
         }
-        const result = await client.result(runId, timeoutMs);
+        const result = await client.result(runId, silenceMs);
         const outcome = outcomeOf(result.result);
         outcomes.set(ask.key, outcome);
         const expected = expectedShape(ask);
@@ -170,7 +170,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
         if (ask.lateCancel) {
           const seenFrames = client.frames.length;
           client.send({ type: 'cancel', runId });
-          const late = await client.waitFor((frame) => frame.type === 'error' && client.frames.indexOf(frame) >= seenFrames, timeoutMs);
+          const late = await client.waitFor((frame) => frame.type === 'error' && client.frames.indexOf(frame) >= seenFrames, silenceMs);
           if (late.type !== 'error' || late.code !== 'UNKNOWN_RUN')
             checker.add('late-cancel', `a cancel after the result got ${JSON.stringify(late)}`);
         }
@@ -181,7 +181,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
       const { userIndex, kind, seed } = plan.misbehaving[index]!;
       const client = misbehaving[index]!;
       // Misbehave while the user's runs are in flight: after the first event this socket receives.
-      await client.waitFor((frame) => frame.type === 'event', timeoutMs);
+      await client.waitFor((frame) => frame.type === 'event', silenceMs);
       const foreignRunId = anyAcceptedRun.find((runId) => !userRuns[userIndex]!.has(runId)) ?? 'no-such-run';
       const seen = client.frames.length;
       const report = sendMalformed(client.socket, kind, seed, foreignRunId);
@@ -192,7 +192,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
         try {
           await client.waitFor(
             (frame) => client.frames.indexOf(frame) >= seen && frame.type === 'error' && ++errors === report.expectErrorFrames,
-            timeoutMs,
+            silenceMs,
           );
         } catch {
           checker.add('malformed-answer', `${kind}: ${errors} error frames for ${report.expectErrorFrames} bad frames`);
@@ -201,8 +201,12 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
           checker.add('malformed-close', `${kind}: the socket was closed; bad frames must only get error frames`);
         closes.open = (closes.open ?? 0) + 1;
       } else {
-        const timer = new Promise<{ code: number }>((resolve) => setTimeout(() => resolve({ code: -1 }), timeoutMs).unref());
-        const { code } = await Promise.race([client.closed, timer]);
+        let cancelSilence = (): void => undefined;
+        const silence = new Promise<{ code: number }>((resolve) => {
+          cancelSilence = onFrameSilence(silenceMs, () => resolve({ code: -1 }));
+        });
+        const { code } = await Promise.race([client.closed, silence]);
+        cancelSilence();
         closes[String(code)] = (closes[String(code)] ?? 0) + 1;
         if (code !== expectedClose) checker.add('malformed-close', `${kind}: closed with ${code}, expected ${expectedClose}`);
       }
@@ -218,7 +222,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
       plan.sockets.map(async (socket, index) => {
         for (const runId of userRuns[socket.userIndex]!) {
           try {
-            await wellBehaved[index]!.result(runId, timeoutMs);
+            await wellBehaved[index]!.result(runId, silenceMs);
           } catch {
             checker.add('missing-result', `socket ${socket.userIndex}.${socket.socketIndex} never got the result of run ${runId}`);
           }
@@ -231,7 +235,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
         if (EXPECTED_CLOSE[entry.kind] !== undefined) return;
         for (const runId of userRuns[entry.userIndex]!) {
           try {
-            await misbehaving[index]!.result(runId, timeoutMs);
+            await misbehaving[index]!.result(runId, silenceMs);
           } catch {
             checker.add(
               'missing-result',

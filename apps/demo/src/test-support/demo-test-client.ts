@@ -2,11 +2,30 @@ import WebSocket from 'ws';
 import type { ServerFrame } from '../server/protocol.js';
 
 /**
- * Default wait for a frame: only a hang detector (a missing frame fails the test with the frames
- * seen so far), never a sleep, and far above what a busy 2-core CI machine needs, so that no
- * outcome depends on machine speed. Below the project's 120 s test time limit.
+ * Default silence before a frame wait fails: only a hang detector (a missing frame fails the test
+ * with the frames seen so far), never a sleep. It counts from the last frame any socket of this
+ * process received, not from the start of the wait, so a busy machine that delivers slowly never
+ * fails a test; only a frame that stops coming while nothing else moves does. Below the project's
+ * 120 s test time limit.
  */
 export const FRAME_TIMEOUT_MS = 60_000;
+
+let lastFrameAt = performance.now();
+
+/**
+ * Calls `expire` once no socket of this process has received a frame for `silenceMs`; returns a
+ * function that cancels it. While frames flow anywhere the work is moving, however slowly.
+ */
+export function onFrameSilence(silenceMs: number, expire: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout>;
+  const check = (): void => {
+    const silent = performance.now() - lastFrameAt;
+    if (silent >= silenceMs) expire();
+    else timer = setTimeout(check, silenceMs - silent);
+  };
+  timer = setTimeout(check, silenceMs);
+  return () => clearTimeout(timer);
+}
 
 /** Logs in over real HTTP and returns the `name=value` of the session cookie. */
 export async function login(baseUrl: string, username: string, password: string): Promise<string> {
@@ -73,6 +92,7 @@ export class FrameClient {
     socket.on('message', (data, isBinary) => {
       if (isBinary) throw new Error('server sent a binary frame');
       const frame = JSON.parse(data.toString()) as ServerFrame;
+      lastFrameAt = performance.now();
       this.frames.push(frame);
       this.#waiters = this.#waiters.filter((waiter) => {
         if (!waiter.predicate(frame)) return true;
@@ -99,21 +119,24 @@ export class FrameClient {
     this.socket.send(JSON.stringify(value));
   }
 
-  /** The first frame (already received or future) matching `predicate`. */
-  waitFor<T extends ServerFrame = ServerFrame>(predicate: (frame: ServerFrame) => boolean, timeoutMs = FRAME_TIMEOUT_MS): Promise<T> {
+  /**
+   * The first frame (already received or future) matching `predicate`; rejects once no socket of
+   * this process has received any frame for `silenceMs` (see `onFrameSilence`).
+   */
+  waitFor<T extends ServerFrame = ServerFrame>(predicate: (frame: ServerFrame) => boolean, silenceMs = FRAME_TIMEOUT_MS): Promise<T> {
     const existing = this.frames.find(predicate);
     if (existing) return Promise.resolve(existing as T);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancel = onFrameSilence(silenceMs, () => {
         this.#waiters = this.#waiters.filter((waiter) => waiter.resolve !== done);
         reject(
           new Error(
-            `timed out after ${timeoutMs} ms waiting for a frame; got ${this.frames.length}: ${JSON.stringify(this.frames.slice(-3))}`,
+            `no frame on any socket for ${silenceMs} ms while waiting for a frame; got ${this.frames.length}: ${JSON.stringify(this.frames.slice(-3))}`,
           ),
         );
-      }, timeoutMs);
+      });
       const done = (frame: ServerFrame) => {
-        clearTimeout(timer);
+        cancel();
         resolve(frame as T);
       };
       this.#waiters.push({ predicate, resolve: done });
@@ -134,13 +157,13 @@ export class FrameClient {
   }
 
   /** Waits for the final `result` of a run (not the `suspended` one of a run waiting for a decision). */
-  result(runId: string, timeoutMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
-    return this.waitFor((frame) => frame.type === 'result' && frame.runId === runId && frame.result.status !== 'suspended', timeoutMs);
+  result(runId: string, silenceMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
+    return this.waitFor((frame) => frame.type === 'result' && frame.runId === runId && frame.result.status !== 'suspended', silenceMs);
   }
 
   /** Waits for the `result` with which a run suspended for a decision (its workflowId is `result.workflowId`). */
-  suspended(runId: string, timeoutMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
-    return this.waitFor((frame) => frame.type === 'result' && frame.runId === runId && frame.result.status === 'suspended', timeoutMs);
+  suspended(runId: string, silenceMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
+    return this.waitFor((frame) => frame.type === 'result' && frame.runId === runId && frame.result.status === 'suspended', silenceMs);
   }
 
   /** Sends a `decide` frame for a suspended run. */
@@ -149,10 +172,10 @@ export class FrameClient {
   }
 
   /** Waits until the run suspends, approves it, and waits for its final `result`. */
-  async approveAndFinish(runId: string, timeoutMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
-    const suspended = await this.suspended(runId, timeoutMs);
+  async approveAndFinish(runId: string, silenceMs = FRAME_TIMEOUT_MS): Promise<Extract<ServerFrame, { type: 'result' }>> {
+    const suspended = await this.suspended(runId, silenceMs);
     this.decide(suspended.result.workflowId, true);
-    return this.result(runId, timeoutMs);
+    return this.result(runId, silenceMs);
   }
 
   /** The next `error` frame about a decision on `workflowId`, after the frames seen so far. */
