@@ -321,3 +321,43 @@ export function formatSummary({ packages, examples, phases, problems }) {
   else lines.push(`FAILED (${problems.length}):`, ...problems.map((problem) => `  - ${problem}`));
   return `${lines.join('\n')}\n`;
 }
+
+/** Where the rehearsal writes a file that uses a legacy engine name, relative to a consumer project. */
+export const LEGACY_USE_PATH = 'legacy/uses-legacy.ts';
+
+/** A user's file with one legacy import (line 1, column 10) and one use of it (line 3, column 35). */
+export const LEGACY_USE_SOURCE = `import { ExecutionEngine } from '@baton/legacy-engines';
+
+export type LegacyEngine = typeof ExecutionEngine;
+`;
+
+/**
+ * What is wrong with the migration checker's runs in the consumer projects: with typescript 5 it must
+ * report both uses with \`file:line:col\` and exit 1; with typescript 7 (and none of its own) exit 2
+ * and say to install typescript@5 next to it.
+ * @param {{ withTypeScript5?: { code: number | string, stdout: string, stderr: string },
+ *   withTypeScript7?: { code: number | string, stdout: string, stderr: string }, typeScript7?: string }} runs
+ * @returns {string[]}
+ */
+export function migrationCheckerProblems({ withTypeScript5, withTypeScript7, typeScript7 }) {
+  const problems = [];
+  const summary = (result) => `exit ${result.code}: ${`${result.stdout}${result.stderr}`.trim().split('\n')[0]}`;
+  if (withTypeScript5 === undefined) problems.push('the migration checker did not run with typescript 5');
+  else if (
+    withTypeScript5.code !== 1 ||
+    !withTypeScript5.stdout.includes(`${LEGACY_USE_PATH}:1:10 ExecutionEngine`) ||
+    !withTypeScript5.stdout.includes(`${LEGACY_USE_PATH}:3:35 ExecutionEngine`)
+  ) {
+    problems.push(
+      `the migration checker with typescript 5 should report ${LEGACY_USE_PATH}:1:10 and :3:35 and exit 1; ${summary(withTypeScript5)}`,
+    );
+  }
+  if (withTypeScript7 === undefined) problems.push('the migration checker did not run with typescript 7');
+  else if (!/^7\./.test(typeScript7 ?? '')) problems.push(`the typescript 7 project has typescript ${typeScript7 ?? 'none'}`);
+  else if (withTypeScript7.code !== 2 || !withTypeScript7.stderr.includes('Install typescript@5 next to it')) {
+    problems.push(
+      `the migration checker with typescript 7 should exit 2 and say "Install typescript@5 next to it"; ${summary(withTypeScript7)}`,
+    );
+  }
+  return problems;
+}

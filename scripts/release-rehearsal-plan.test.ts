@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,9 @@ import {
   importedPackages,
   importProblems,
   installedPackageProblems,
+  LEGACY_USE_PATH,
+  LEGACY_USE_SOURCE,
+  migrationCheckerProblems,
   parseRehearsalArgs,
   pendingChangesets,
   RehearsalUsageError,
@@ -292,5 +296,62 @@ describe('formatSummary', () => {
     expect(summary).toContain('@baton/redis  0.2.0     -          yes        NO');
     expect(summary).toContain('FAILED (2):\n  - p1\n  - p2');
     expect(summary).not.toContain('PASSED');
+  });
+});
+
+describe('migrationCheckerProblems', () => {
+  /** The built checker of this workspace (typescript 5 next to it) on the rehearsal's legacy file. */
+  function checkWithTypeScript5(): { code: number; stdout: string; stderr: string } {
+    const project = mkdtempSync(join(tmpdir(), 'baton-rehearsal-checker-'));
+    try {
+      mkdirSync(join(project, dirname(LEGACY_USE_PATH)), { recursive: true });
+      writeFileSync(join(project, LEGACY_USE_PATH), LEGACY_USE_SOURCE);
+      const cli = join(root, 'packages', 'legacy-engines', 'dist', 'cli.js');
+      try {
+        const stdout = execFileSync(process.execPath, [cli, 'check', dirname(LEGACY_USE_PATH)], { cwd: project, encoding: 'utf8' });
+        return { code: 0, stdout, stderr: '' };
+      } catch (error) {
+        const failed = error as { status: number; stdout: string; stderr: string };
+        return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr };
+      }
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  }
+  const withTypeScript7 = {
+    code: 2,
+    stdout: '',
+    stderr:
+      'legacy-engines: found typescript 7.0.2 in node_modules/typescript (TypeScript 7 has no JavaScript compiler API to parse your code with), but the checker needs typescript >=5.0.0 <7.\nInstall typescript@5 next to it and run the checker with that copy:\n',
+  };
+
+  it("accepts the real checker's report of both uses (exit 1) and the exit 2 with the install advice under typescript 7", () => {
+    const withTypeScript5 = checkWithTypeScript5();
+    expect(withTypeScript5.code).toBe(1);
+    expect(migrationCheckerProblems({ withTypeScript5, withTypeScript7, typeScript7: '7.0.2' })).toEqual([]);
+  });
+
+  it('names a checker that found nothing, or missed a use, under typescript 5', () => {
+    const clean = { code: 0, stdout: 'No legacy engine names found.\n', stderr: '' };
+    expect(migrationCheckerProblems({ withTypeScript5: clean, withTypeScript7, typeScript7: '7.0.2' })).toEqual([
+      'the migration checker with typescript 5 should report legacy/uses-legacy.ts:1:10 and :3:35 and exit 1; exit 0: No legacy engine names found.',
+    ]);
+    const importOnly = { code: 1, stdout: 'legacy/uses-legacy.ts:1:10 ExecutionEngine → createEngineFactory\n', stderr: '' };
+    expect(migrationCheckerProblems({ withTypeScript5: importOnly, withTypeScript7, typeScript7: '7.0.2' })).toHaveLength(1);
+  });
+
+  it('names a crash or a wrong exit code under typescript 7, a project that did not get typescript 7, and a step that did not run', () => {
+    const withTypeScript5 = checkWithTypeScript5();
+    const crash = { code: 1, stdout: '', stderr: "TypeError: Cannot read properties of undefined (reading 'Latest')\n" };
+    expect(migrationCheckerProblems({ withTypeScript5, withTypeScript7: crash, typeScript7: '7.0.2' })).toEqual([
+      'the migration checker with typescript 7 should exit 2 and say "Install typescript@5 next to it"; exit 1: TypeError: Cannot read properties of undefined (reading \'Latest\')',
+    ]);
+    expect(migrationCheckerProblems({ withTypeScript5, withTypeScript7, typeScript7: '5.9.3' })).toEqual([
+      'the typescript 7 project has typescript 5.9.3',
+    ]);
+    expect(migrationCheckerProblems({})).toEqual([
+      'the migration checker did not run with typescript 5',
+      'the migration checker did not run with typescript 7',
+    ]);
   });
 });

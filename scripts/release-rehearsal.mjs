@@ -23,6 +23,9 @@ import {
   importedPackages,
   importProblems,
   installedPackageProblems,
+  LEGACY_USE_PATH,
+  LEGACY_USE_SOURCE,
+  migrationCheckerProblems,
   parseRehearsalArgs,
   pendingChangesets,
   RehearsalUsageError,
@@ -48,29 +51,39 @@ const GIT_IDENTITY = {
 class StepError extends Error {}
 
 /**
- * Runs `command args` in `cwd`, its output appended to `log`; resolves to its stdout.
- * @returns {Promise<string>}
+ * Runs `command args` in `cwd`, its output appended to `log`; resolves to its exit code (or signal)
+ * and its outputs, whatever the code.
+ * @returns {Promise<{ code: number | string, stdout: string, stderr: string }>}
  */
-function run(command, args, { cwd, env = process.env, log, input }) {
+function runForExit(command, args, { cwd, env = process.env, log, input }) {
   return new Promise((resolve, reject) => {
     const out = createWriteStream(log, { flags: 'a' });
     out.write(`\n$ ${command} ${args.join(' ')}   (in ${cwd})\n`);
     const child = spawn(command, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
       out.write(chunk);
     });
-    child.stderr.on('data', (chunk) => out.write(chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      out.write(chunk);
+    });
     if (input !== undefined) child.stdin.end(input);
     child.on('error', (error) => out.end(() => reject(new StepError(`${command} could not start: ${error.message}`))));
-    child.on('close', (code, signal) =>
-      out.end(() => {
-        if (code === 0) resolve(stdout);
-        else reject(new StepError(`"${command} ${args.join(' ')}" exited with ${signal ?? code}; its output is in ${log}`));
-      }),
-    );
+    child.on('close', (code, signal) => out.end(() => resolve({ code: code ?? signal, stdout, stderr })));
   });
+}
+
+/**
+ * Runs `command args` in `cwd`, its output appended to `log`; resolves to its stdout.
+ * @returns {Promise<string>}
+ */
+async function run(command, args, options) {
+  const { code, stdout } = await runForExit(command, args, options);
+  if (code !== 0) throw new StepError(`"${command} ${args.join(' ')}" exited with ${code}; its output is in ${options.log}`);
+  return stdout;
 }
 
 /** A free TCP port on loopback. */
@@ -348,10 +361,41 @@ async function main() {
         problems.push('the README example of @baton/redis (ioredis client type) was not type-checked');
     });
 
+    const checker = {};
+    await phase('the migration checker with typescript 5, then 7', async () => {
+      const legacy = expected.find(({ name }) => name === '@baton/legacy-engines');
+      if (legacy === undefined) return void problems.push('@baton/legacy-engines was not published');
+      mkdirSync(join(consumer, dirname(LEGACY_USE_PATH)), { recursive: true });
+      writeFileSync(join(consumer, LEGACY_USE_PATH), LEGACY_USE_SOURCE);
+      const bin = join(consumer, 'node_modules', '@baton', 'legacy-engines', 'dist', 'cli.js');
+      checker.withTypeScript5 = await runForExit(process.execPath, [bin, 'check', dirname(LEGACY_USE_PATH)], { cwd: consumer, log, env });
+      // A project on TypeScript 7 runs the checker as its README says, with npx: the checker then has no
+      // TypeScript of its own (an optional peer), finds only the project's 7, and must say what to do.
+      const ts7 = join(scratch, 'consumer-typescript-7');
+      mkdirSync(join(ts7, dirname(LEGACY_USE_PATH)), { recursive: true });
+      writeFileSync(join(ts7, 'package.json'), consumerManifest());
+      writeFileSync(join(ts7, '.npmrc'), `registry=${registry}\n`);
+      writeFileSync(join(ts7, LEGACY_USE_PATH), LEGACY_USE_SOURCE);
+      await run('npm', ['install', '--no-audit', '--no-fund', 'typescript@7'], { cwd: ts7, log, env });
+      checker.typeScript7 = JSON.parse(readIfExists(join(ts7, 'node_modules', 'typescript', 'package.json')) ?? '{}').version;
+      checker.withTypeScript7 = await runForExit(
+        'npx',
+        ['-y', '--package', `${legacy.name}@${legacy.version}`, 'legacy-engines', 'check', dirname(LEGACY_USE_PATH)],
+        // A cache of its own: npx reuses an earlier rehearsal's install of the same version otherwise.
+        { cwd: ts7, log, env: { ...env, npm_config_cache: join(scratch, 'npx-cache') } },
+      );
+      problems.push(...migrationCheckerProblems(checker));
+    });
+
     const ioredisVersion = JSON.parse(readIfExists(join(consumer, 'node_modules', 'ioredis', 'package.json')) ?? '{}').version;
     process.stdout.write(formatSummary({ packages: rows, examples, phases, problems }));
     console.log(`ioredis installed next to them: ${ioredisVersion ?? 'none'}; npm warnings during the install: ${npmWarnings.length}`);
     for (const warning of npmWarnings.slice(0, 10)) console.log(`  ${warning}`);
+    if (checker.withTypeScript7 !== undefined) {
+      console.log(
+        `migration checker: with typescript 5 exit ${checker.withTypeScript5.code}; with typescript ${checker.typeScript7} exit ${checker.withTypeScript7.code}: ${checker.withTypeScript7.stderr.split('\n')[1] ?? ''}`,
+      );
+    }
     failed = problems.length > 0;
     return failed ? 1 : 0;
   } catch (error) {
