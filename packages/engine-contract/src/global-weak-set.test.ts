@@ -97,6 +97,19 @@ describe('globalWeakSet: adopting a registry made by another copy', () => {
     });
   });
 
+  it('adopts a WeakSet in a read-only but configurable slot and makes the slot non-configurable', () => {
+    const key = uniqueKey();
+    const existing = new WeakSet<object>();
+    Object.defineProperty(globalThis, Symbol.for(key), { value: existing, configurable: true, writable: false });
+    globalWeakSet(key);
+    expect(Object.getOwnPropertyDescriptor(globalThis, Symbol.for(key))).toMatchObject({
+      value: existing,
+      writable: false,
+      configurable: false,
+    });
+    expect(() => Object.defineProperty(globalThis, Symbol.for(key), { value: new WeakSet() })).toThrow(TypeError);
+  });
+
   it('ignores a registry inherited through a polluted Object.prototype and installs its own', () => {
     const key = uniqueKey();
     const symbol = Symbol.for(key);

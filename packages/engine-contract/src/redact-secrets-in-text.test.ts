@@ -70,6 +70,74 @@ describe('redactSecretsInText', () => {
     }
   });
 
+  it.each(['Bearer', 'bearer', 'BEARER', 'Basic', 'basic', 'BASIC', 'Token', 'token', 'TOKEN'])(
+    'redacts the credential after %s in text with no "=", ":", "@", "_" or "-"',
+    (scheme) => {
+      expect(redactSecretsInText(`sent ${scheme} abc123xyz`)).toBe(`sent ${scheme} [REDACTED]`);
+      expect(redactSecretsInText(`${scheme} dXNlcjpwYXNz`)).toBe(`${scheme} [REDACTED]`);
+    },
+  );
+
+  it('redacts a credential separated from its scheme by several spaces or a tab', () => {
+    expect(redactSecretsInText('Bearer  abc123xyz')).toBe('Bearer  [REDACTED]');
+    expect(redactSecretsInText('Token\tabc123xyz')).toBe('Token\t[REDACTED]');
+  });
+
+  it('redacts a letters-only credential with a capital after a small letter, or of 20 letters or more', () => {
+    expect(redactSecretsInText('Bearer abcDefghij')).toBe('Bearer [REDACTED]');
+    expect(redactSecretsInText('Bearer abcdefghijklmnopqrst')).toBe('Bearer [REDACTED]');
+    expect(redactSecretsInText('Bearer abcdefghijklmnopqrs')).toBe('Bearer abcdefghijklmnopqrs');
+    expect(redactSecretsInText('Basic PLANNING is cheaper')).toBe('Basic PLANNING is cheaper');
+  });
+
+  it('redacts the shortest credentials it knows: "pwd=x" (5 characters) and "Token abc123" (12, no "=" or ":")', () => {
+    expect(redactSecretsInText('pwd=x')).toBe('pwd=[REDACTED]');
+    expect(redactSecretsInText('Token abc123')).toBe('Token [REDACTED]');
+    expect(redactSecretsInText('Token abc12')).toBe('Token abc12');
+  });
+
+  it.each([
+    ['key=abc123', 'key=[REDACTED]'],
+    ['KEY: abc123', 'KEY: [REDACTED]'],
+    ['x-api-key: abc123', 'x-api-key: [REDACTED]'],
+    ['X-Api-Key=abc123', 'X-Api-Key=[REDACTED]'],
+    ['api-key=abc123', 'api-key=[REDACTED]'],
+    ['monkey=abc123 keys=abc123', 'monkey=abc123 keys=abc123'],
+  ])('treats key, x-api-key and api-key (any case) as secret names: %j', (text, expected) => {
+    expect(redactSecretsInText(text)).toBe(expected);
+  });
+
+  it.each([
+    ['password="hunter2 (cut', 'password="[REDACTED] (cut'],
+    ["password='hunter2", "password='[REDACTED]"],
+    ['{"password": ""}', '{"password": "[REDACTED]"}'],
+    ["{'password': ''}", "{'password': '[REDACTED]'}"],
+  ])('keeps the quotes a quoted value had, closed or not: %j', (text, expected) => {
+    expect(redactSecretsInText(text)).toBe(expected);
+  });
+
+  it('keeps a scheme word that is a whole value, but not a value that merely starts or ends with one', () => {
+    expect(redactSecretsInText('{"authScheme": "Basic"}')).toBe('{"authScheme": "Basic"}');
+    expect(redactSecretsInText('authScheme=Bearer')).toBe('authScheme=Bearer');
+    expect(redactSecretsInText('token=abcToken')).toBe('token=[REDACTED]');
+    expect(redactSecretsInText('password=BasicallySecret')).toBe('password=[REDACTED]');
+  });
+
+  it('keeps numbers (decimals and negatives included) and booleans in any case under secret names', () => {
+    const text = 'tokensPerSecond: 12.75, maxTokens: -512, hasToken: TRUE, tokenExpired: False';
+    expect(redactSecretsInText(text)).toBe(text);
+  });
+
+  it('redacts a secret name that stands in the value of another name', () => {
+    expect(redactSecretsInText('error: password=hunter2')).toBe('error: password=[REDACTED]');
+    expect(redactSecretsInText('a: "token": "abc123"')).toBe('a: "token": "[REDACTED]"');
+  });
+
+  it('redacts a whole JWT standing on its own, its signature included', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+    expect(redactSecretsInText(`session ${jwt} expired`)).toBe('session [REDACTED] expired');
+  });
+
   it('is idempotent', () => {
     const once = redactSecretsInText('token=abc Bearer sk-abcdefghijk key=AIzaSy0123456789abcdefghijk https://u:p@h');
     expect(redactSecretsInText(once)).toBe(once);

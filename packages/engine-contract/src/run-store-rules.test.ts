@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AgentRunResult } from './agent-run-result.js';
 import { InvalidConfigError } from './errors/invalid-config-error.js';
+import { RunNotResumableError } from './errors/run-not-resumable-error.js';
 import { RunRecordRejectedError } from './errors/run-record-rejected-error.js';
 import {
   checkNewRunRecord,
@@ -12,8 +13,10 @@ import {
   DEFAULT_MAX_STAGE_OUTPUT_BYTES,
   encodeRunValue,
   MAX_LIST_RUNS_LIMIT,
+  notInStatus,
   positiveIntegerOption,
   readListRunsOptions,
+  readMarkRunningFrom,
   stageKeyOf,
 } from './run-store-rules.js';
 
@@ -77,6 +80,30 @@ describe('encodeRunValue', () => {
     const bytes = 5 * width + 2;
     expect(encodeRunValue(value, 'x', bytes)).toBe(`"${value}"`);
     expect(() => encodeRunValue(value, 'x', bytes - 1)).toThrow(`x is ${bytes} bytes as JSON`);
+  });
+
+  it.each([
+    ['U+007F', '\u007f', 1],
+    ['U+0080', '\u0080', 2],
+    ['U+07FF', '\u07ff', 2],
+    ['U+0800', '\u0800', 3],
+    ['U+FFFF', '\uffff', 3],
+    ['U+10000 (the first surrogate pair)', '\ud800\udc00', 4],
+    ['U+10FFFF (the last surrogate pair)', '\udbff\udfff', 4],
+  ])('counts %s as %i UTF-8 byte(s), exactly at the bound', (_name, character, width) => {
+    const bytes = width + 2;
+    expect(encodeRunValue(character, 'x', bytes)).toBe(`"${character}"`);
+    expect(() => encodeRunValue(character, 'x', bytes - 1)).toThrow(`x is ${bytes} bytes as JSON`);
+  });
+
+  it.each([
+    ['a lone high surrogate at the end', 'a\udbff', '"a\\udbff"'],
+    ['a high surrogate followed by a letter', '\ud83dx', '"\\ud83dx"'],
+    ['a lone low surrogate', '\udc00', '"\\udc00"'],
+  ])('counts %s as the 6-byte escape JSON writes for it', (_name, text, json) => {
+    const bytes = json.length;
+    expect(encodeRunValue(text, 'x', bytes)).toBe(json);
+    expect(() => encodeRunValue(text, 'x', bytes - 1)).toThrow(`x is ${bytes} bytes as JSON`);
   });
 
   it('counts a lone surrogate by what JSON makes of it (an ASCII escape)', () => {
@@ -163,6 +190,7 @@ describe('checkSuspension', () => {
     expect(() => checkSuspension({ stage: '', prompt: 'OK?', suspendedAt: 5 })).toThrow(/^RunStore\.suspend: stage: /);
     expect(() => checkSuspension({ stage: 'review', prompt: 'OK?' })).toThrow(/^RunStore\.suspend: suspendedAt: /);
     expect(() => checkSuspension(undefined)).toThrow(RunRecordRejectedError);
+    expect(() => checkSuspension(undefined)).toThrow(/^RunStore\.suspend: suspension: /);
   });
 });
 
@@ -234,5 +262,42 @@ describe('positiveIntegerOption', () => {
     const error = thrown(() => positiveIntegerOption(value, 'Store: maxRunsPerUser', 7));
     expect(InvalidConfigError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(`Store: maxRunsPerUser must be a positive integer, ${got}`);
+  });
+});
+
+describe('readMarkRunningFrom', () => {
+  it('is undefined when no options or no from is given', () => {
+    expect(readMarkRunningFrom(undefined)).toBeUndefined();
+    expect(readMarkRunningFrom({})).toBeUndefined();
+    expect(readMarkRunningFrom({ from: undefined })).toBeUndefined();
+  });
+
+  it.each(['running', 'suspended', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const)('returns from %s', (from) => {
+    expect(readMarkRunningFrom({ from })).toBe(from);
+  });
+
+  it.each([null, 'suspended', 5, true, () => ({ from: 'suspended' })])('refuses options %s with an InvalidConfigError', (options) => {
+    const error = thrown(() => readMarkRunningFrom(options as never));
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    expect((error as InvalidConfigError).code).toBe('INVALID_CONFIG');
+    expect((error as Error).message).toBe('markRunning expects options { from? }');
+  });
+
+  it.each(['done', '', 'SUSPENDED', 1, null, ['suspended']])('refuses from %j, listing the run statuses', (from) => {
+    const error = thrown(() => readMarkRunningFrom({ from } as never));
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    expect((error as InvalidConfigError).code).toBe('INVALID_CONFIG');
+    expect((error as Error).message).toBe(
+      'markRunning: from must be a run status (running, suspended, succeeded, failed, cancelled, interrupted)',
+    );
+  });
+});
+
+describe('notInStatus', () => {
+  it('is a RunNotResumableError naming the run, its status and the one expected', () => {
+    const error = notInStatus('wf-7', 'succeeded', 'suspended');
+    expect(RunNotResumableError.isInstance(error)).toBe(true);
+    expect(error.code).toBe('RUN_NOT_RESUMABLE');
+    expect(error.message).toBe('Run wf-7 is succeeded, not suspended: another resume or decision came first');
   });
 });
