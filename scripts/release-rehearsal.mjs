@@ -364,7 +364,10 @@ async function main() {
     const checker = {};
     await phase('the migration checker with typescript 5, then 7', async () => {
       const legacy = expected.find(({ name }) => name === '@baton/legacy-engines');
-      if (legacy === undefined) return void problems.push('@baton/legacy-engines was not published');
+      if (legacy === undefined) {
+        problems.push('@baton/legacy-engines was not published');
+        return;
+      }
       mkdirSync(join(consumer, dirname(LEGACY_USE_PATH)), { recursive: true });
       writeFileSync(join(consumer, LEGACY_USE_PATH), LEGACY_USE_SOURCE);
       const bin = join(consumer, 'node_modules', '@baton', 'legacy-engines', 'dist', 'cli.js');

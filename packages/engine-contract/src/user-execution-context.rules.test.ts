@@ -111,36 +111,3 @@ describe('ctx.child without a session or a connection', () => {
     expect(cjs.isUserExecutionContext(child)).toBe(true);
   });
 });
-
-/** Adds `value` to the shared registry of contexts the way code outside the package could. */
-function forgeMembership<T extends object>(value: T): T {
-  const registry = (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('baton.engine-contract.user-execution-contexts.v1')];
-  Reflect.apply(WeakSet.prototype.add, registry, [value]);
-  return value;
-}
-
-describe('isUserExecutionContext: a frozen object in the registry', () => {
-  const fields = (): Record<string, unknown> => ({
-    userId: 'u_42',
-    threadId: 't_1',
-    runId: 'r_1',
-    requestId: 'q_1',
-    metadata: Object.freeze({}),
-    depth: 0,
-    createdAt: 0,
-  });
-
-  it.each(['userId', 'threadId', 'runId'])('is false without %s', (field) => {
-    const value = fields();
-    delete value[field];
-    expect(isUserExecutionContext(forgeMembership(Object.freeze(value)))).toBe(false);
-  });
-
-  it.each([
-    ['a string', 'plan'],
-    ['null', null],
-    ['a number', 1],
-  ])('is false with %s as metadata (frozen, but not an object)', (_label, metadata) => {
-    expect(isUserExecutionContext(forgeMembership(Object.freeze({ ...fields(), metadata })))).toBe(false);
-  });
-});

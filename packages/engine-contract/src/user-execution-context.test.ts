@@ -647,6 +647,12 @@ describe('isUserExecutionContext: more than registry membership', () => {
     ['a connectionId with a control character', { connectionId: 'c\u0000' }],
     ['metadata that is not frozen', { metadata: { a: 1 } }],
     ['no metadata', { metadata: undefined }],
+    ['a string as metadata', { metadata: 'plan' }],
+    ['null as metadata', { metadata: null }],
+    ['a number as metadata', { metadata: 1 }],
+    ['no userId', { userId: undefined }],
+    ['no threadId', { threadId: undefined }],
+    ['no runId', { runId: undefined }],
   ])('is false for a frozen object in the registry with %s', (_label, override) => {
     const value: Record<string, unknown> = { ...fields(), ...override };
     for (const [key, field] of Object.entries(value)) if (field === undefined) delete value[key];

@@ -1,5 +1,5 @@
 import type { ServerFrame, WireWorkflowResult } from '../server/protocol.js';
-import { FRAME_TIMEOUT_MS, FrameClient, login, onFrameSilence } from '../test-support/demo-test-client.js';
+import { FRAME_TIMEOUT_MS, FrameClient, login } from '../test-support/demo-test-client.js';
 import { createTestDemoServer } from '../test-support/test-demo-server.js';
 import { ForeignCancelProber } from './foreign-cancel-prober.js';
 import { createHoldableDemoAgents } from './hold-agents.js';
@@ -201,12 +201,7 @@ export async function runWireStress(options: WireStressOptions): Promise<WireStr
           checker.add('malformed-close', `${kind}: the socket was closed; bad frames must only get error frames`);
         closes.open = (closes.open ?? 0) + 1;
       } else {
-        let cancelSilence = (): void => undefined;
-        const silence = new Promise<{ code: number }>((resolve) => {
-          cancelSilence = onFrameSilence(silenceMs, () => resolve({ code: -1 }));
-        });
-        const { code } = await Promise.race([client.closed, silence]);
-        cancelSilence();
+        const code = await client.closeCode(silenceMs);
         closes[String(code)] = (closes[String(code)] ?? 0) + 1;
         if (code !== expectedClose) checker.add('malformed-close', `${kind}: closed with ${code}, expected ${expectedClose}`);
       }

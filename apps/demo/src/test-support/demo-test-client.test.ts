@@ -68,4 +68,23 @@ describe('FrameClient.waitFor: a hang detector, not a deadline', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+  it('closeCode gives the code the server closed with, and -1 once every socket went silent first', async () => {
+    const { server, connect } = await startFrameServer();
+    const closing = await connect();
+    const silent = await connect();
+    try {
+      closing.peer.close(1008, 'policy');
+      await expect(closing.client.closeCode(1_000)).resolves.toBe(1008);
+
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      const code = silent.client.closeCode(1_000);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await expect(code).resolves.toBe(-1);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+      await Promise.all([closing.client.close(), silent.client.close()]);
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

@@ -16,7 +16,7 @@ let lastFrameAt = performance.now();
  * Calls `expire` once no socket of this process has received a frame for `silenceMs`; returns a
  * function that cancels it. While frames flow anywhere the work is moving, however slowly.
  */
-export function onFrameSilence(silenceMs: number, expire: () => void): () => void {
+function onFrameSilence(silenceMs: number, expire: () => void): () => void {
   let timer: ReturnType<typeof setTimeout>;
   const check = (): void => {
     const silent = performance.now() - lastFrameAt;
@@ -195,6 +195,22 @@ export class FrameClient {
   nextError(): Promise<Extract<ServerFrame, { type: 'error' }>> {
     const seen = this.frames.length;
     return this.waitFor((frame) => frame.type === 'error' && this.frames.indexOf(frame) >= seen);
+  }
+
+  /**
+   * The code the socket closes with, or -1 once no socket of this process has received a frame for
+   * `silenceMs` before it closed (see `onFrameSilence`).
+   */
+  async closeCode(silenceMs = FRAME_TIMEOUT_MS): Promise<number> {
+    let cancel = (): void => undefined;
+    const silence = new Promise<number>((resolve) => {
+      cancel = onFrameSilence(silenceMs, () => resolve(-1));
+    });
+    try {
+      return await Promise.race([this.closed.then(({ code }) => code), silence]);
+    } finally {
+      cancel();
+    }
   }
 
   /** Event frames received so far. */
