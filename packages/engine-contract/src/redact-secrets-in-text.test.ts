@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { credential, MARKER, prose } from './__fixtures__/credential-arbitraries.js';
+import { redact } from './redact.js';
 import { redactEveryPattern, redactSecretsInText } from './redact-secrets-in-text.js';
 import { REDACTED } from './secret-key.js';
 
@@ -123,9 +124,34 @@ describe('redactSecretsInText', () => {
     expect(redactSecretsInText('password=BasicallySecret')).toBe('password=[REDACTED]');
   });
 
-  it('keeps numbers (decimals and negatives included) and booleans in any case under secret names', () => {
-    const text = 'tokensPerSecond: 12.75, maxTokens: -512, hasToken: TRUE, tokenExpired: False';
+  it('keeps unquoted numbers (decimals, negatives and exponents included) and booleans in any case under secret names', () => {
+    const text = 'tokensPerSecond: 12.75, maxTokens: -512, tokenRate: 1.5e-7, hasToken: TRUE, tokenExpired: False';
     expect(redactSecretsInText(text)).toBe(text);
+  });
+
+  it.each([
+    ['{"password":"123456"}', '{"password":"[REDACTED]"}'],
+    ['{"pin_secret": "true"}', '{"pin_secret": "[REDACTED]"}'],
+    ["password: '-1.5'", "password: '[REDACTED]'"],
+    ['{\\"token\\":\\"000000\\"}', '{\\"token\\":\\"[REDACTED]\\"}'],
+  ])('redacts a quoted number or boolean under a secret name: a string, as in redact: %j', (text, expected) => {
+    expect(redactSecretsInText(text)).toBe(expected);
+  });
+
+  it('hides in JSON text what redact hides in the object: JSON.stringify then scrub equals redact then JSON.stringify', () => {
+    const name = fc.constantFrom('password', 'MYSQL_PWD', 'apiKey', 'maxTokens', 'hasToken', 'count', 'label', 'author');
+    const value = fc.oneof(
+      fc.integer({ min: -1e6, max: 1e6 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+      fc.boolean(),
+      fc.stringMatching(/^-?[0-9]{1,10}$/),
+      fc.constantFrom('true', 'FALSE', 'hunter2', 'two words', 'sk-abcdefgh12345678', ''),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(name, value), (object) => {
+        expect(redactSecretsInText(JSON.stringify(object))).toBe(JSON.stringify(redact(object)));
+      }),
+    );
   });
 
   it('redacts a secret name that stands in the value of another name', () => {

@@ -44,8 +44,11 @@ const KEY_SHAPE =
 
 /** `Authorization: Bearer …`: the scheme stays, the credential after it is redacted by `AUTH_SCHEME`. */
 const SCHEME_WORD = /^(?:Bearer|Basic|Token)$/i;
-/** Numbers and booleans stay, as in `redact` (`maxTokens: 512` is no secret). */
-const PLAIN_VALUE = /^(?:-?\d+(?:\.\d+)?|true|false)$/i;
+/**
+ * Unquoted numbers (JSON's, exponents included) and booleans stay, as numbers and booleans do in `redact` (`maxTokens: 512` is no
+ * secret). A quoted one is a string (`"password": "123456"`) and goes, as a string does in `redact`.
+ */
+const PLAIN_VALUE = /^(?:-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|true|false)$/i;
 
 /** Query parameters that carry keys although their names are not secret words (`?key=` for Google). */
 function isSecretName(name: string): boolean {
@@ -63,7 +66,7 @@ function redactedNamedValue(name: string, separator: string, value: string): str
   const quote = value[0] === '\\' ? value.slice(0, 2) : value[0] === '"' || value[0] === "'" ? value[0] : '';
   const closed = quote.length === 1 && value.length >= 2 && value.endsWith(quote);
   const bare = value.slice(quote.length, closed ? -1 : undefined);
-  if (bare === REDACTED || SCHEME_WORD.test(bare) || PLAIN_VALUE.test(bare) || !isSecretName(name)) return undefined;
+  if (bare === REDACTED || SCHEME_WORD.test(bare) || (quote === '' && PLAIN_VALUE.test(bare)) || !isSecretName(name)) return undefined;
   return `${name}${separator}${quote}${REDACTED}${closed ? quote : ''}`;
 }
 
