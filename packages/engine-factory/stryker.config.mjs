@@ -12,6 +12,8 @@ export default {
   htmlReporter: { fileName: '../../reports/mutation/engine-factory/index.html' },
   concurrency: 2,
   timeoutMS: 10000,
+  // Only a hang detector: on a busy machine the initial test run alone can take more than Stryker's default 5 minutes.
+  dryRunTimeoutMinutes: 30,
   // Iterate with `stryker run --incremental`; a plain run is a full run.
   incrementalFile: '../../reports/mutation/engine-factory/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
