@@ -44,7 +44,7 @@ interface UserChannel {
 /**
  * Reads how a run ended (or stopped for a decision) when its last event, `workflow_completed` or
  * `workflow_suspended`, reaches this instance: the `result` frame for the user's sockets here, or
- * undefined when there is none to send. Should not reject.
+ * undefined when there is none to send. Rejects when the record cannot be read (the read is retried).
  */
 export type RunEndFrames = (event: AgentEvent) => Promise<RunEndFrame | undefined>;
 
@@ -249,18 +249,31 @@ export class RedisEventDelivery implements EventDelivery {
     if (RUN_END_EVENTS.has(entry.event.type)) void this.#sendRunEnd(channel.userId, entry.event);
   }
 
-  /** Sends the run's `result` to the user's sockets here, after its last event (which they got or hold already). */
+  /**
+   * Sends the run's `result` to the user's sockets here, after its last event (which they got or hold
+   * already). A failed read of the record (Redis down, or a reply later than the command timeout on a
+   * starved event loop) is retried with the follower's back-off for as long as the user has a socket
+   * here: dropping it would leave every client that waits for the run's `result` waiting for good.
+   */
   async #sendRunEnd(userId: string, event: AgentEvent): Promise<void> {
-    let frame: RunEndFrame | undefined;
-    try {
-      frame = await this.#runEndFrames?.(event);
-    } catch (error) {
-      this.#log.warn({ err: error, runId: event.runId }, "could not read a finished run's result; its card ends from its last event");
+    if (!this.#runEndFrames) return;
+    for (let attempt = 0; ; attempt++) {
+      let frame: RunEndFrame | undefined;
+      try {
+        frame = await this.#runEndFrames(event);
+      } catch (error) {
+        const channel = this.#channels.get(userId);
+        if (!channel || channel.controller.signal.aborted) return;
+        this.#log.warn({ err: error, runId: event.runId, attempt }, "could not read a finished run's result; retrying");
+        await pause(this.#retryDelay(attempt), channel.controller.signal);
+        continue;
+      }
+      const channel = this.#channels.get(userId);
+      if (!frame || !channel) return;
+      const json = JSON.stringify(frame);
+      for (const member of channel.members) sendOrHold(member, { json }, this.#maxPending);
+      return;
     }
-    const channel = this.#channels.get(userId);
-    if (!frame || !channel) return;
-    const json = JSON.stringify(frame);
-    for (const member of channel.members) sendOrHold(member, { json }, this.#maxPending);
   }
 
   /** Tells each socket of the user here, once per outage, that live updates stopped. */
