@@ -7,7 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain .mjs script without type declarations
-import { CHECK_PLAN, formatPhaseTable, readTimings, TIMINGS_VARIABLE } from './check-plan.mjs';
+import { CHECK_PLAN, formatPhaseTable, readTimings, TIMINGS_VARIABLE, TYPE_CHECK_COMPILER } from './check-plan.mjs';
 // @ts-expect-error -- plain .mjs script without type declarations
 import { runCheck } from './check-runner.mjs';
 
@@ -33,7 +33,15 @@ describe('the check plan', () => {
     const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     for (const name of names) expect(scripts[name], name).toBeDefined();
     expect(scripts.check).toBe('node scripts/check.mjs');
-    expect(scripts['type-check']).toBe('tsc -b');
+    expect(scripts['type-check']).toBe(`node ${TYPE_CHECK_COMPILER} -b`);
+    expect(plan.flat().find((phase) => phase.name === 'type-check')).toMatchObject({ command: 'node', args: [TYPE_CHECK_COMPILER, '-b'] });
+  });
+
+  it('type-checks with TypeScript 7, while the packages build (and users compile) with TypeScript 5', () => {
+    const version = (dir: string) => (JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(existsSync(join(root, TYPE_CHECK_COMPILER))).toBe(true);
+    expect(version(dirname(dirname(TYPE_CHECK_COMPILER)))).toMatch(/^7\./);
+    expect(version('packages/engine-contract/node_modules/typescript')).toMatch(/^5\./);
   });
 
   it('turns vitest typecheck off in the test phase only, and every package config that has one obeys', () => {
