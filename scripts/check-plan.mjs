@@ -21,11 +21,11 @@ export const TYPE_CHECK_COMPILER = 'node_modules/typescript-7/bin/tsc';
  * - type-check: one `tsc -b` over the composite projects of every workspace (root tsconfig.json),
  *   which also checks the *.test-d.ts type tests, so vitest does not run tsc on them again
  *   (BATON_TYPE_TESTS_DONE turns vitest's typecheck off in the packages' configs). It is TypeScript 7's
- *   native compiler (the root devDependency `typescript-7`): 9 s where TypeScript 5.9 took 80 s on
- *   2 cores. TypeScript 5.9 still checks every package's sources when tsup emits their declarations,
+ *   native compiler (the root devDependency `typescript-7`): 9 s alone where TypeScript 5.9 took 80 s
+ *   on 2 cores (about a minute here, sharing the cores with publint + attw). TypeScript 5.9 still checks every package's sources when tsup emits their declarations,
  *   and the release rehearsal type-checks the README examples with typescript@5, as users have it;
  * - lint:packages (publint + attw on the built packages), boundaries and deps:check need only the
- *   build: they run beside the single-threaded tsc, on the other core;
+ *   build: they run beside tsc;
  * - test: vitest, last, so that the output ends with its summary line; the packages are built
  *   already (`pnpm test` alone rebuilds them first, a turbo cache hit after `pnpm build`).
  * @type {CheckPhase[][]}
