@@ -32,7 +32,8 @@ function thinking(seq: number): AgentEvent {
   };
 }
 
-it("replays a user's sockets one at a time, in the order they came: each gets every event once, in order, and the next replay starts after the previous one ended", async () => {
+/** A client and a bus on a fresh key prefix of the test Redis; closed and deleted after the file. */
+function redisOnFreshPrefix(): { keyPrefix: string; client: Redis; bus: RedisEventBus } {
   const url = requireRedisUrl();
   const keyPrefix = uniqueKeyPrefix();
   cleanups.push(() => deleteKeys(url, keyPrefix));
@@ -40,6 +41,11 @@ it("replays a user's sockets one at a time, in the order they came: each gets ev
   cleanups.push(() => client.disconnect());
   const bus: RedisEventBus = createRedisEventBus({ redis: client, keyPrefix });
   cleanups.push(() => bus.close());
+  return { keyPrefix, client, bus };
+}
+
+it("replays a user's sockets one at a time, in the order they came: each gets every event once, in order, and the next replay starts after the previous one ended", async () => {
+  const { keyPrefix, client, bus } = redisOnFreshPrefix();
   for (let from = 0; from < EVENT_COUNT; from += 500) {
     const ids = await Promise.all(Array.from({ length: 500 }, (_, index) => bus.publish(thinking(from + index))));
     expect(ids.every((id) => id !== null)).toBe(true);
@@ -85,13 +91,7 @@ it("replays a user's sockets one at a time, in the order they came: each gets ev
 });
 
 it("retries reading a finished run's result when the read fails, so the socket still gets its `result` after the run's last event", async () => {
-  const url = requireRedisUrl();
-  const keyPrefix = uniqueKeyPrefix();
-  cleanups.push(() => deleteKeys(url, keyPrefix));
-  const client = new Redis(url, { maxRetriesPerRequest: 2 });
-  cleanups.push(() => client.disconnect());
-  const bus: RedisEventBus = createRedisEventBus({ redis: client, keyPrefix });
-  cleanups.push(() => bus.close());
+  const { keyPrefix, client, bus } = redisOnFreshPrefix();
   const warnings: string[] = [];
   const log = { warn: (_details: object, message: string) => warnings.push(message), error: () => undefined };
   const delivery = new RedisEventDelivery({ bus, client, keyPrefix, log, retryDelayMs: { min: 1, max: 1 } });
