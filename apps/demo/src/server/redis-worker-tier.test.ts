@@ -21,6 +21,13 @@ const SUFFICIENT = EXAMPLE_QUESTIONS.find((example) => example.path === 'suffici
 
 type EventFrame = Extract<ServerFrame, { type: 'event' }>;
 
+// BullMQ's job locks lapse by wall-clock time: the demo's 10 s lock, renewed every 5 s, lapses when a
+// starved event loop (a loaded CI machine) runs the renewal late, and the run is then interrupted and
+// resumed, which is not what these tests are about. Here a lock lasts as long as a test may take (a
+// hang detector); failover comes from `close()`, which hands runs back at once. Lapses have their own
+// test, with short locks on purpose (redis-freeze.test.ts).
+const TEST_LOCK_DURATION_MS = 120_000;
+
 const servers: DemoServer[] = [];
 const prefixes: string[] = [];
 afterAll(async () => {
@@ -42,6 +49,7 @@ function deployment() {
       role,
       agents: createGatedDemoAgents({ delayScale: 0, gates }),
       ...options,
+      worker: { lockDurationMs: TEST_LOCK_DURATION_MS, ...options.worker },
     });
     servers.push(server);
     return { server, url: await server.listen({ port: 0 }) };
