@@ -5,6 +5,7 @@ import { FrameClient, login } from '../test-support/demo-test-client.js';
 import { AgentGates, createGatedDemoAgents, gateMarker } from '../test-support/gated-agents.js';
 import { recordUnhandledRejections, requireRedisServerBinary, uniqueKeyPrefix } from '../test-support/redis-test-env.js';
 import { createTestDemoServer } from '../test-support/test-demo-server.js';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './redis-connection-settings.js';
 
 // A Redis that hangs instead of refusing (a network partition, a stopped host): this test owns its
 // redis-server and freezes it with SIGSTOP, so every connection stays open and nothing is answered.
@@ -48,8 +49,14 @@ it('keeps serving while Redis hangs (SIGSTOP): TRANSPORT_ERROR frames, /api/me f
   const { unhandled, stop } = recordUnhandledRejections();
   cleanups.push(stop);
 
-  // The default command timeout (5 s): a shorter one could fail a healthy command on a busy machine.
-  const redis = { url: redisServer.url, keyPrefix: uniqueKeyPrefix(), retryDelayMs: { min: 50, max: 300 } };
+  // The demo's default command timeout (5 s), which this test is about (the test server's is a hang
+  // detector); a shorter one could fail a healthy command on a busy machine.
+  const redis = {
+    url: redisServer.url,
+    keyPrefix: uniqueKeyPrefix(),
+    retryDelayMs: { min: 50, max: 300 },
+    commandTimeoutMs: DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+  };
   const gates = new AgentGates();
   const start = async (role: 'web' | 'both') => {
     const server = await createTestDemoServer({
