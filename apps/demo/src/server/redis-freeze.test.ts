@@ -15,8 +15,10 @@ import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './redis-connection-settings.js
 const USERS = [{ username: 'alice', password: 'alice-demo-pw' }];
 const PARTIAL = EXAMPLE_QUESTIONS.find((example) => example.path === 'partial')!.text;
 const INSUFFICIENT = EXAMPLE_QUESTIONS.find((example) => example.path === 'insufficient')!.text;
-// Backstop for one step against a frozen Redis: a few command timeouts (5 s each) at most.
-const STEP_MS = 45_000;
+// Backstop for one step against a frozen Redis, a hang detector: a step takes a few command timeouts
+// (5 s each) on a quiet machine, and a close() took over 45 s on a loaded one. Two steps' worth still
+// fit in the test's 300 s, so a step that never ends fails here, by name.
+const STEP_MS = 120_000;
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
